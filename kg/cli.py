@@ -1,0 +1,305 @@
+"""The `kg` command line: thin commands over the library, errors as one `Error: ...` line.
+
+Heavy imports (spaCy, the driver) happen inside the commands that need them, so that
+`kg query` and `kg templates` start fast.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+
+from kg.errors import KgError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+EXIT_ERROR = 1
+EXIT_SKIPPED = 3
+"""Exit status when the command finished but some input was reported and skipped."""
+
+
+def fail_cleanly(func: F) -> F:
+    """Turn library errors into `Error: ...` on standard error with exit status 1."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except KgError as exc:
+            click.echo(f"Error: {exc}", err=True)
+            sys.exit(EXIT_ERROR)
+        except KeyboardInterrupt:
+            click.echo("Error: interrupted", err=True)
+            sys.exit(130)
+
+    return wrapper  # type: ignore[return-value]
+
+
+silent_option = click.option("--silent", is_flag=True, help="No progress bars or progress messages.")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="conflict-kg")
+def cli() -> None:
+    """Build a knowledge graph of conflict news in Neo4j and query it with Cypher templates.
+
+    Example:
+
+        kg build examples/articles && kg query attacks --param attacker=Armenia
+    """
+
+
+# --- extraction -----------------------------------------------------------------------
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--out", "out", type=click.Path(dir_okay=False, writable=True), help="Write here, not stdout.")
+@click.option("--published", help="Publication date YYYY-MM-DD of a single document.")
+@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True, help="Processes.")
+@click.option("--batch-size", type=click.IntRange(1), default=64, show_default=True, help="nlp.pipe batch.")
+@silent_option
+@fail_cleanly
+def extract(
+    paths: tuple[str, ...], out: str | None, published: str | None, workers: int, batch_size: int, silent: bool
+) -> None:
+    """Extract entities and relations from articles into JSON lines.
+
+    PATH is a text file, a folder of them (recursive), a JSON-lines file of documents
+    (id/title/text/published/url/source), or - for standard input.
+
+    Example:
+
+        kg extract examples/articles --out extractions.jsonl
+    """
+    from kg.pipeline import extract_paths
+
+    result = extract_paths(
+        list(paths), out=out, published=published, workers=workers, batch_size=batch_size, silent=silent
+    )
+    if result.skipped:
+        sys.exit(EXIT_SKIPPED)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--published", help="Publication date YYYY-MM-DD of a single document.")
+@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True, help="Processes.")
+@click.option("--batch-size", type=click.IntRange(1), default=500, show_default=True, help="Rows a write.")
+@silent_option
+@fail_cleanly
+def build(paths: tuple[str, ...], published: str | None, workers: int, batch_size: int, silent: bool) -> None:
+    """Extract articles and load them into Neo4j in one go.
+
+    Example:
+
+        kg build examples/articles
+        kg build article.txt --published 2022-09-23
+    """
+    from kg.pipeline import build_paths
+
+    result = build_paths(list(paths), published=published, workers=workers, batch_size=batch_size, silent=silent)
+    if result.skipped:
+        sys.exit(EXIT_SKIPPED)
+
+
+# --- loading --------------------------------------------------------------------------
+
+
+@cli.command()
+@click.argument("file", type=str)
+@click.option("--batch-size", type=click.IntRange(1), default=500, show_default=True, help="Rows a write.")
+@silent_option
+@fail_cleanly
+def load(file: str, batch_size: int, silent: bool) -> None:
+    """Load an extraction file (JSON lines from `kg extract`, or - for stdin) into Neo4j.
+
+    Loading is idempotent: loading the same file twice leaves the graph as it was.
+
+    Example:
+
+        kg extract examples/articles | kg load -
+    """
+    from kg.load import load_file
+
+    result = load_file(file, batch_size=batch_size, silent=silent)
+    if result.skipped:
+        sys.exit(EXIT_SKIPPED)
+
+
+@cli.command()
+@click.option("--yes", is_flag=True, help="Really empty the graph.")
+@fail_cleanly
+def reset(yes: bool) -> None:
+    """Empty the graph (all nodes and relationships; the schema stays).
+
+    Example:
+
+        kg reset --yes
+    """
+    if not yes:
+        click.echo("Error: `kg reset` deletes the whole graph; run `kg reset --yes` to confirm", err=True)
+        sys.exit(EXIT_ERROR)
+    from kg.connection import connect
+    from kg.load import reset_graph
+
+    with connect() as conn:
+        deleted = reset_graph(conn.driver, database=conn.database)
+    click.echo(f"Deleted {deleted} nodes.", err=True)
+
+
+# --- querying -------------------------------------------------------------------------
+
+
+def _parse_params(pairs: tuple[str, ...]) -> dict[str, Any]:
+    """Turn KEY=VALUE pairs into parameters; a VALUE that parses as JSON is used as such."""
+    params: dict[str, Any] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise click.UsageError(f"--param {pair!r} is not KEY=VALUE")
+        try:
+            params[key] = json.loads(value)
+        except json.JSONDecodeError:
+            params[key] = value
+    return params
+
+
+@cli.command()
+@click.argument("name")
+@click.option("--param", "-p", "pairs", multiple=True, help="KEY=VALUE (JSON values are parsed).")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default=None, help="Output.")
+@click.option("--templates", "directory", type=click.Path(file_okay=False), help="Your own template folder.")
+@fail_cleanly
+def query(name: str, pairs: tuple[str, ...], fmt: str | None, directory: str | None) -> None:
+    """Run a Cypher template and print its rows (a table on a terminal, else JSON).
+
+    Example:
+
+        kg query attacks --param attacker=Armenia --format json
+    """
+    from kg.query import run_query_command
+
+    params = _parse_params(pairs)
+    if fmt is None:
+        fmt = "table" if sys.stdout.isatty() else "json"
+    click.echo(run_query_command(name, params, fmt=fmt, directory=directory))
+
+
+@cli.command()
+@click.option("--templates", "directory", type=click.Path(file_okay=False), help="Your own template folder.")
+@fail_cleanly
+def templates(directory: str | None) -> None:
+    """List the Cypher templates with their parameters and purpose.
+
+    Example:
+
+        kg templates
+    """
+    from kg.query import describe_templates
+
+    click.echo(describe_templates(directory))
+
+
+# --- the local server -----------------------------------------------------------------
+
+
+@cli.group()
+def server() -> None:
+    """Manage the local Neo4j server of the current KG_HOME.
+
+    Example:
+
+        kg server start && kg server status
+    """
+
+
+@server.command("start")
+@fail_cleanly
+def server_start() -> None:
+    """Provision (first time) and start the local Neo4j server; wait until Bolt answers."""
+    from kg.server import describe, kg_home, start
+
+    click.echo(describe(start(kg_home())))
+
+
+@server.command("stop")
+@fail_cleanly
+def server_stop() -> None:
+    """Stop the local Neo4j server of this KG_HOME."""
+    from kg.server import kg_home, stop
+
+    click.echo("stopped" if stop(kg_home()) else "not running")
+
+
+@server.command("status")
+@fail_cleanly
+def server_status() -> None:
+    """Print the Bolt URI, the Browser URL and where the password is."""
+    from kg.server import describe, kg_home, status
+
+    info = status(kg_home())
+    if info is None:
+        click.echo("not running (start it with `kg server start`)")
+        sys.exit(EXIT_ERROR)
+    click.echo(describe(info))
+
+
+# --- benchmarks -----------------------------------------------------------------------
+
+
+@cli.group()
+def bench() -> None:
+    """Benchmarks that print figures (load, extract, query).
+
+    Example:
+
+        kg bench load --documents 1000
+    """
+
+
+@bench.command("load")
+@click.option("--documents", type=click.IntRange(1), default=10_000, show_default=True)
+@click.option("--batch-size", type=click.IntRange(1), default=500, show_default=True)
+@fail_cleanly
+def bench_load(documents: int, batch_size: int) -> None:
+    """Compare our loader with a raw UNWIND CREATE ceiling and a naive per-row MERGE."""
+    from kg.bench import bench_load as run
+
+    run(documents=documents, batch_size=batch_size)
+
+
+@bench.command("extract")
+@click.argument("paths", nargs=-1)
+@click.option("--documents", type=click.IntRange(1), default=500, show_default=True)
+@fail_cleanly
+def bench_extract(paths: tuple[str, ...], documents: int) -> None:
+    """Compare `kg extract` throughput with bare nlp.pipe, with 1 and 2 workers."""
+    from kg.bench import bench_extract as run
+
+    run(list(paths), documents=documents)
+
+
+@bench.command("query")
+@click.option("--documents", type=click.IntRange(1), default=10_000, show_default=True)
+@click.option("--repeat", type=click.IntRange(1), default=50, show_default=True)
+@fail_cleanly
+def bench_query(documents: int, repeat: int) -> None:
+    """p50 and p95 latency of each template on a graph of synthetic documents."""
+    from kg.bench import bench_query as run
+
+    run(documents=documents, repeat=repeat)
+
+
+def main() -> None:
+    """Entry point of the `kg` console script."""
+    cli()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,236 @@
+"""Typed models that cross stage boundaries: documents, entities, relations, extractions.
+
+The ontology's fixed vocabulary (labels and relationship types) lives here too: the loader
+takes labels and relationship types only from these lists, never from input text.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from kg.errors import InputError, SchemaVersionError
+
+SCHEMA_VERSION = 1
+
+ENTITY_LABELS: tuple[str, ...] = (
+    "State",
+    "Ministry",
+    "ArmedForce",
+    "Organization",
+    "Person",
+    "Settlement",
+    "Region",
+    "Territory",
+    "Conflict",
+)
+EVENT_KINDS: tuple[str, ...] = ("Attack", "Clash", "Ceasefire", "Agreement", "Meeting")
+ALL_LABELS: tuple[str, ...] = ENTITY_LABELS + EVENT_KINDS
+
+RELATION_TYPES: tuple[str, ...] = (
+    "MINISTRY_OF",
+    "ARMED_FORCE_OF",
+    "LOCATED_IN",
+    "RECOGNISED_AS_PART_OF",
+    "FORMERLY_PART_OF",
+    "OCCUPIED",
+    "CAPTURED",
+    "ACCUSES",
+    "DENIES",
+    "REPORTED",
+    "ATTACKER",
+    "TARGET",
+    "ORIGIN",
+    "LOCATION",
+    "PARTICIPANT",
+    "PART_OF",
+    "ENDED",
+    "VIOLATED",
+    "BROKERED_BY",
+    "HOSTED_BY",
+    "MEDIATED_BY",
+    "REPRESENTS",
+)
+
+Label = Literal[
+    "State",
+    "Ministry",
+    "ArmedForce",
+    "Organization",
+    "Person",
+    "Settlement",
+    "Region",
+    "Territory",
+    "Conflict",
+    "Attack",
+    "Clash",
+    "Ceasefire",
+    "Agreement",
+    "Meeting",
+]
+RelationType = Literal[
+    "MINISTRY_OF",
+    "ARMED_FORCE_OF",
+    "LOCATED_IN",
+    "RECOGNISED_AS_PART_OF",
+    "FORMERLY_PART_OF",
+    "OCCUPIED",
+    "CAPTURED",
+    "ACCUSES",
+    "DENIES",
+    "REPORTED",
+    "ATTACKER",
+    "TARGET",
+    "ORIGIN",
+    "LOCATION",
+    "PARTICIPANT",
+    "PART_OF",
+    "ENDED",
+    "VIOLATED",
+    "BROKERED_BY",
+    "HOSTED_BY",
+    "MEDIATED_BY",
+    "REPRESENTS",
+]
+DatePrecision = Literal["day", "week", "month", "year"]
+
+EVIDENCE_CAP = 10
+"""At most this many evidence sentences are kept on one relationship."""
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Document(_Model):
+    """One news article as read from disk, a JSON line or standard input."""
+
+    key: str = Field(description="content-derived identity: reloading the same text is a no-op")
+    title: str | None = None
+    text: str = Field(description="the article body, page furniture removed")
+    published: str | None = Field(default=None, description="ISO date YYYY-MM-DD, or null when unknown")
+    url: str | None = None
+    source: str | None = Field(default=None, description="the outlet, e.g. 'Anadolu Agency'")
+    path: str | None = None
+    links: list[str] = Field(default_factory=list, description="'READ MORE' headlines: links, not content")
+
+
+class Entity(_Model):
+    """A node: a state, ministry, armed force, place, conflict, event... with its identity."""
+
+    key: str = Field(description="stable identity, the same in every document and run")
+    label: Label
+    name: str
+    aliases: list[str] = Field(default_factory=list)
+    mentions: int = Field(default=1, ge=0, description="mentions in this document")
+    # Optional per-label properties (see the ontology).
+    iso2: str | None = None
+    iso3: str | None = None
+    status: str | None = None
+    portfolio: str | None = None
+    kind: str | None = None
+    title: str | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    start: str | None = Field(default=None, description="ISO 8601 at its precision: 1991, 2022-09, 2022-09-22")
+    end: str | None = None
+    date_precision: DatePrecision | None = None
+    summary: str | None = None
+
+    @property
+    def is_event(self) -> bool:
+        """Whether this entity is an event (Attack, Clash, Ceasefire, Agreement, Meeting)."""
+        return self.label in EVENT_KINDS
+
+
+class Relation(_Model):
+    """A typed edge between two entity keys, with the provenance of the text that states it."""
+
+    type: RelationType
+    source: str = Field(description="key of the entity it starts from")
+    target: str = Field(description="key of the entity it points to")
+    disc: str = Field(
+        default="",
+        description="discriminator: two facts with the same ends and type but a different disc "
+        "(e.g. two different allegations) stay two relationships",
+    )
+    sources: list[str] = Field(default_factory=list, description="keys of the documents that state it")
+    evidence: list[str] = Field(default_factory=list, description="the sentences that state it")
+    confidence: float = Field(default=0.5, ge=0.0, le=1.0)
+    rule: str | None = Field(default=None, description="the extraction rule that produced it")
+    # Optional per-type properties (see the ontology).
+    allegation: str | None = None
+    claim: str | None = None
+    date: str | None = None
+    since: str | None = None
+    until: str | None = None
+    killed: int | None = None
+    wounded: int | None = None
+    qualifier: str | None = None
+    title: str | None = None
+
+
+class Extraction(_Model):
+    """Everything extracted from one document: one JSON line of an extraction file."""
+
+    schema_version: int = SCHEMA_VERSION
+    document: Document
+    entities: list[Entity] = Field(default_factory=list)
+    relations: list[Relation] = Field(default_factory=list)
+
+
+class LineError(_Model):
+    """A line of an input file that could not be used, with why."""
+
+    path: str
+    line: int
+    message: str
+
+
+def dump_extraction(extraction: Extraction) -> str:
+    """Serialise one extraction as a single JSON line (no trailing newline)."""
+    return extraction.model_dump_json(exclude_none=True)
+
+
+def parse_extraction_line(line: str) -> Extraction:
+    """Parse one JSON line into an Extraction, rejecting other schema versions clearly."""
+    try:
+        data = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"not valid JSON ({exc.msg} at column {exc.colno})") from None
+    if not isinstance(data, dict):
+        raise InputError("not a JSON object: each line must be one extraction object")
+    version = data.get("schema_version")
+    if version != SCHEMA_VERSION:
+        raise SchemaVersionError(
+            f"schema_version {version!r} is not {SCHEMA_VERSION}: re-run `kg extract` with this version of kg"
+        )
+    try:
+        return Extraction.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise InputError(f"invalid extraction at {where}: {first['msg']}") from None
+
+
+def read_extractions(stream: IO[str], path: str = "-") -> Iterator[Extraction | LineError]:
+    """Stream extractions from a JSON-lines file, yielding a LineError for each unusable line."""
+    for number, line in enumerate(stream, start=1):
+        if not line.strip():
+            continue
+        try:
+            yield parse_extraction_line(line)
+        except SchemaVersionError as exc:
+            # A file of another version is wrong as a whole: stop at its first line.
+            raise SchemaVersionError(f"{path} line {number}: {exc}") from None
+        except InputError as exc:
+            yield LineError(path=path, line=number, message=str(exc))
+
+
+def open_text(path: str | Path) -> IO[str]:
+    """Open a text file for reading as UTF-8 (used for extraction files)."""
+    return open(path, encoding="utf-8")
