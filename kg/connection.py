@@ -1,0 +1,92 @@
+"""Which Neo4j to talk to: NEO4J_* settings, or the managed local server of KG_HOME."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from types import TracebackType
+
+from pydantic import BaseModel, ConfigDict
+
+from kg.errors import ServerError
+
+
+class Settings(BaseModel):
+    """Where and how to connect; `managed` is true for the local server of KG_HOME."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    uri: str
+    username: str = "neo4j"
+    password: str
+    database: str | None = None
+    managed: bool = False
+
+
+def settings_from_env(environ: Mapping[str, str] | None = None, *, start_server: bool = True) -> Settings:
+    """Read NEO4J_URI/USERNAME/PASSWORD/DATABASE; without NEO4J_URI use (and start) the local server."""
+    env = os.environ if environ is None else environ
+    uri = env.get("NEO4J_URI")
+    if uri:
+        password = env.get("NEO4J_PASSWORD")
+        if password is None:
+            raise ServerError("NEO4J_URI is set but NEO4J_PASSWORD is not: export the server's password")
+        return Settings(
+            uri=uri,
+            username=env.get("NEO4J_USERNAME", "neo4j"),
+            password=password,
+            database=env.get("NEO4J_DATABASE") or None,
+        )
+    from kg import server
+
+    home = server.kg_home(env)
+    info = server.ensure_running(home) if start_server else server.status(home)
+    if info is None:
+        raise ServerError("the local Neo4j server is not running: start it with `kg server start`")
+    return Settings(uri=info.bolt_uri, username=info.username, password=info.password(), managed=True)
+
+
+class Connection:
+    """An open driver plus the database to use; close it (or use `with`) when done."""
+
+    def __init__(self, settings: Settings):
+        import neo4j
+        from neo4j import exceptions as neo4j_errors
+
+        self.settings = settings
+        self.database = settings.database
+        try:
+            self.driver = neo4j.GraphDatabase.driver(settings.uri, auth=(settings.username, settings.password))
+            self.driver.verify_connectivity()
+        except neo4j_errors.AuthError:
+            raise ServerError(
+                f"Neo4j at {settings.uri} refused the username or password: check NEO4J_USERNAME/NEO4J_PASSWORD"
+            ) from None
+        except (neo4j_errors.ServiceUnavailable, OSError) as exc:
+            raise ServerError(
+                f"cannot reach Neo4j at {settings.uri} ({_first_line(exc)}): is the server running and NEO4J_URI right?"
+            ) from None
+        except (neo4j_errors.ConfigurationError, ValueError) as exc:
+            raise ServerError(f"bad Neo4j URI {settings.uri!r}: {_first_line(exc)}") from None
+
+    def close(self) -> None:
+        """Close the driver."""
+        self.driver.close()
+
+    def __enter__(self) -> Connection:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+
+def connect(*, start_server: bool = True, settings: Settings | None = None) -> Connection:
+    """Open a connection to the configured server (starting the local one when needed)."""
+    return Connection(settings or settings_from_env(start_server=start_server))
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip() or type(exc).__name__
+    return text.splitlines()[0]
