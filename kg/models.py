@@ -140,6 +140,7 @@ class Entity(_Model):
     end: str | None = None
     date_precision: DatePrecision | None = None
     summary: str | None = None
+    weapons: list[str] = Field(default_factory=list, description="for attacks: weapons named by the text")
 
     @property
     def is_event(self) -> bool:
