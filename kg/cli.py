@@ -269,7 +269,7 @@ def bench() -> None:
 @fail_cleanly
 def bench_load(documents: int, batch_size: int) -> None:
     """Compare our loader with a raw UNWIND CREATE ceiling and a naive per-row MERGE."""
-    from kg.bench import bench_load as run
+    from kg.benchmarks.load import run
 
     run(documents=documents, batch_size=batch_size)
 
@@ -280,7 +280,7 @@ def bench_load(documents: int, batch_size: int) -> None:
 @fail_cleanly
 def bench_extract(paths: tuple[str, ...], documents: int) -> None:
     """Compare `kg extract` throughput with bare nlp.pipe, with 1 and 2 workers."""
-    from kg.bench import bench_extract as run
+    from kg.benchmarks.extract import run
 
     run(list(paths), documents=documents)
 
@@ -291,7 +291,7 @@ def bench_extract(paths: tuple[str, ...], documents: int) -> None:
 @fail_cleanly
 def bench_query(documents: int, repeat: int) -> None:
     """p50 and p95 latency of each template on a graph of synthetic documents."""
-    from kg.bench import bench_query as run
+    from kg.benchmarks.query import run
 
     run(documents=documents, repeat=repeat)
 
