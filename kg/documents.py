@@ -352,7 +352,7 @@ def decode_text(data: bytes) -> tuple[str, str] | str:
             try:
                 return _plausible_or_reason(data.decode(codec), codec)
             except UnicodeDecodeError:
-                return f"starts with a {codec} byte-order mark but does not decode as {codec} (re-save it as UTF-8)"
+                return f"has a {codec} byte-order mark but is not valid {codec} (re-save it as UTF-8)"
     if b"\x00" in data:
         guess = _utf16_without_bom(data)
         if guess is not None:
