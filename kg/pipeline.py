@@ -1,0 +1,345 @@
+"""Orchestration: read -> extract (-> load), streaming, in one process or several.
+
+Documents flow through in chunks; with `--workers N` the chunks go to N processes (spawned,
+each loading the spaCy model once) and come back in input order, with a bounded number of
+chunks in flight so memory stays flat however many articles there are. A document on which
+extraction crashes is reported and skipped; the run goes on.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future
+from typing import IO, TYPE_CHECKING, Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from kg.documents import read_documents
+from kg.errors import KgError
+from kg.models import Document, Extraction, LineError, dump_extraction
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+EXTRACT_BATCH_SIZE = 64
+"""Documents per nlp.pipe batch when the command's --batch-size is about writes (build)."""
+
+MAX_CHUNK = 32
+"""Documents sent to a worker at a time (smaller than a batch keeps both cores busy on small runs)."""
+
+
+class PipelineResult(BaseModel):
+    """What a run did: documents extracted, entities and relations found, input reported and skipped."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    documents: int = 0
+    entities: int = 0
+    relations: int = 0
+    skipped: list[LineError] = Field(default_factory=list)
+
+
+# --- the two commands -------------------------------------------------------------------
+
+
+def extract_paths(
+    paths: list[str],
+    *,
+    out: str | None = None,
+    published: str | None = None,
+    workers: int = 1,
+    batch_size: int = EXTRACT_BATCH_SIZE,
+    silent: bool = False,
+) -> PipelineResult:
+    """Extract every document under paths into JSON lines, to the file `out` or standard output."""
+    result = PipelineResult()
+    progress = Progress("Extracted", silent=silent)
+    extractions = extract_stream(
+        read_documents(paths, published=published, note=progress.note),
+        workers=workers,
+        batch_size=batch_size,
+        on_skip=_recorder(result, progress),
+    )
+    with _output(out) as sink:
+        for extraction in extractions:
+            _count(result, extraction)
+            sink.write(dump_extraction(extraction))
+            sink.write("\n")
+            progress.tick(result)
+    progress.done(result)
+    return result
+
+
+def build_paths(
+    paths: list[str],
+    *,
+    published: str | None = None,
+    workers: int = 1,
+    batch_size: int = 500,
+    silent: bool = False,
+) -> PipelineResult:
+    """Extract every document under paths and load it into Neo4j in one streaming pass."""
+    from kg.connection import connect
+    from kg.load import load_extractions
+
+    result = PipelineResult()
+    progress = Progress("Built", silent=silent)
+
+    def counted(extractions: Iterable[Extraction]) -> Iterator[Extraction]:
+        for extraction in extractions:
+            _count(result, extraction)
+            yield extraction
+            progress.tick(result)
+
+    # Connect first: a server that cannot be reached should fail before the model loads.
+    with connect() as conn:
+        extractions = extract_stream(
+            read_documents(paths, published=published, note=progress.note),
+            workers=workers,
+            batch_size=EXTRACT_BATCH_SIZE,
+            on_skip=_recorder(result, progress),
+        )
+        load_extractions(conn.driver, counted(extractions), database=conn.database, batch_size=batch_size)
+    progress.done(result)
+    return result
+
+
+def _count(result: PipelineResult, extraction: Extraction) -> None:
+    result.documents += 1
+    result.entities += len(extraction.entities)
+    result.relations += len(extraction.relations)
+
+
+def _recorder(result: PipelineResult, progress: Progress) -> Callable[[LineError], None]:
+    def record(error: LineError) -> None:
+        result.skipped.append(error)
+        progress.error(format_line_error(error))
+
+    return record
+
+
+def format_line_error(error: LineError) -> str:
+    """The one-line message for an unusable input: `PATH[ line N]: what is wrong (what to do)`."""
+    where = error.path if error.line == 0 else f"{error.path} line {error.line}"
+    return f"{where}: {error.message}"
+
+
+@contextlib.contextmanager
+def _output(out: str | None) -> Iterator[IO[str]]:
+    """A text sink: the file `out` (written whole or not at all) or standard output."""
+    if out is None:
+        try:
+            yield sys.stdout
+            sys.stdout.flush()
+        except BrokenPipeError:
+            # `kg extract ... | head`: the reader went away; stop quietly.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        return
+    partial = f"{out}.part"
+    try:
+        stream = open(partial, "w", encoding="utf-8", newline="\n")
+    except OSError as exc:
+        raise KgError(f"cannot write {out} ({exc.strerror or exc}): choose another --out path") from None
+    try:
+        with stream:
+            yield stream
+        os.replace(partial, out)
+    finally:
+        with contextlib.suppress(OSError):
+            os.remove(partial)
+
+
+# --- extraction, in one process or several ----------------------------------------------
+
+
+def extract_stream(
+    items: Iterable[Document | LineError],
+    *,
+    workers: int = 1,
+    batch_size: int = EXTRACT_BATCH_SIZE,
+    on_skip: Callable[[LineError], None],
+) -> Iterator[Extraction]:
+    """Extract documents in input order; unusable inputs and crashing documents go to on_skip."""
+    chunk_size = batch_size if workers == 1 else max(1, min(batch_size, MAX_CHUNK))
+    chunks = _chunks(items, chunk_size, on_skip)
+    if workers == 1:
+        nlp = _load_nlp()
+        for chunk in chunks:
+            for item in extract_isolated(chunk, nlp, batch_size):
+                if isinstance(item, LineError):
+                    on_skip(item)
+                else:
+                    yield item
+        return
+    yield from _extract_parallel(chunks, workers, batch_size, on_skip)
+
+
+def _chunks(
+    items: Iterable[Document | LineError], size: int, on_skip: Callable[[LineError], None]
+) -> Iterator[list[Document]]:
+    chunk: list[Document] = []
+    for item in items:
+        if isinstance(item, LineError):
+            on_skip(item)
+            continue
+        chunk.append(item)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def extract_isolated(
+    docs: list[Document], nlp: Language, batch_size: int
+) -> Iterator[Extraction | LineError]:
+    """Extract a chunk through nlp.pipe; if it crashes, retry one by one and report the culprits."""
+    from kg.extract import extract_documents
+
+    done = 0
+    try:
+        for extraction in extract_documents(docs, nlp=nlp, batch_size=batch_size):
+            yield extraction
+            done += 1
+        return
+    except Exception:  # noqa: BLE001 - any crash is retried document by document below
+        pass
+    for doc in docs[done:]:
+        try:
+            yield from extract_documents([doc], nlp=nlp, batch_size=1)
+        except Exception as exc:  # noqa: BLE001 - reported and skipped, the run goes on
+            detail = " ".join(str(exc).split())[:200] or type(exc).__name__
+            yield LineError(
+                path=doc.path or doc.title or doc.key,
+                line=0,
+                message=f"extraction failed on this document ({type(exc).__name__}: {detail}); "
+                "skipped it (please report this with the file)",
+            )
+
+
+def _load_nlp() -> Language:
+    try:
+        from kg.extract import load_nlp
+    except ImportError as exc:
+        raise KgError(f"the extraction engine cannot be imported ({exc}): reinstall conflict-kg") from None
+    return load_nlp()
+
+
+_worker_nlp: Any = None
+
+
+def _init_worker() -> None:
+    global _worker_nlp
+    _worker_nlp = _load_nlp()
+
+
+def _work(docs: list[Document], batch_size: int) -> list[Extraction | LineError]:
+    return list(extract_isolated(docs, _worker_nlp, batch_size))
+
+
+def _extract_parallel(
+    chunks: Iterator[list[Document]], workers: int, batch_size: int, on_skip: Callable[[LineError], None]
+) -> Iterator[Extraction]:
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    # Fail here, clearly, rather than inside every worker.
+    from kg.extract import extract_documents, load_nlp  # noqa: F401
+
+    context = multiprocessing.get_context("spawn")
+    in_flight_limit = 2 * workers
+    pending: deque[Future[list[Extraction | LineError]]] = deque()
+    try:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_init_worker) as pool:
+            for chunk in chunks:
+                pending.append(pool.submit(_work, chunk, batch_size))
+                while len(pending) >= in_flight_limit:
+                    yield from _settle(pending.popleft(), on_skip)
+            while pending:
+                yield from _settle(pending.popleft(), on_skip)
+    except BrokenProcessPool:
+        raise KgError(
+            "an extraction worker process died (out of memory, or the model failed to load): "
+            "run again with --workers 1 to see which document"
+        ) from None
+    finally:
+        for future in pending:
+            future.cancel()
+
+
+def _settle(
+    future: Future[list[Extraction | LineError]], on_skip: Callable[[LineError], None]
+) -> Iterator[Extraction]:
+    for item in future.result():
+        if isinstance(item, LineError):
+            on_skip(item)
+        else:
+            yield item
+
+
+# --- progress on standard error ---------------------------------------------------------
+
+
+class Progress:
+    """A one-line progress counter on standard error (a terminal only), errors and a final summary."""
+
+    def __init__(self, verb: str, *, silent: bool, stream: IO[str] | None = None):
+        self.verb = verb
+        self.silent = silent
+        self.stream = stream or sys.stderr
+        self.live = not silent and self.stream.isatty()
+        self.started = time.monotonic()
+        self.last = 0.0
+        self.shown = False
+
+    def tick(self, result: PipelineResult) -> None:
+        """Redraw the counter (at most a few times a second)."""
+        if not self.live:
+            return
+        now = time.monotonic()
+        if now - self.last < 0.2:
+            return
+        self.last = now
+        rate = result.documents / max(now - self.started, 1e-9)
+        self.stream.write(f"\r{self.verb} {result.documents} documents ({rate:.1f}/s)")
+        self.stream.flush()
+        self.shown = True
+
+    def _clear(self) -> None:
+        if self.shown:
+            self.stream.write("\r\033[K")
+            self.shown = False
+
+    def error(self, message: str) -> None:
+        """Report an unusable input: always shown, --silent or not."""
+        self._clear()
+        self.stream.write(f"Error: {message}\n")
+        self.stream.flush()
+
+    def note(self, message: str) -> None:
+        """Report something the user should know that is not an error."""
+        self._clear()
+        self.stream.write(f"Note: {message}\n")
+        self.stream.flush()
+
+    def done(self, result: PipelineResult) -> None:
+        """Print the summary line."""
+        self._clear()
+        if self.silent:
+            return
+        seconds = time.monotonic() - self.started
+        line = (
+            f"{self.verb} {result.documents} documents: {result.entities} entities, "
+            f"{result.relations} relations in {seconds:.1f}s"
+        )
+        if result.skipped:
+            line += f"; {len(result.skipped)} inputs reported above were skipped"
+        self.stream.write(line + "\n")
+        self.stream.flush()
