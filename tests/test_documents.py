@@ -217,7 +217,7 @@ def test_jsonl_documents_keep_their_fields(tmp_path: Path) -> None:
         "Both sides agreed a truce.",
         "2022-09-15",
     )
-    assert (second.text, second.url, second.source) == ("Shelling resumed.", "https://x.test/2", "A")
+    assert (second.text, second.url, second.source) == ("Shelling resumed.", "https://x.test/2", "AA")
     assert first.path == f"{path}:1" and second.path == f"{path}:2"
 
 
