@@ -23,3 +23,7 @@ class SchemaVersionError(InputError):
 
 class TemplateError(KgError):
     """Unknown template or parameter, or a missing required parameter."""
+
+
+class LoadError(KgError):
+    """A batch could not be written to Neo4j; it was rolled back whole."""

@@ -7,7 +7,7 @@ takes labels and relationship types only from these lists, never from input text
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Literal
 
@@ -218,7 +218,7 @@ def parse_extraction_line(line: str) -> Extraction:
         raise InputError(f"invalid extraction at {where}: {first['msg']}") from None
 
 
-def read_extractions(stream: IO[str], path: str = "-") -> Iterator[Extraction | LineError]:
+def read_extractions(stream: Iterable[str], path: str = "-") -> Iterator[Extraction | LineError]:
     """Stream extractions from a JSON-lines file, yielding a LineError for each unusable line."""
     for number, line in enumerate(stream, start=1):
         if not line.strip():

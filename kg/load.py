@@ -1,0 +1,496 @@
+"""Loading: extractions into Neo4j, idempotently, in batches, with provenance (docs/STORAGE.md).
+
+The stream of extractions is cut into batches of documents. A batch is aggregated in memory
+(one row per document, entity, mention and relationship, so a fact stated twice in a batch is one
+row) and written in one managed write transaction: documents, then entities (one prepared
+`UNWIND ... MERGE` per type label), their names and mentions, then relationships (one per type).
+The transaction retries transient errors and rolls back whole on any other, so nothing is
+half-written. Only the current batch is held, so memory stays flat however long the stream is.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import IO, Any
+
+import click
+from neo4j import Driver, ManagedTransaction, Session
+from neo4j.exceptions import DriverError, Neo4jError
+from neo4j.spatial import WGS84Point
+from pydantic import BaseModel, ConfigDict, Field
+
+from kg import queries
+from kg.errors import InputError, LoadError, ServerError
+from kg.models import (
+    ALL_LABELS,
+    EVIDENCE_CAP,
+    RELATION_TYPES,
+    Extraction,
+    LineError,
+    read_extractions,
+)
+from kg.names import normalise_name
+
+INDEX_WAIT_SECONDS = 300
+RESET_ROWS_PER_TRANSACTION = 10_000
+
+_ENTITY_PROPERTIES = (
+    "iso2",
+    "iso3",
+    "status",
+    "portfolio",
+    "kind",
+    "title",
+    "start",
+    "end",
+    "date_precision",
+    "summary",
+)
+_RELATION_PROPERTIES = (
+    "allegation",
+    "claim",
+    "date",
+    "since",
+    "until",
+    "killed",
+    "wounded",
+    "qualifier",
+    "title",
+)
+_DOCUMENT_PROPERTIES = ("title", "url", "published", "source", "path", "text")
+
+
+class LoadResult(BaseModel):
+    """What a load wrote (counts of the input it took) and the input it reported and skipped."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    documents: int = 0
+    entities: int = 0
+    relations: int = 0
+    batches: int = 0
+    skipped: list[LineError] = Field(default_factory=list)
+
+
+# --- schema and reset -------------------------------------------------------------------------
+
+
+def apply_schema(driver: Driver, database: str | None = None) -> None:
+    """Create the constraints and indexes of docs/STORAGE.md (if missing) and wait until they are online."""
+    try:
+        with driver.session(database=database) as session:
+            for statement in queries.SCHEMA_STATEMENTS:
+                session.run(statement).consume()
+            session.run(queries.AWAIT_INDEXES, seconds=INDEX_WAIT_SECONDS).consume()
+    except Neo4jError as exc:
+        raise LoadError(
+            f"could not create the graph's constraints and indexes ({_neo4j_message(exc)}): "
+            "if the graph holds duplicates from another tool, empty it with `kg reset --yes`"
+        ) from None
+    except DriverError as exc:
+        raise ServerError(f"lost the connection to Neo4j while creating the schema ({exc})") from None
+
+
+def reset_graph(driver: Driver, database: str | None = None) -> int:
+    """Delete every node and relationship in bounded transactions; return how many nodes went."""
+    rows = RESET_ROWS_PER_TRANSACTION
+    try:
+        with driver.session(database=database) as session:
+            # CALL { } IN TRANSACTIONS needs an auto-commit transaction: session.run, not execute_write.
+            session.run(queries.DELETE_RELATIONSHIPS, rows=rows).consume()
+            record = session.run(queries.DELETE_NODES, rows=rows).single()
+    except Neo4jError as exc:
+        raise LoadError(
+            f"could not empty the graph ({_neo4j_message(exc)}); run `kg reset --yes` again"
+        ) from None
+    except DriverError as exc:
+        raise ServerError(f"lost the connection to Neo4j while emptying the graph ({exc})") from None
+    return int(record["deleted"]) if record else 0
+
+
+# --- loading ----------------------------------------------------------------------------------
+
+
+def load_extractions(
+    driver: Driver,
+    extractions: Iterable[Extraction],
+    *,
+    database: str | None = None,
+    batch_size: int = 500,
+    progress: bool = True,
+    total: int | None = None,
+) -> LoadResult:
+    """Load a stream of extractions into Neo4j in batches; re-loading the same stream changes nothing."""
+    numbered = ((0, extraction) for extraction in extractions)
+    return load_batches(
+        driver, numbered, database=database, batch_size=batch_size, progress=progress, total=total
+    )
+
+
+def load_file(path: str, *, batch_size: int = 500, silent: bool = False) -> LoadResult:
+    """`kg load`: load an extraction file (or - for stdin), reporting and skipping its unusable lines."""
+    from kg.connection import connect
+
+    name = "-" if path == "-" else path
+
+    def report(error: LineError) -> None:
+        where = error.path if error.line == 0 else f"{error.path} line {error.line}"
+        click.echo(f"Error: {where}: {error.message}", err=True)
+
+    with _open_input(path) as stream, connect() as conn:
+        total = None if path == "-" else _count_lines(path)
+        lines = _NumberedLines(stream, name)
+        result = load_batches(
+            conn.driver,
+            lines.extractions(),
+            database=conn.database,
+            batch_size=batch_size,
+            progress=not silent,
+            total=total,
+            on_skip=report,
+        )
+    if not silent:
+        skipped = f"; {len(result.skipped)} skipped (see above)" if result.skipped else ""
+        click.echo(
+            f"Loaded {result.documents} documents, {result.entities} entities and {result.relations} "
+            f"relations in {result.batches} batches{skipped}.",
+            err=True,
+        )
+    return result
+
+
+def load_batches(
+    driver: Driver,
+    items: Iterable[tuple[int, Extraction | LineError]],
+    *,
+    database: str | None = None,
+    batch_size: int = 500,
+    progress: bool = True,
+    total: int | None = None,
+    on_skip: Callable[[LineError], None] | None = None,
+) -> LoadResult:
+    """Load (line number, extraction or unusable line) pairs; line 0 means the line is unknown."""
+    if batch_size < 1:
+        raise ValueError("batch_size must be at least 1")
+    apply_schema(driver, database)
+    result = LoadResult()
+
+    def skip(error: LineError) -> None:
+        result.skipped.append(error)
+        if on_skip is not None:
+            on_skip(error)
+
+    bar: Any = (
+        click.progressbar(items, length=total, label="Loading", file=sys.stderr)
+        if progress
+        else contextlib.nullcontext(items)
+    )
+    batch = _Batch()
+    with driver.session(database=database) as session, bar as stream:
+        for line, item in stream:
+            if isinstance(item, LineError):
+                skip(item)
+                continue
+            problem = _outside_ontology(item)
+            if problem:
+                skip(LineError(path=_where(item), line=line, message=problem))
+                continue
+            batch.add(line, item)
+            if batch.is_full(batch_size):
+                _flush(session, batch, result, skip)
+                batch = _Batch()
+        if batch.documents:
+            _flush(session, batch, result, skip)
+    return result
+
+
+# --- batches ----------------------------------------------------------------------------------
+
+
+@dataclass
+class _Relation:
+    """One relationship of a batch, merged from every extraction in the batch that states it."""
+
+    type: str
+    source: str
+    target: str
+    disc: str
+    sources: dict[str, None] = field(default_factory=dict)
+    evidence: dict[str, str] = field(default_factory=dict)
+    confidence: float = 0.0
+    rules: dict[str, None] = field(default_factory=dict)
+    props: dict[str, Any] = field(default_factory=dict)
+    origins: list[tuple[int, str, str]] = field(default_factory=list)
+
+    def row(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "target": self.target,
+            "disc": self.disc,
+            "sources": list(self.sources),
+            "evidence": list(self.evidence),
+            "evidence_docs": list(self.evidence.values()),
+            "confidence": self.confidence,
+            "rules": list(self.rules),
+            "props": self.props,
+        }
+
+
+@dataclass
+class _Entity:
+    """One entity of a batch, merged from every extraction in the batch that names it."""
+
+    key: str
+    label: str
+    name: str
+    aliases: dict[str, None] = field(default_factory=dict)
+    weapons: dict[str, None] = field(default_factory=dict)
+    names: dict[str, None] = field(default_factory=dict)
+    props: dict[str, Any] = field(default_factory=dict)
+
+    def row(self) -> dict[str, Any]:
+        return {
+            "key": self.key,
+            "name": self.name,
+            "aliases": [alias for alias in self.aliases if alias != self.name],
+            "weapons": list(self.weapons),
+            "props": self.props,
+        }
+
+
+class _Batch:
+    """The rows of a group of extractions, aggregated so that each node and fact is one row."""
+
+    def __init__(self) -> None:
+        self.documents: dict[str, dict[str, Any]] = {}
+        self.entities: dict[str, _Entity] = {}
+        self.mentions: dict[tuple[str, str], int] = {}
+        self.relations: dict[tuple[str, str, str, str], _Relation] = {}
+        self.lines: list[int] = []
+        self.extractions = 0
+        self.entity_count = 0
+        self.relation_count = 0
+
+    def is_full(self, batch_size: int) -> bool:
+        return max(len(self.documents), len(self.entities), len(self.relations)) >= batch_size
+
+    def add(self, line: int, extraction: Extraction) -> None:
+        document = extraction.document
+        doc_key = document.key
+        props = {name: getattr(document, name) for name in _DOCUMENT_PROPERTIES}
+        props = {name: value for name, value in props.items() if value is not None}
+        if document.title is not None:
+            props["title_norm"] = normalise_name(document.title)
+        props["links"] = list(document.links)
+        self.documents[doc_key] = {"key": doc_key, "props": props}
+        self.extractions += 1
+        self.lines.append(line)
+        self.entity_count += len(extraction.entities)
+        self.relation_count += len(extraction.relations)
+
+        counts: dict[str, int] = {}
+        for entity in extraction.entities:
+            merged = self.entities.get(entity.key)
+            if merged is None:
+                merged = self.entities[entity.key] = _Entity(entity.key, entity.label, entity.name)
+            elif merged.name != entity.name:
+                # The latest document names it; the name it had stays findable as an alias.
+                merged.aliases[merged.name] = None
+            merged.label = entity.label
+            merged.name = entity.name
+            merged.aliases.update(dict.fromkeys(entity.aliases))
+            merged.weapons.update(dict.fromkeys(entity.weapons))
+            for surface in (entity.name, *entity.aliases):
+                value = normalise_name(surface)
+                if value:
+                    merged.names[value] = None
+            for name in _ENTITY_PROPERTIES:
+                value = getattr(entity, name)
+                if value is not None:
+                    merged.props[name] = value
+            if entity.latitude is not None and entity.longitude is not None:
+                merged.props["location"] = WGS84Point((entity.longitude, entity.latitude))
+            counts[entity.key] = counts.get(entity.key, 0) + entity.mentions
+        for key, count in counts.items():
+            # Set, not added: the same document twice in a batch counts once, as in two batches.
+            self.mentions[(key, doc_key)] = count
+
+        for relation in extraction.relations:
+            identity = (relation.type, relation.source, relation.target, relation.disc)
+            merged_rel = self.relations.get(identity)
+            if merged_rel is None:
+                merged_rel = self.relations[identity] = _Relation(*identity, confidence=relation.confidence)
+            merged_rel.sources.update(dict.fromkeys(relation.sources))
+            merged_rel.sources[doc_key] = None
+            for sentence in relation.evidence:
+                merged_rel.evidence.setdefault(sentence, doc_key)
+            merged_rel.confidence = max(merged_rel.confidence, relation.confidence)
+            if relation.rule:
+                merged_rel.rules[relation.rule] = None
+            for name in _RELATION_PROPERTIES:
+                value = getattr(relation, name)
+                if value is not None:
+                    merged_rel.props[name] = value
+            merged_rel.origins.append((line, doc_key, _where(extraction)))
+
+    def rows_by_label(self) -> dict[str, list[dict[str, Any]]]:
+        grouped: dict[str, list[dict[str, Any]]] = {}
+        for entity in self.entities.values():
+            grouped.setdefault(entity.label, []).append(entity.row())
+        return grouped
+
+    def name_rows(self) -> list[dict[str, Any]]:
+        return [{"key": e.key, "names": list(e.names)} for e in self.entities.values() if e.names]
+
+    def mention_rows(self) -> list[dict[str, Any]]:
+        return [
+            {"entity": entity, "document": document, "count": count}
+            for (entity, document), count in self.mentions.items()
+            if count > 0
+        ]
+
+    def outside_keys(self) -> list[str]:
+        """Relationship ends that are not entities of this batch: they must already be in the graph."""
+        ends = {key for rel in self.relations.values() for key in (rel.source, rel.target)}
+        return sorted(ends - self.entities.keys())
+
+    def rows_by_type(self, missing: set[str]) -> dict[str, list[dict[str, Any]]]:
+        grouped: dict[str, list[dict[str, Any]]] = {}
+        for rel in self.relations.values():
+            if rel.source not in missing and rel.target not in missing:
+                grouped.setdefault(rel.type, []).append(rel.row())
+        return grouped
+
+
+def _write_batch(tx: ManagedTransaction, batch: _Batch) -> list[str]:
+    """Write one batch (the unit of work of a managed transaction); return the unknown end keys."""
+    tx.run(queries.MERGE_DOCUMENTS, rows=list(batch.documents.values())).consume()
+    for label, rows in batch.rows_by_label().items():
+        tx.run(queries.entity_merge_query(label), rows=rows).consume()
+    tx.run(queries.MERGE_NAMES, rows=batch.name_rows()).consume()
+    tx.run(queries.MERGE_MENTIONS, rows=batch.mention_rows()).consume()
+    outside = batch.outside_keys()
+    missing: set[str] = set()
+    if outside:
+        record = tx.run(queries.EXISTING_ENTITY_KEYS, keys=outside).single()
+        missing = set(outside) - set(record["found"] if record else [])
+    for rel_type, rows in batch.rows_by_type(missing).items():
+        tx.run(queries.relation_merge_query(rel_type), rows=rows, cap=EVIDENCE_CAP).consume()
+    return sorted(missing)
+
+
+def _flush(session: Session, batch: _Batch, result: LoadResult, skip: Callable[[LineError], None]) -> None:
+    number = result.batches + 1
+    try:
+        missing = set(session.execute_write(_write_batch, batch))
+    except (Neo4jError, DriverError) as exc:
+        lines = [line for line in batch.lines if line]
+        where = f"input lines {min(lines)}-{max(lines)}, " if lines else ""
+        first = next(iter(batch.documents))
+        raise LoadError(
+            f"batch {number} ({where}{len(batch.documents)} documents from {first}) failed and was rolled "
+            f"back, nothing of it was written: {_neo4j_message(exc)}. Earlier batches are loaded; fix the "
+            "cause and load again (loading is idempotent)"
+        ) from None
+    dangling = 0
+    for rel in batch.relations.values():
+        absent = [key for key in (rel.source, rel.target) if key in missing]
+        if not absent:
+            continue
+        for line, doc_key, where in rel.origins:
+            dangling += 1
+            skip(
+                LineError(
+                    path=where,
+                    line=line,
+                    message=f"document {doc_key}: {rel.type} relation {rel.source} -> {rel.target} skipped: "
+                    f"no entity with key {absent[0]} in this document or in the graph",
+                )
+            )
+    result.batches = number
+    result.documents += batch.extractions
+    result.entities += batch.entity_count
+    result.relations += batch.relation_count - dangling
+
+
+def _outside_ontology(extraction: Extraction) -> str | None:
+    """Why an extraction cannot be loaded as it is (labels and types are checked again here because
+    models built with model_construct skip validation), or None."""
+    for entity in extraction.entities:
+        if entity.label not in ALL_LABELS:
+            return (
+                f"entity {entity.key}: label {entity.label!r} is not in the ontology; "
+                "use one of kg.models.ALL_LABELS"
+            )
+    for relation in extraction.relations:
+        if relation.type not in RELATION_TYPES:
+            return (
+                f"relation {relation.source} -> {relation.target}: type {relation.type!r} is not in the "
+                "ontology; use one of kg.models.RELATION_TYPES"
+            )
+    return None
+
+
+def _where(extraction: Extraction) -> str:
+    return extraction.document.path or extraction.document.key
+
+
+def _neo4j_message(exc: Exception) -> str:
+    if isinstance(exc, Neo4jError):
+        text = f"{exc.code}: {exc.message}" if exc.code else str(exc)
+    else:
+        text = str(exc) or type(exc).__name__
+    return text.strip().splitlines()[0] if text.strip() else type(exc).__name__
+
+
+# --- input ------------------------------------------------------------------------------------
+
+
+class _NumberedLines:
+    """Feeds a text stream to read_extractions while remembering the number of the current line."""
+
+    def __init__(self, stream: IO[str], path: str):
+        self.stream = stream
+        self.path = path
+        self.number = 0
+
+    def _lines(self) -> Iterator[str]:
+        for line in self.stream:
+            self.number += 1
+            yield line
+
+    def extractions(self) -> Iterator[tuple[int, Extraction | LineError]]:
+        """(line number, extraction or unusable line) for every non-blank line."""
+        try:
+            for item in read_extractions(self._lines(), self.path):
+                yield (item.line if isinstance(item, LineError) else self.number), item
+        except UnicodeDecodeError:
+            raise InputError(
+                f"{self.path} line {self.number + 1}: not UTF-8 text; `kg extract` writes UTF-8 JSON lines"
+            ) from None
+
+
+@contextlib.contextmanager
+def _open_input(path: str) -> Iterator[IO[str]]:
+    if path == "-":
+        yield io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8")
+        return
+    if not os.path.isfile(path):
+        raise InputError(f"{path}: no such file; give an extraction file from `kg extract`, or - for stdin")
+    with open(path, encoding="utf-8") as stream:
+        yield stream
+
+
+def _count_lines(path: str) -> int:
+    count = 0
+    last = b"\n"
+    with open(path, "rb") as stream:
+        while chunk := stream.read(1 << 20):
+            count += chunk.count(b"\n")
+            last = chunk[-1:]
+    return count + (last != b"\n")

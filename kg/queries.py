@@ -1,0 +1,233 @@
+"""Every Cypher statement the library sends outside the `cypher/` templates, built in one place.
+
+Values always travel as `$parameters`. Labels and relationship types cannot be parameters in a
+planned query, so they are spliced in, but only after checking them against the ontology's
+fixed lists (`kg.models.ALL_LABELS`, `kg.models.RELATION_TYPES`): nothing from input text ever
+reaches a query string. Each builder is cached, so a label or type always sends the same text and
+the server plans it once.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from kg.models import ALL_LABELS, EVENT_KINDS, RELATION_TYPES
+
+# --- schema ---------------------------------------------------------------------------------
+
+SCHEMA_STATEMENTS: tuple[str, ...] = (
+    "CREATE CONSTRAINT entity_key IF NOT EXISTS FOR (e:Entity) REQUIRE e.key IS UNIQUE",
+    "CREATE CONSTRAINT document_key IF NOT EXISTS FOR (d:Document) REQUIRE d.key IS UNIQUE",
+    "CREATE CONSTRAINT name_value IF NOT EXISTS FOR (n:Name) REQUIRE n.value IS UNIQUE",
+    "CREATE INDEX document_title_norm IF NOT EXISTS FOR (d:Document) ON (d.title_norm)",
+    "CREATE INDEX document_published IF NOT EXISTS FOR (d:Document) ON (d.published)",
+    "CREATE INDEX entity_name IF NOT EXISTS FOR (e:Entity) ON (e.name)",
+)
+"""Constraints and indexes of docs/STORAGE.md; each is a no-op when it already exists."""
+
+AWAIT_INDEXES = "CALL db.awaitIndexes($seconds)"
+
+# --- reset ----------------------------------------------------------------------------------
+
+# Relationships first, then nodes, each in bounded inner transactions: a single DETACH DELETE
+# of a large graph (or of one hub node) would have to hold everything in the heap at once.
+DELETE_RELATIONSHIPS = "MATCH ()-[r]->() CALL (r) { DELETE r } IN TRANSACTIONS OF $rows ROWS"
+DELETE_NODES = "MATCH (n) CALL (n) { DELETE n } IN TRANSACTIONS OF $rows ROWS RETURN count(*) AS deleted"
+
+# --- loading --------------------------------------------------------------------------------
+
+MERGE_DOCUMENTS = """
+UNWIND $rows AS row
+MERGE (d:Document {key: row.key})
+SET d += row.props
+"""
+"""Rows: {key, props}; props holds only known (non-null) values, so nothing known is erased."""
+
+MERGE_NAMES = """
+UNWIND $rows AS row
+MATCH (e:Entity {key: row.key})
+UNWIND row.names AS value
+MERGE (n:Name {value: value})
+MERGE (n)-[:NAME_OF]->(e)
+"""
+"""Rows: {key, names}; names are the normalised name and aliases of the entity, no repeats."""
+
+MERGE_MENTIONS = """
+UNWIND $rows AS row
+MATCH (e:Entity {key: row.entity})
+MATCH (d:Document {key: row.document})
+MERGE (e)-[m:MENTIONED_IN]->(d)
+WITH e, m, row, coalesce(m.count, 0) AS previous
+SET m.count = row.count
+WITH e, sum(row.count - previous) AS delta
+SET e.mentions = coalesce(e.mentions, 0) + delta
+"""
+"""Rows: {entity, document, count}, one per pair. Entity.mentions moves by the change of the
+pair's count, so it stays the sum of its MENTIONED_IN counts and a reload leaves it alone."""
+
+EXISTING_ENTITY_KEYS = """
+UNWIND $keys AS key
+MATCH (e:Entity {key: key})
+RETURN collect(e.key) AS found
+"""
+
+
+def _checked_label(label: str) -> str:
+    if label not in ALL_LABELS:
+        raise ValueError(f"label {label!r} is not in the ontology (kg.models.ALL_LABELS)")
+    return label
+
+
+def _checked_type(rel_type: str) -> str:
+    if rel_type not in RELATION_TYPES:
+        raise ValueError(f"relationship type {rel_type!r} is not in the ontology (kg.models.RELATION_TYPES)")
+    return rel_type
+
+
+def _dedup(expression: str, variable: str) -> str:
+    """Cypher for `expression` without repeated items, first occurrence kept (no APOC needed)."""
+    keep = f"CASE WHEN {variable} IN acc THEN acc ELSE acc + {variable} END"
+    return f"reduce(acc = [], {variable} IN {expression} | {keep})"
+
+
+@cache
+def entity_merge_query(label: str) -> str:
+    """The batched MERGE of entities of one type label (rows: key, name, aliases, weapons, props)."""
+    label = _checked_label(label)
+    labels = f"Event:{label}" if label in EVENT_KINDS else label
+    others = [other for other in ALL_LABELS if other != label]
+    if label not in EVENT_KINDS:
+        others.append("Event")
+    # A key keeps one type label: when a later document types it differently, the latest wins.
+    remove = ":".join(f"`{other}`" for other in others)
+    aliases = _dedup(
+        "[a IN coalesce(e.aliases, []) + previous + row.aliases WHERE a <> row.name]",
+        "a",
+    )
+    weapons = _dedup("coalesce(e.weapons, []) + row.weapons", "w")
+    return f"""
+UNWIND $rows AS row
+MERGE (e:Entity {{key: row.key}})
+ON CREATE SET e.mentions = 0
+SET e:{labels}
+REMOVE e:{remove}
+WITH e, row, CASE WHEN e.name IS NULL OR e.name = row.name THEN [] ELSE [e.name] END AS previous
+SET e += row.props,
+    e.name = row.name,
+    e.aliases = {aliases},
+    e.weapons = CASE WHEN size(row.weapons) = 0 THEN e.weapons ELSE {weapons} END
+"""
+
+
+@cache
+def relation_merge_query(rel_type: str) -> str:
+    """The batched MERGE of relationships of one type, merging their provenance (see STORAGE.md)."""
+    rel_type = _checked_type(rel_type)
+    return f"""
+UNWIND $rows AS row
+MATCH (a:Entity {{key: row.source}})
+MATCH (b:Entity {{key: row.target}})
+MERGE (a)-[r:{rel_type} {{disc: row.disc}}]->(b)
+WITH r, row,
+     coalesce(r.sources, []) AS sources,
+     coalesce(r.evidence, []) AS evidence,
+     coalesce(r.evidence_docs, []) AS evidence_docs,
+     coalesce(r.rules, []) AS rules
+WITH r, row, sources, evidence, evidence_docs, rules,
+     [i IN range(0, size(row.evidence) - 1) WHERE NOT row.evidence[i] IN evidence] AS fresh
+WITH r, row, sources, evidence, evidence_docs, rules,
+     CASE WHEN size(evidence) >= $cap THEN [] ELSE fresh[0..($cap - size(evidence))] END AS kept
+SET r += row.props,
+    r.sources = sources + [s IN row.sources WHERE NOT s IN sources],
+    r.evidence = evidence + [i IN kept | row.evidence[i]],
+    r.evidence_docs = evidence_docs + [i IN kept | row.evidence_docs[i]],
+    r.confidence = CASE WHEN r.confidence IS NULL OR row.confidence > r.confidence
+                        THEN row.confidence ELSE r.confidence END,
+    r.rules = rules + [x IN row.rules WHERE NOT x IN rules]
+"""
+
+
+# --- load benchmark -------------------------------------------------------------------------
+# The ceiling writes the same rows with plain CREATE (no matching, no merging of provenance);
+# the naive loader sends one auto-committed MERGE per row, as tutorials do.
+
+CREATE_DOCUMENTS = """
+UNWIND $rows AS row
+CREATE (d:Document {key: row.key})
+SET d += row.props
+"""
+
+CREATE_NAMES = """
+UNWIND $rows AS row
+MATCH (e:Entity {key: row.key})
+UNWIND row.names AS value
+CREATE (n:Name {value: value})-[:NAME_OF]->(e)
+"""
+
+CREATE_MENTIONS = """
+UNWIND $rows AS row
+MATCH (e:Entity {key: row.entity})
+MATCH (d:Document {key: row.document})
+CREATE (e)-[:MENTIONED_IN {count: row.count}]->(d)
+SET e.mentions = row.count
+"""
+
+
+@cache
+def entity_create_query(label: str) -> str:
+    """Benchmark ceiling: CREATE entities of one label, no MERGE and no list merging."""
+    label = _checked_label(label)
+    labels = f"Event:{label}" if label in EVENT_KINDS else label
+    return f"""
+UNWIND $rows AS row
+CREATE (e:Entity:{labels} {{key: row.key, name: row.name, aliases: row.aliases, mentions: 0}})
+SET e += row.props
+"""
+
+
+@cache
+def relation_create_query(rel_type: str) -> str:
+    """Benchmark ceiling: CREATE relationships of one type with their provenance as given."""
+    rel_type = _checked_type(rel_type)
+    return f"""
+UNWIND $rows AS row
+MATCH (a:Entity {{key: row.source}})
+MATCH (b:Entity {{key: row.target}})
+CREATE (a)-[r:{rel_type} {{disc: row.disc}}]->(b)
+SET r += row.props, r.sources = row.sources, r.evidence = row.evidence,
+    r.evidence_docs = row.evidence_docs, r.confidence = row.confidence, r.rules = row.rules
+"""
+
+
+NAIVE_DOCUMENT = "MERGE (d:Document {key: $key}) SET d += $props"
+
+
+@cache
+def naive_entity_query(label: str) -> str:
+    """Benchmark naive loader: one MERGE per entity, its name nodes and its mention."""
+    label = _checked_label(label)
+    labels = f"Event:{label}" if label in EVENT_KINDS else label
+    return f"""
+MERGE (e:Entity {{key: $key}})
+SET e:{labels}, e += $props, e.name = $name, e.aliases = $aliases, e.mentions = $count
+WITH e
+MATCH (d:Document {{key: $document}})
+MERGE (e)-[m:MENTIONED_IN]->(d) SET m.count = $count
+WITH e
+UNWIND $names AS value
+MERGE (n:Name {{value: value}})
+MERGE (n)-[:NAME_OF]->(e)
+"""
+
+
+@cache
+def naive_relation_query(rel_type: str) -> str:
+    """Benchmark naive loader: one MERGE per relationship, as the tutorials write it."""
+    rel_type = _checked_type(rel_type)
+    return f"""
+MERGE (a:Entity {{key: $source}})
+MERGE (b:Entity {{key: $target}})
+MERGE (a)-[r:{rel_type} {{disc: $disc}}]->(b)
+SET r += $props, r.sources = $sources, r.evidence = $evidence, r.evidence_docs = $evidence_docs,
+    r.confidence = $confidence, r.rules = $rules
+"""
