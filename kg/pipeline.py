@@ -104,7 +104,12 @@ def build_paths(
             batch_size=EXTRACT_BATCH_SIZE,
             on_skip=_recorder(result, progress),
         )
-        load_extractions(conn.driver, counted(extractions), database=conn.database, batch_size=batch_size)
+        loaded = load_extractions(
+            conn.driver, counted(extractions), database=conn.database, batch_size=batch_size, progress=False
+        )
+    for error in loaded.skipped:
+        result.skipped.append(error)
+        progress.error(format_line_error(error))
     progress.done(result)
     return result
 

