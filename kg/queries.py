@@ -27,6 +27,9 @@ SCHEMA_STATEMENTS: tuple[str, ...] = (
 
 AWAIT_INDEXES = "CALL db.awaitIndexes($seconds)"
 
+PING = "RETURN 1"
+"""Readiness probe of the managed server (kg.server): Bolt is up, auth works, a database answers."""
+
 # --- reset ----------------------------------------------------------------------------------
 
 # Relationships first, then nodes, each in bounded inner transactions: a single DETACH DELETE

@@ -47,9 +47,6 @@ START_TIMEOUT_S = 180.0
 STOP_TIMEOUT_S = 60.0
 MAVEN_TIMEOUT_S = 1800.0
 
-PING = "RETURN 1"
-"""The query that proves the server is ready: Bolt is up, auth works and a database answers."""
-
 _PASSWORD_ALPHABET = string.ascii_letters + string.digits
 
 
@@ -575,6 +572,8 @@ def _wait_until_ready(info: ServerInfo) -> None:
     """Wait until Bolt answers PING with the password; stop the server and explain if it does not."""
     import neo4j
     from neo4j import exceptions as neo4j_errors
+
+    from kg.queries import PING
 
     timeout = _start_timeout()
     deadline = time.monotonic() + timeout
