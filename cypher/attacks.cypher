@@ -1,0 +1,126 @@
+// attacks: Attacks, who carried them out against whom, from where, where they hit, with what, and when.
+//
+// Parameters:
+//   attacker: string, nullable. The attacking party; a state also matches its ministries and armed forces; null: any.
+//   target: string, nullable. The targeted party (as for attacker), or a place hit (or containing a place hit); null: any.
+//
+// In the Neo4j Browser, paste first:
+//   :param attacker => 'Armenia'
+//   :param target => null
+//
+// Columns: event, attacker, target, origins, targets, weapons, start, end, reported_by, document, evidence
+//   origins / targets: the most specific places the fire came from / hit (a settlement, not also its region).
+// $attacker: the entities it names; a State also brings its ministries and armed forces (null: any).
+CALL () {
+  WITH $attacker AS raw
+  WITH raw, reduce(s = '', c IN split(toLower(normalize(raw, NFKD)), '') | s + CASE
+      WHEN c =~ '\\p{M}' OR c IN ['.', '"', '\u201c', '\u201d'] THEN ''
+      WHEN c IN ['-', '\u2010', '\u2011', '\u2012', '\u2013', '\u2014', '\u2015', '_', '/'] OR trim(c) = '' THEN ' '
+      WHEN c IN ['\u2019', '\u2018', '\u02bc', '`'] THEN "'"
+      WHEN c = '\u0131' THEN 'i'
+      WHEN c = '\u0259' THEN 'e'
+      WHEN c = '\u00f8' THEN 'o'
+      WHEN c = '\u0142' THEN 'l'
+      WHEN c = '\u0111' THEN 'd'
+      WHEN c = '\u00df' THEN 'ss'
+      ELSE c
+    END) AS folded
+  WITH raw, reduce(s = '', w IN split(folded, ' ') | s + CASE WHEN w = '' THEN '' WHEN s = '' THEN w ELSE ' ' + w END) AS spaced
+  WITH raw, CASE WHEN spaced STARTS WITH 'the ' THEN substring(spaced, 4) ELSE spaced END AS norm
+  OPTIONAL MATCH (:Name {value: norm})-[:NAME_OF]->(e:Entity)
+  OPTIONAL MATCH (sub:Entity)-[:MINISTRY_OF|ARMED_FORCE_OF]->(e:State)
+  WITH raw, collect(DISTINCT e) + collect(DISTINCT sub) AS found
+  RETURN CASE WHEN raw IS NULL THEN null ELSE found END AS attackers
+}
+// $target: the entities it names; a State also brings its ministries and armed forces (null: any).
+CALL () {
+  WITH $target AS raw
+  WITH raw, reduce(s = '', c IN split(toLower(normalize(raw, NFKD)), '') | s + CASE
+      WHEN c =~ '\\p{M}' OR c IN ['.', '"', '\u201c', '\u201d'] THEN ''
+      WHEN c IN ['-', '\u2010', '\u2011', '\u2012', '\u2013', '\u2014', '\u2015', '_', '/'] OR trim(c) = '' THEN ' '
+      WHEN c IN ['\u2019', '\u2018', '\u02bc', '`'] THEN "'"
+      WHEN c = '\u0131' THEN 'i'
+      WHEN c = '\u0259' THEN 'e'
+      WHEN c = '\u00f8' THEN 'o'
+      WHEN c = '\u0142' THEN 'l'
+      WHEN c = '\u0111' THEN 'd'
+      WHEN c = '\u00df' THEN 'ss'
+      ELSE c
+    END) AS folded
+  WITH raw, reduce(s = '', w IN split(folded, ' ') | s + CASE WHEN w = '' THEN '' WHEN s = '' THEN w ELSE ' ' + w END) AS spaced
+  WITH raw, CASE WHEN spaced STARTS WITH 'the ' THEN substring(spaced, 4) ELSE spaced END AS norm
+  OPTIONAL MATCH (:Name {value: norm})-[:NAME_OF]->(e:Entity)
+  OPTIONAL MATCH (sub:Entity)-[:MINISTRY_OF|ARMED_FORCE_OF]->(e:State)
+  WITH raw, collect(DISTINCT e) + collect(DISTINCT sub) AS found
+  RETURN CASE WHEN raw IS NULL THEN null ELSE found END AS targeted
+}
+CALL (attackers, targeted) {
+  WITH * WHERE attackers IS NOT NULL
+  UNWIND attackers AS x
+  MATCH (a:Attack)-[:ATTACKER]->(x)
+  RETURN a
+  UNION
+  WITH * WHERE attackers IS NULL AND targeted IS NOT NULL
+  UNWIND targeted AS x
+  MATCH (a:Attack)-[:TARGET]->(x)
+  RETURN a
+  UNION
+  WITH * WHERE attackers IS NULL AND targeted IS NOT NULL
+  UNWIND targeted AS x
+  MATCH (a:Attack)-[:LOCATION]->(:Entity)-[:LOCATED_IN*0..4]->(x)
+  RETURN a
+  UNION
+  WITH * WHERE attackers IS NULL AND targeted IS NULL
+  MATCH (a:Attack)
+  RETURN a
+}
+WITH DISTINCT a, targeted
+WHERE targeted IS NULL
+   OR EXISTS { MATCH (a)-[:TARGET]->(x) WHERE x IN targeted }
+   OR EXISTS { MATCH (a)-[:LOCATION]->(:Entity)-[:LOCATED_IN*0..4]->(x) WHERE x IN targeted }
+CALL (a) {
+  OPTIONAL MATCH (a)-[r:ATTACKER]->(x)
+  WITH r, x ORDER BY r.confidence DESC, x.name
+  RETURN collect(x.name)[0] AS attacker, collect(r) AS attacker_rels
+}
+CALL (a) {
+  OPTIONAL MATCH (a)-[r:TARGET]->(x)
+  WITH r, x ORDER BY r.confidence DESC, x.name
+  RETURN collect(x.name)[0] AS target, collect(r) AS target_rels
+}
+CALL (a) {
+  OPTIONAL MATCH (who)-[r:REPORTED]->(a)
+  WITH r, who ORDER BY r.confidence DESC, who.name
+  RETURN collect(who.name)[0] AS reported_by, collect(r) AS reported_rels
+}
+CALL (a) {
+  OPTIONAL MATCH (a)-[r:ORIGIN]->(p)
+  WITH collect(p) AS places, collect(r) AS origin_rels
+  RETURN [p IN places WHERE NOT any(q IN places WHERE q <> p AND EXISTS { (q)-[:LOCATED_IN*1..4]->(p) }) | p.name]
+         AS origins, origin_rels
+}
+CALL (a) {
+  OPTIONAL MATCH (a)-[r:LOCATION]->(p)
+  WITH collect(p) AS places, collect(r) AS location_rels
+  RETURN [p IN places WHERE NOT any(q IN places WHERE q <> p AND EXISTS { (q)-[:LOCATED_IN*1..4]->(p) }) | p.name]
+         AS targets, location_rels
+}
+WITH a, attacker, target, reported_by, origins, targets,
+     attacker_rels + target_rels + origin_rels + location_rels + reported_rels AS rels
+WITH a, attacker, target, reported_by, origins, targets, rels,
+     reduce(acc = [], s IN reduce(all = [], r IN rels | all + coalesce(r.evidence, [])) |
+            CASE WHEN s IN acc THEN acc ELSE acc + s END) AS evidence,
+     head([r IN rels WHERE size(coalesce(r.sources, [])) > 0 | r.sources[0]]) AS source
+OPTIONAL MATCH (d:Document {key: source})
+RETURN a.name AS event,
+       attacker,
+       target,
+       [p IN origins WHERE p IS NOT NULL] AS origins,
+       [p IN targets WHERE p IS NOT NULL] AS targets,
+       coalesce(a.weapons, []) AS weapons,
+       a.start AS start,
+       a.end AS end,
+       reported_by,
+       coalesce(d.title, source) AS document,
+       evidence
+ORDER BY start, event

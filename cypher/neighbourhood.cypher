@@ -1,0 +1,50 @@
+// neighbourhood: The paths from an entity to the entities within depth hops (documents and names left out), for the Browser's graph view.
+//
+// Parameters:
+//   name: string, required. A name or alias of any entity.
+//   depth: integer 1..3, required. How many hops to follow.
+//
+// In the Neo4j Browser, paste first:
+//   :param name => 'Nagorno-Karabakh'
+//   :param depth => 2
+//
+// Columns: path
+//   path: in the Browser a graph path; from `kg query`, the alternating names and -TYPE-> / <-TYPE- steps.
+WITH $depth AS depth
+CALL () {
+  WITH $name AS raw
+  WITH raw, reduce(s = '', c IN split(toLower(normalize(raw, NFKD)), '') | s + CASE
+      WHEN c =~ '\\p{M}' OR c IN ['.', '"', '\u201c', '\u201d'] THEN ''
+      WHEN c IN ['-', '\u2010', '\u2011', '\u2012', '\u2013', '\u2014', '\u2015', '_', '/'] OR trim(c) = '' THEN ' '
+      WHEN c IN ['\u2019', '\u2018', '\u02bc', '`'] THEN "'"
+      WHEN c = '\u0131' THEN 'i'
+      WHEN c = '\u0259' THEN 'e'
+      WHEN c = '\u00f8' THEN 'o'
+      WHEN c = '\u0142' THEN 'l'
+      WHEN c = '\u0111' THEN 'd'
+      WHEN c = '\u00df' THEN 'ss'
+      ELSE c
+    END) AS folded
+  WITH raw, reduce(s = '', w IN split(folded, ' ') | s + CASE WHEN w = '' THEN '' WHEN s = '' THEN w ELSE ' ' + w END) AS spaced
+  WITH raw, CASE WHEN spaced STARTS WITH 'the ' THEN substring(spaced, 4) ELSE spaced END AS norm
+  MATCH (:Name {value: norm})-[:NAME_OF]->(e:Entity)
+  RETURN e
+}
+CALL (e, depth) {
+  WITH * WHERE depth = 1
+  MATCH path = (e)-[]-(:Entity)
+  RETURN path
+  UNION
+  WITH * WHERE depth = 2
+  MATCH path = (e)-[*1..2]-(:Entity)
+  WHERE all(n IN nodes(path) WHERE n:Entity)
+  RETURN path
+  UNION
+  WITH * WHERE depth >= 3
+  MATCH path = (e)-[*1..3]-(:Entity)
+  WHERE all(n IN nodes(path) WHERE n:Entity)
+  RETURN path
+}
+RETURN path
+ORDER BY length(path)
+LIMIT 1000
