@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Mapping
 from types import TracebackType
@@ -9,6 +10,10 @@ from types import TracebackType
 from pydantic import BaseModel, ConfigDict
 
 from kg.errors import ServerError
+
+# The driver logs some failures (e.g. "Unable to retrieve routing information") before raising;
+# without a handler Python prints them to stderr, doubling our one-line `Error: ...`.
+logging.getLogger("neo4j").addHandler(logging.NullHandler())
 
 
 class Settings(BaseModel):
@@ -56,15 +61,18 @@ class Connection:
         self.settings = settings
         self.database = settings.database
         try:
-            self.driver = neo4j.GraphDatabase.driver(settings.uri, auth=(settings.username, settings.password))
+            auth = (settings.username, settings.password)
+            self.driver = neo4j.GraphDatabase.driver(settings.uri, auth=auth)
             self.driver.verify_connectivity()
         except neo4j_errors.AuthError:
             raise ServerError(
-                f"Neo4j at {settings.uri} refused the username or password: check NEO4J_USERNAME/NEO4J_PASSWORD"
+                f"Neo4j at {settings.uri} refused the username or password: "
+                "check NEO4J_USERNAME/NEO4J_PASSWORD"
             ) from None
         except (neo4j_errors.ServiceUnavailable, OSError) as exc:
             raise ServerError(
-                f"cannot reach Neo4j at {settings.uri} ({_first_line(exc)}): is the server running and NEO4J_URI right?"
+                f"cannot reach Neo4j at {settings.uri} ({_first_line(exc)}): "
+                "is the server running and NEO4J_URI right?"
             ) from None
         except (neo4j_errors.ConfigurationError, ValueError) as exc:
             raise ServerError(f"bad Neo4j URI {settings.uri!r}: {_first_line(exc)}") from None

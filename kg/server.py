@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import logging
 import os
 import re
 import secrets
@@ -48,6 +49,9 @@ STOP_TIMEOUT_S = 60.0
 MAVEN_TIMEOUT_S = 1800.0
 
 _PASSWORD_ALPHABET = string.ascii_letters + string.digits
+
+# Keep the driver's own log lines (connection refused while the server boots) off stderr.
+logging.getLogger("neo4j").addHandler(logging.NullHandler())
 
 
 class ServerInfo(BaseModel):
