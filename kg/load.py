@@ -190,7 +190,7 @@ def load_batches(
         if progress
         else contextlib.nullcontext(items)
     )
-    batch = _Batch()
+    batch = Batch()
     with driver.session(database=database) as session, bar as stream:
         for line, item in stream:
             if isinstance(item, LineError):
@@ -203,7 +203,7 @@ def load_batches(
             batch.add(line, item)
             if batch.is_full(batch_size):
                 _flush(session, batch, result, skip)
-                batch = _Batch()
+                batch = Batch()
         if batch.documents:
             _flush(session, batch, result, skip)
     return result
@@ -228,6 +228,7 @@ class _Relation:
     origins: list[tuple[int, str, str]] = field(default_factory=list)
 
     def row(self) -> dict[str, Any]:
+        """The query row (parameters) of this relationship."""
         return {
             "source": self.source,
             "target": self.target,
@@ -254,6 +255,7 @@ class _Entity:
     props: dict[str, Any] = field(default_factory=dict)
 
     def row(self) -> dict[str, Any]:
+        """The query row (parameters) of this entity."""
         return {
             "key": self.key,
             "name": self.name,
@@ -263,7 +265,7 @@ class _Entity:
         }
 
 
-class _Batch:
+class Batch:
     """The rows of a group of extractions, aggregated so that each node and fact is one row."""
 
     def __init__(self) -> None:
@@ -277,9 +279,11 @@ class _Batch:
         self.relation_count = 0
 
     def is_full(self, batch_size: int) -> bool:
+        """Whether the batch holds batch_size documents, entities or relationships."""
         return max(len(self.documents), len(self.entities), len(self.relations)) >= batch_size
 
     def add(self, line: int, extraction: Extraction) -> None:
+        """Merge one extraction's rows into the batch (line: its input line, 0 if unknown)."""
         document = extraction.document
         doc_key = document.key
         props = {name: getattr(document, name) for name in _DOCUMENT_PROPERTIES}
@@ -339,15 +343,18 @@ class _Batch:
             merged_rel.origins.append((line, doc_key, _where(extraction)))
 
     def rows_by_label(self) -> dict[str, list[dict[str, Any]]]:
+        """Entity rows grouped by type label, for one prepared query per label."""
         grouped: dict[str, list[dict[str, Any]]] = {}
         for entity in self.entities.values():
             grouped.setdefault(entity.label, []).append(entity.row())
         return grouped
 
     def name_rows(self) -> list[dict[str, Any]]:
+        """One row per entity with its normalised names."""
         return [{"key": e.key, "names": list(e.names)} for e in self.entities.values() if e.names]
 
     def mention_rows(self) -> list[dict[str, Any]]:
+        """One row per (entity, document) pair mentioned at least once."""
         return [
             {"entity": entity, "document": document, "count": count}
             for (entity, document), count in self.mentions.items()
@@ -360,6 +367,7 @@ class _Batch:
         return sorted(ends - self.entities.keys())
 
     def rows_by_type(self, missing: set[str]) -> dict[str, list[dict[str, Any]]]:
+        """Relationship rows grouped by type, leaving out those with an end in `missing`."""
         grouped: dict[str, list[dict[str, Any]]] = {}
         for rel in self.relations.values():
             if rel.source not in missing and rel.target not in missing:
@@ -367,7 +375,7 @@ class _Batch:
         return grouped
 
 
-def _write_batch(tx: ManagedTransaction, batch: _Batch) -> list[str]:
+def write_batch(tx: ManagedTransaction, batch: Batch) -> list[str]:
     """Write one batch (the unit of work of a managed transaction); return the unknown end keys."""
     tx.run(queries.MERGE_DOCUMENTS, rows=list(batch.documents.values())).consume()
     for label, rows in batch.rows_by_label().items():
@@ -384,10 +392,10 @@ def _write_batch(tx: ManagedTransaction, batch: _Batch) -> list[str]:
     return sorted(missing)
 
 
-def _flush(session: Session, batch: _Batch, result: LoadResult, skip: Callable[[LineError], None]) -> None:
+def _flush(session: Session, batch: Batch, result: LoadResult, skip: Callable[[LineError], None]) -> None:
     number = result.batches + 1
     try:
-        missing = set(session.execute_write(_write_batch, batch))
+        missing = set(session.execute_write(write_batch, batch))
     except (Neo4jError, DriverError) as exc:
         lines = [line for line in batch.lines if line]
         where = f"input lines {min(lines)}-{max(lines)}, " if lines else ""

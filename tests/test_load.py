@@ -10,7 +10,7 @@ from conftest import run_kg
 
 from kg import queries
 from kg.connection import Connection
-from kg.load import _Batch, _write_batch, apply_schema, load_extractions, reset_graph
+from kg.load import Batch, apply_schema, load_extractions, reset_graph, write_batch
 from kg.models import SCHEMA_VERSION, Document, Entity, Extraction, Relation, dump_extraction
 
 # Sentences of the seed article (Anadolu, 23 Sep 2022) and of a wire report on the same border.
@@ -487,11 +487,11 @@ class RecordingTransaction:
 
 
 def test_a_batch_sends_one_prepared_query_per_label_and_type_with_rows_as_parameters() -> None:
-    batch = _Batch()
+    batch = Batch()
     batch.add(1, seed_extraction())
     batch.add(2, wire_extraction())
     tx = RecordingTransaction()
-    assert _write_batch(tx, batch) == []  # type: ignore[arg-type]
+    assert write_batch(tx, batch) == []  # type: ignore[arg-type]
     sent = dict(tx.sent)
     assert list(sent) == [
         queries.MERGE_DOCUMENTS,
