@@ -31,71 +31,80 @@ EXAMPLES = Path(__file__).resolve().parent.parent.parent / "examples" / "article
 
 
 class Measurement(BaseModel):
-    """One timed run over the corpus."""
+    """One timed run over the corpus: wall-clock and CPU seconds (all processes), peak memory."""
 
     model_config = ConfigDict(extra="forbid")
 
     name: str
     documents: int
     seconds: float
+    cpu_seconds: float
     peak_rss_mb: float | None = None
 
-    def docs_per_second(self) -> float:
-        """Documents a second."""
-        return self.documents / self.seconds if self.seconds > 0 else float("inf")
+    def minus(self, startup: Measurement) -> Measurement:
+        """The same run without the fixed start-up cost (interpreter, imports, model load)."""
+        return self.model_copy(
+            update={
+                "seconds": max(self.seconds - startup.seconds, 1e-9),
+                "cpu_seconds": max(self.cpu_seconds - startup.cpu_seconds, 1e-9),
+                "documents": self.documents - startup.documents,
+            }
+        )
 
 
 def run(paths: list[str], documents: int) -> None:
     """Print docs/s and tokens/s of bare nlp.pipe and of `kg extract` with 1 and 2 workers, and peak RSS."""
     sources = _source_documents(paths or [str(EXAMPLES)])
+    load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="kg-bench-extract-") as tmp:
         root = Path(tmp)
         corpus = _write_corpus(sources, documents, root / "corpus")
         small = _write_corpus(sources, max(1, documents // 4), root / "small")
-        one = _write_corpus(sources, 1, root / "one")
+        one = _write_corpus(sources, 2, root / "one")
         print(
             f"corpus: {documents} documents from {len(sources)} articles, batch size {BATCH_SIZE}", flush=True
         )
 
         bare, tokens, load_seconds = _bare_spacy(corpus)
         print(f"bare spaCy: model load {load_seconds:.1f}s (not counted), {tokens} tokens", flush=True)
-
         startup = {w: _kg_extract(one, w, root / f"one-{w}.jsonl") for w in (1, 2)}
         one_worker = _kg_extract(corpus, 1, root / "w1.jsonl")
         two_workers = _kg_extract(corpus, 2, root / "w2.jsonl")
         small_run = _kg_extract(small, 1, root / "small.jsonl")
+    load_after = os.getloadavg()[0]
 
-    rows = [("bare nlp.pipe", bare.seconds, bare.documents)]
-    for label, measured, workers in (
-        ("kg extract, 1 worker", one_worker, 1),
-        ("kg extract, 2 workers", two_workers, 2),
-    ):
-        steady = max(measured.seconds - startup[workers].seconds, 1e-9)
-        rows.append((label, steady, measured.documents))
+    rows = [
+        ("bare nlp.pipe", bare),
+        ("kg extract, 1 worker", one_worker.minus(startup[1])),
+        ("kg extract, 2 workers", two_workers.minus(startup[2])),
+    ]
     print()
-    print(f"{'run':<24}{'seconds':>9}{'docs/s':>10}{'tokens/s':>11}{'x bare':>8}")
-    bare_rate = bare.documents / bare.seconds
-    for label, seconds, count in rows:
-        rate = count / seconds
-        print(f"{label:<24}{seconds:>9.2f}{rate:>10.1f}{tokens / seconds:>11.0f}{rate / bare_rate:>8.2f}")
+    print(f"{'run':<23}{'wall s':>8}{'CPU s':>8}{'docs/s':>9}{'tokens/s':>10}{'x bare':>8}{'x bare CPU':>12}")
+    for label, m in rows:
+        rate = m.documents / m.seconds
+        print(
+            f"{label:<23}{m.seconds:>8.2f}{m.cpu_seconds:>8.2f}{rate:>9.1f}{tokens * m.documents / bare.documents / m.seconds:>10.0f}"
+            f"{rate / (bare.documents / bare.seconds):>8.2f}{bare.cpu_seconds / m.cpu_seconds:>12.2f}"
+        )
+    steady_one, steady_two = rows[1][1], rows[2][1]
     print()
     print(
-        "kg extract start-up (interpreter, imports, model load; excluded above): "
-        f"{startup[1].seconds:.1f}s with 1 worker, {startup[2].seconds:.1f}s with 2 workers"
+        f"2 workers vs 1 worker: {steady_one.seconds / steady_two.seconds:.2f}x wall clock "
+        f"(whole runs with start-up: {one_worker.seconds:.1f}s vs {two_workers.seconds:.1f}s); "
+        f"CPU spent {steady_two.cpu_seconds / steady_one.cpu_seconds:.2f}x"
     )
-    one_rate = one_worker.documents / max(one_worker.seconds - startup[1].seconds, 1e-9)
-    two_rate = two_workers.documents / max(two_workers.seconds - startup[2].seconds, 1e-9)
     print(
-        f"wall clock with start-up: 1 worker {one_worker.seconds:.1f}s, "
-        f"2 workers {two_workers.seconds:.1f}s; "
-        f"2 workers / 1 worker = {two_rate / one_rate:.2f}x (steady), "
-        f"{one_worker.seconds / two_workers.seconds:.2f}x (wall)"
+        "kg extract start-up (interpreter, imports, model load; measured on 2 documents, excluded above): "
+        f"{startup[1].seconds:.1f}s with 1 worker, {startup[2].seconds:.1f}s with 2 workers"
     )
     print(
         f"peak RSS, kg extract 1 worker: {small_run.peak_rss_mb:.0f} MB for {small_run.documents} documents, "
         f"{one_worker.peak_rss_mb:.0f} MB for {one_worker.documents} documents; "
         f"2 workers (whole process tree): {two_workers.peak_rss_mb:.0f} MB"
     )
+    cores = os.cpu_count() or 1
+    print(f"load average before/after: {load_before:.1f}/{load_after:.1f} on {cores} cores", end="")
+    print(" (other work was running: wall-clock ratios are pessimistic)" if load_before > 0.5 else "")
 
 
 def _source_documents(paths: list[str]) -> list[Document]:
@@ -126,29 +135,42 @@ def _bare_spacy(corpus: Path) -> tuple[Measurement, int, float]:
     nlp = spacy.load(MODEL_PACKAGE)
     load_seconds = time.perf_counter() - started
     files = sorted(corpus.iterdir())
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     texts = (path.read_text(encoding="utf-8") for path in files)
     tokens = sum(len(doc) for doc in nlp.pipe(texts, batch_size=BATCH_SIZE))
-    seconds = time.perf_counter() - started
-    return Measurement(name="bare", documents=len(files), seconds=seconds), tokens, load_seconds
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu_started
+    return (
+        Measurement(name="bare", documents=len(files), seconds=seconds, cpu_seconds=cpu),
+        tokens,
+        load_seconds,
+    )
 
 
 def _kg_extract(corpus: Path, workers: int, out: Path) -> Measurement:
     command = [sys.executable, "-m", "kg.cli", "extract", str(corpus), "--out", str(out), "--silent"]
     command += ["--workers", str(workers), "--batch-size", str(BATCH_SIZE)]
-    started = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    sampler = _RssSampler(process.pid)
-    sampler.start()
-    _, stderr = process.communicate()
-    seconds = time.perf_counter() - started
-    sampler.stop()
+    with tempfile.TemporaryFile(mode="w+") as errors:
+        started = time.perf_counter()
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=errors)
+        sampler = _RssSampler(process.pid)
+        sampler.start()
+        # wait4 gives the CPU time of the command and of the worker processes it waited for.
+        _, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - started
+        process.returncode = os.waitstatus_to_exitcode(status)
+        sampler.stop()
+        errors.seek(0)
+        stderr = errors.read()
     if process.returncode not in (0, 3):
         raise InputError(f"`kg extract` failed on the benchmark corpus: {stderr.strip()[-500:]}")
     with open(out, encoding="utf-8") as lines:
         count = sum(1 for _ in lines)
     return Measurement(
-        name=f"kg extract {workers}", documents=count, seconds=seconds, peak_rss_mb=sampler.peak / 1024
+        name=f"kg extract {workers}",
+        documents=count,
+        seconds=seconds,
+        cpu_seconds=usage.ru_utime + usage.ru_stime,
+        peak_rss_mb=sampler.peak / 1024,
     )
 
 
