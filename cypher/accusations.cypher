@@ -26,7 +26,8 @@ CALL () {
     END) AS folded
   WITH raw, reduce(s = '', w IN split(folded, ' ') | s + CASE WHEN w = '' THEN '' WHEN s = '' THEN w ELSE ' ' + w END) AS spaced
   WITH raw, CASE WHEN spaced STARTS WITH 'the ' THEN substring(spaced, 4) ELSE spaced END AS norm
-  OPTIONAL MATCH (:Name {value: norm})-[:NAME_OF]->(e:Entity)
+  OPTIONAL MATCH (nm:Name {value: norm})-[:NAME_OF]->(e:Entity)
+  USING INDEX SEEK nm:Name(value)
   OPTIONAL MATCH (sub:Entity)-[:MINISTRY_OF|ARMED_FORCE_OF]->(e:State)
   WITH raw, collect(DISTINCT e) + collect(DISTINCT sub) AS found
   RETURN CASE WHEN raw IS NULL THEN null ELSE found END AS accusers
@@ -48,7 +49,8 @@ CALL () {
     END) AS folded
   WITH raw, reduce(s = '', w IN split(folded, ' ') | s + CASE WHEN w = '' THEN '' WHEN s = '' THEN w ELSE ' ' + w END) AS spaced
   WITH raw, CASE WHEN spaced STARTS WITH 'the ' THEN substring(spaced, 4) ELSE spaced END AS norm
-  OPTIONAL MATCH (:Name {value: norm})-[:NAME_OF]->(e:Entity)
+  OPTIONAL MATCH (nm:Name {value: norm})-[:NAME_OF]->(e:Entity)
+  USING INDEX SEEK nm:Name(value)
   OPTIONAL MATCH (sub:Entity)-[:MINISTRY_OF|ARMED_FORCE_OF]->(e:State)
   WITH raw, collect(DISTINCT e) + collect(DISTINCT sub) AS found
   RETURN CASE WHEN raw IS NULL THEN null ELSE found END AS accused_parties

@@ -27,7 +27,8 @@ CALL () {
     END) AS folded
   WITH raw, reduce(s = '', w IN split(folded, ' ') | s + CASE WHEN w = '' THEN '' WHEN s = '' THEN w ELSE ' ' + w END) AS spaced
   WITH raw, CASE WHEN spaced STARTS WITH 'the ' THEN substring(spaced, 4) ELSE spaced END AS norm
-  OPTIONAL MATCH (:Name {value: norm})-[:NAME_OF]->(e:Entity)
+  OPTIONAL MATCH (nm:Name {value: norm})-[:NAME_OF]->(e:Entity)
+  USING INDEX SEEK nm:Name(value)
   OPTIONAL MATCH (sub:Entity)-[:MINISTRY_OF|ARMED_FORCE_OF]->(e:State)
   WITH raw, collect(DISTINCT e) + collect(DISTINCT sub) AS found
   RETURN CASE WHEN raw IS NULL THEN null ELSE found END AS attackers
@@ -49,7 +50,8 @@ CALL () {
     END) AS folded
   WITH raw, reduce(s = '', w IN split(folded, ' ') | s + CASE WHEN w = '' THEN '' WHEN s = '' THEN w ELSE ' ' + w END) AS spaced
   WITH raw, CASE WHEN spaced STARTS WITH 'the ' THEN substring(spaced, 4) ELSE spaced END AS norm
-  OPTIONAL MATCH (:Name {value: norm})-[:NAME_OF]->(e:Entity)
+  OPTIONAL MATCH (nm:Name {value: norm})-[:NAME_OF]->(e:Entity)
+  USING INDEX SEEK nm:Name(value)
   OPTIONAL MATCH (sub:Entity)-[:MINISTRY_OF|ARMED_FORCE_OF]->(e:State)
   WITH raw, collect(DISTINCT e) + collect(DISTINCT sub) AS found
   RETURN CASE WHEN raw IS NULL THEN null ELSE found END AS targeted
@@ -95,12 +97,14 @@ CALL (a) {
 }
 CALL (a) {
   OPTIONAL MATCH (a)-[r:ORIGIN]->(p)
+  WITH r, p ORDER BY p.name
   WITH collect(p) AS places, collect(r) AS origin_rels
   RETURN [p IN places WHERE NOT any(q IN places WHERE q <> p AND EXISTS { (q)-[:LOCATED_IN*1..4]->(p) }) | p.name]
          AS origins, origin_rels
 }
 CALL (a) {
   OPTIONAL MATCH (a)-[r:LOCATION]->(p)
+  WITH r, p ORDER BY p.name
   WITH collect(p) AS places, collect(r) AS location_rels
   RETURN [p IN places WHERE NOT any(q IN places WHERE q <> p AND EXISTS { (q)-[:LOCATED_IN*1..4]->(p) }) | p.name]
          AS targets, location_rels

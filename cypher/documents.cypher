@@ -28,7 +28,8 @@ CALL () {
 }
 CALL (name, norm) {
   WITH * WHERE name IS NOT NULL
-  MATCH (:Name {value: norm})-[:NAME_OF]->(:Entity)-[m:MENTIONED_IN]->(d:Document)
+  MATCH (nm:Name {value: norm})-[:NAME_OF]->(:Entity)-[m:MENTIONED_IN]->(d:Document)
+  USING INDEX SEEK nm:Name(value)
   RETURN d, sum(m.count) AS mentions
   UNION
   WITH * WHERE name IS NULL

@@ -27,7 +27,8 @@ CALL () {
     END) AS folded
   WITH raw, reduce(s = '', w IN split(folded, ' ') | s + CASE WHEN w = '' THEN '' WHEN s = '' THEN w ELSE ' ' + w END) AS spaced
   WITH raw, CASE WHEN spaced STARTS WITH 'the ' THEN substring(spaced, 4) ELSE spaced END AS norm
-  MATCH (:Name {value: norm})-[:NAME_OF]->(e:Entity)
+  MATCH (nm:Name {value: norm})-[:NAME_OF]->(e:Entity)
+  USING INDEX SEEK nm:Name(value)
   RETURN e
 }
 CALL (e, depth) {

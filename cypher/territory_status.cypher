@@ -24,7 +24,8 @@ WITH raw, reduce(s = '', c IN split(toLower(normalize(raw, NFKD)), '') | s + CAS
   END) AS folded
 WITH raw, reduce(s = '', w IN split(folded, ' ') | s + CASE WHEN w = '' THEN '' WHEN s = '' THEN w ELSE ' ' + w END) AS spaced
 WITH raw, CASE WHEN spaced STARTS WITH 'the ' THEN substring(spaced, 4) ELSE spaced END AS norm
-MATCH (:Name {value: norm})-[:NAME_OF]->(t:Entity)
+MATCH (nm:Name {value: norm})-[:NAME_OF]->(t:Entity)
+USING INDEX SEEK nm:Name(value)
 CALL (t) {
   MATCH (t)-[r:RECOGNISED_AS_PART_OF|LOCATED_IN|FORMERLY_PART_OF]->(other:Entity)
   RETURN r, other

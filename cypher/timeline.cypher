@@ -23,7 +23,8 @@ WITH raw, reduce(s = '', c IN split(toLower(normalize(raw, NFKD)), '') | s + CAS
   END) AS folded
 WITH raw, reduce(s = '', w IN split(folded, ' ') | s + CASE WHEN w = '' THEN '' WHEN s = '' THEN w ELSE ' ' + w END) AS spaced
 WITH raw, CASE WHEN spaced STARTS WITH 'the ' THEN substring(spaced, 4) ELSE spaced END AS norm
-MATCH (:Name {value: norm})-[:NAME_OF]->(e:Entity)
+MATCH (nm:Name {value: norm})-[:NAME_OF]->(e:Entity)
+USING INDEX SEEK nm:Name(value)
 CALL (e) {
   RETURN e AS x
   UNION

@@ -57,7 +57,7 @@ class Param(_Model):
 
     def describe(self) -> str:
         """The parameter as one short phrase, e.g. 'depth (integer 1..3, required)'."""
-        kind = self.type
+        kind: str = self.type
         if self.minimum is not None and self.maximum is not None:
             kind += f" {self.minimum}..{self.maximum}"
         return f"{self.name} ({kind}, {'required' if self.required else 'nullable'})"
@@ -269,7 +269,10 @@ def _node_name(node: Any) -> Any:
 
 def format_rows(columns: list[str], rows: list[dict[str, Any]], fmt: str) -> str:
     """Rows as a JSON array of objects, CSV with a header line, or a plain-text table."""
-    ordered = [{c: row.get(c) for c in columns} | {k: v for k, v in row.items() if k not in columns} for row in rows]
+    # Declared columns first, in order; a user's template may return more.
+    ordered = [
+        {c: row.get(c) for c in columns} | {k: v for k, v in row.items() if k not in columns} for row in rows
+    ]
     names = list(ordered[0]) if ordered else columns
     if fmt == "json":
         return json.dumps(ordered, ensure_ascii=False, indent=2)
@@ -325,7 +328,9 @@ def describe_templates(directory: str | None) -> str:
     return "\n\n".join(blocks)
 
 
-def query_rows(name: str, params: dict[str, Any], *, directory: str | None = None) -> tuple[Template, list[dict]]:
+def query_rows(
+    name: str, params: dict[str, Any], *, directory: str | None = None
+) -> tuple[Template, list[dict[str, Any]]]:
     """Check the parameters, connect and run the named template; the template and its rows."""
     from kg.connection import connect
 
