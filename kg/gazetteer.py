@@ -1,0 +1,228 @@
+"""Gazetteers: states (pycountry + overrides), demonyms, places, organisations and named conflicts.
+
+The curated data lives in `kg/data/*.tsv` (each file notes its sources). Users extend it by putting
+files with the same names and columns in the folder named by `KG_GAZETTEER_DIR`; their rows are
+added to (and, for the same key, replace) ours.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pycountry
+
+from kg.errors import ConfigError
+from kg.names import normalise_name, slug
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+USER_DIR_ENV = "KG_GAZETTEER_DIR"
+
+
+@dataclass(frozen=True)
+class GazEntry:
+    """One known thing: its key, type label, canonical name, other names and optional facts."""
+
+    key: str
+    label: str
+    name: str
+    aliases: tuple[str, ...] = ()
+    kind: str | None = None
+    container: str | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    status: str | None = None
+    iso2: str | None = None
+    iso3: str | None = None
+    state: str | None = None
+    start: str | None = None
+    end: str | None = None
+    parties: tuple[str, ...] = ()
+
+
+@dataclass
+class Gazetteer:
+    """All gazetteer entries, with lookups by normalised name."""
+
+    entries: dict[str, GazEntry] = field(default_factory=dict)
+    demonyms: dict[str, str] = field(default_factory=dict)
+    """Demonym as written ("Armenian") -> state key."""
+    subdivisions: dict[str, list[GazEntry]] = field(default_factory=dict)
+    """Normalised ISO 3166-2 subdivision name -> regions; used only when the text says 'region'."""
+
+    def __post_init__(self) -> None:
+        self._by_name: dict[str, list[str]] = {}
+        self._demonym_norm: dict[str, str] = {}
+
+    def index(self) -> None:
+        """Rebuild the name lookups after entries were added."""
+        self._by_name = {}
+        for entry in self.entries.values():
+            for name in (entry.name, *entry.aliases):
+                keys = self._by_name.setdefault(normalise_name(name), [])
+                if entry.key not in keys:
+                    keys.append(entry.key)
+        self._demonym_norm = {normalise_name(d): k for d, k in self.demonyms.items()}
+
+    def lookup(self, name: str, label: str | None = None) -> list[GazEntry]:
+        """Entries whose name or alias is `name` (optionally of one label), in file order."""
+        found = [self.entries[k] for k in self._by_name.get(normalise_name(name), ())]
+        return [e for e in found if label is None or e.label == label]
+
+    def get(self, key: str) -> GazEntry | None:
+        """The entry with this key, if the gazetteer knows it."""
+        return self.entries.get(key)
+
+    def demonym_state(self, word: str) -> str | None:
+        """The state key a demonym or adjectival form names ("Azerbaijani" -> state:az)."""
+        return self._demonym_norm.get(normalise_name(word))
+
+    def demonyms_of(self, state_key: str) -> list[str]:
+        """The demonyms of a state, as written in the table."""
+        return [d for d, k in self.demonyms.items() if k == state_key]
+
+    def surface_forms(self) -> Iterator[tuple[str, str]]:
+        """(surface form, key) for every name worth looking for in text (conflicts excepted)."""
+        for entry in self.entries.values():
+            if entry.label == "Conflict":
+                continue
+            for name in (entry.name, *entry.aliases):
+                if "," in name:
+                    continue
+                yield name, entry.key
+
+    def conflict_forms(self) -> Iterator[tuple[str, str]]:
+        """(surface form, key) for named conflicts, matched case-insensitively."""
+        for entry in self.entries.values():
+            if entry.label == "Conflict":
+                for name in (entry.name, *entry.aliases):
+                    yield name, entry.key
+
+
+def _rows(filename: str) -> Iterator[tuple[Path, int, dict[str, str]]]:
+    """Rows of a TSV data file (ours, then the user's), skipping comments and blank lines."""
+    paths = [DATA_DIR / filename]
+    user_dir = os.environ.get(USER_DIR_ENV)
+    if user_dir:
+        folder = Path(user_dir)
+        if not folder.is_dir():
+            raise ConfigError(
+                f"{USER_DIR_ENV}={user_dir} is not a folder: point it at a folder of .tsv files"
+            )
+        if (folder / filename).exists():
+            paths.append(folder / filename)
+    for path in paths:
+        with open(path, encoding="utf-8", newline="") as stream:
+            lines = [
+                (n, line) for n, line in enumerate(stream, 1) if line.strip() and not line.startswith("#")
+            ]
+        if not lines:
+            continue
+        header = lines[0][1].rstrip("\n").split("\t")
+        for number, line in lines[1:]:
+            values = line.rstrip("\n").split("\t")
+            if len(values) > len(header):
+                raise ConfigError(
+                    f"{path} line {number}: more columns than the header: use tabs between columns"
+                )
+            yield path, number, dict(zip(header, values + [""] * (len(header) - len(values)), strict=True))
+
+
+def _split(value: str) -> tuple[str, ...]:
+    return tuple(v.strip() for v in value.split("|") if v.strip())
+
+
+def _float(value: str, path: Path, number: int) -> float | None:
+    if not value.strip():
+        return None
+    try:
+        return float(value)
+    except ValueError:
+        raise ConfigError(f"{path} line {number}: {value!r} is not a number: write decimal degrees") from None
+
+
+def _states(gaz: Gazetteer) -> None:
+    for country in pycountry.countries:
+        names = [getattr(country, "common_name", None), country.name, getattr(country, "official_name", None)]
+        forms = [n for n in names if n]
+        key = f"state:{country.alpha_2.lower()}"
+        gaz.entries[key] = GazEntry(
+            key=key,
+            label="State",
+            name=forms[0],
+            aliases=tuple(dict.fromkeys(forms[1:])),
+            status="sovereign",
+            iso2=country.alpha_2,
+            iso3=country.alpha_3,
+        )
+    for path, number, row in _rows("states.tsv"):
+        if not row["key"] or not row["name"]:
+            raise ConfigError(f"{path} line {number}: a state needs a key and a name")
+        old = gaz.entries.get(row["key"])
+        aliases = _split(row["aliases"]) + ((old.name, *old.aliases) if old else ())
+        gaz.entries[row["key"]] = GazEntry(
+            key=row["key"],
+            label="State",
+            name=row["name"],
+            aliases=tuple(a for a in dict.fromkeys(aliases) if a != row["name"]),
+            status=row["status"] or "sovereign",
+            iso2=row["iso2"] or None,
+            iso3=row["iso3"] or None,
+        )
+
+
+def _subdivisions(gaz: Gazetteer) -> None:
+    for sub in pycountry.subdivisions:
+        state = f"state:{sub.country_code.lower()}"
+        key = f"region:{slug(sub.name)}@{state}"
+        entry = GazEntry(key=key, label="Region", name=sub.name, kind=sub.type.lower(), container=state)
+        gaz.subdivisions.setdefault(normalise_name(sub.name), []).append(entry)
+
+
+@functools.cache
+def load_gazetteer() -> Gazetteer:
+    """Read every gazetteer file once (ours plus `$KG_GAZETTEER_DIR`), indexed by name."""
+    gaz = Gazetteer()
+    _states(gaz)
+    for path, number, row in _rows("places.tsv"):
+        if row["label"] not in ("Settlement", "Region", "Territory"):
+            raise ConfigError(f"{path} line {number}: label must be Settlement, Region or Territory")
+        gaz.entries[row["key"]] = GazEntry(
+            key=row["key"],
+            label=row["label"],
+            name=row["name"],
+            aliases=_split(row["aliases"]),
+            kind=row["kind"] or None,
+            container=row["container"] or None,
+            latitude=_float(row["lat"], path, number),
+            longitude=_float(row["lon"], path, number),
+        )
+    for path, number, row in _rows("organizations.tsv"):
+        if row["label"] not in ("Organization", "ArmedForce"):
+            raise ConfigError(f"{path} line {number}: label must be Organization or ArmedForce")
+        gaz.entries[row["key"]] = GazEntry(
+            key=row["key"],
+            label=row["label"],
+            name=row["name"],
+            aliases=_split(row["aliases"]),
+            state=row["state"] or None,
+        )
+    for _path, _number, row in _rows("conflicts.tsv"):
+        gaz.entries[row["key"]] = GazEntry(
+            key=row["key"],
+            label="Conflict",
+            name=row["name"],
+            aliases=_split(row["aliases"]),
+            start=row["start"] or None,
+            end=row["end"] or None,
+            parties=_split(row["parties"]),
+        )
+    for _path, _number, row in _rows("demonyms.tsv"):
+        gaz.demonyms[row["demonym"]] = row["state"]
+    gaz.index()
+    _subdivisions(gaz)
+    return gaz
