@@ -66,7 +66,12 @@ def cli() -> None:
 @silent_option
 @fail_cleanly
 def extract(
-    paths: tuple[str, ...], out: str | None, published: str | None, workers: int, batch_size: int, silent: bool
+    paths: tuple[str, ...],
+    out: str | None,
+    published: str | None,
+    workers: int,
+    batch_size: int,
+    silent: bool,
 ) -> None:
     """Extract entities and relations from articles into JSON lines.
 
@@ -103,7 +108,9 @@ def build(paths: tuple[str, ...], published: str | None, workers: int, batch_siz
     """
     from kg.pipeline import build_paths
 
-    result = build_paths(list(paths), published=published, workers=workers, batch_size=batch_size, silent=silent)
+    result = build_paths(
+        list(paths), published=published, workers=workers, batch_size=batch_size, silent=silent
+    )
     if result.skipped:
         sys.exit(EXIT_SKIPPED)
 

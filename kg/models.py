@@ -136,7 +136,9 @@ class Entity(_Model):
     title: str | None = None
     latitude: float | None = None
     longitude: float | None = None
-    start: str | None = Field(default=None, description="ISO 8601 at its precision: 1991, 2022-09, 2022-09-22")
+    start: str | None = Field(
+        default=None, description="ISO 8601 at its precision: 1991, 2022-09, 2022-09-22"
+    )
     end: str | None = None
     date_precision: DatePrecision | None = None
     summary: str | None = None

@@ -80,7 +80,9 @@ def kg_env(neo4j_server: tuple[Settings, dict[str, str]]) -> dict[str, str]:
     return dict(neo4j_server[1])
 
 
-def run_kg(args: list[str], env: dict[str, str], stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+def run_kg(
+    args: list[str], env: dict[str, str], stdin: str | None = None
+) -> subprocess.CompletedProcess[str]:
     """Run the `kg` CLI in a subprocess, as a user would."""
     return subprocess.run(
         [sys.executable, "-m", "kg.cli", *args],
