@@ -1,0 +1,171 @@
+"""`kg query` and `kg templates` as a user runs them: output formats, errors, own templates, start-up."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, run_kg
+
+from kg.connection import Connection
+
+FIXTURE = Path(__file__).resolve().parent / "data" / "extractions.jsonl"
+
+
+@pytest.fixture
+def loaded(graph: Connection, kg_env: dict[str, str]) -> dict[str, str]:
+    """The emptied graph with the hand-written extractions loaded through `kg load`."""
+    result = run_kg(["load", str(FIXTURE), "--silent"], kg_env)
+    assert result.returncode == 0, result.stderr
+    return kg_env
+
+
+def test_json_output_is_exactly_an_array_of_row_objects(loaded: dict[str, str]) -> None:
+    result = run_kg(["query", "places_in", "--param", "place=Kalbajar", "--format", "json"], loaded)
+    assert result.returncode == 0, result.stderr
+    rows = json.loads(result.stdout)
+    assert rows == [
+        {
+            "name": "Barmagbina",
+            "label": "Settlement",
+            "parent": "Kalbajar",
+            "path": ["Barmagbina", "Kalbajar"],
+        },
+        {"name": "Keshdak", "label": "Settlement", "parent": "Kalbajar", "path": ["Keshdak", "Kalbajar"]},
+    ]
+
+
+def test_json_is_the_default_when_stdout_is_not_a_terminal(loaded: dict[str, str]) -> None:
+    result = run_kg(["query", "casualties", "-p", "party=Armenia"], loaded)
+    assert result.returncode == 0, result.stderr
+    (row,) = json.loads(result.stdout)
+    assert (row["killed"], row["qualifier"]) == (200, "more than")
+
+
+def test_csv_has_a_header_of_the_columns_in_order(loaded: dict[str, str]) -> None:
+    result = run_kg(["query", "attacks", "-p", "attacker=Armenia", "--format", "csv"], loaded)
+    assert result.returncode == 0, result.stderr
+    header, row = list(csv.reader(io.StringIO(result.stdout)))
+    assert header == [
+        "event",
+        "attacker",
+        "target",
+        "origins",
+        "targets",
+        "weapons",
+        "start",
+        "end",
+        "reported_by",
+        "document",
+        "evidence",
+    ]
+    assert row[3] == "Chinarli; Gunashli; Yukhari Shorzha; Zarkand"
+
+
+def test_table_lines_up_the_columns(loaded: dict[str, str]) -> None:
+    result = run_kg(
+        ["query", "territory_status", "-p", "territory=Upper Karabakh", "--format", "table"], loaded
+    )
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].split() == ["territory", "relation", "other", "since", "document"]
+    assert lines[-1] == "(2 rows)"
+
+
+def test_json_parameter_values_are_used_as_json(loaded: dict[str, str]) -> None:
+    result = run_kg(
+        ["query", "neighbourhood", "-p", "name=Tovuz", "-p", "depth=1", "--format", "json"], loaded
+    )
+    assert result.returncode == 0, result.stderr
+    assert ["Tovuz", "-LOCATED_IN->", "Azerbaijan"] in [row["path"] for row in json.loads(result.stdout)]
+
+
+def test_unknown_template_is_an_error_listing_the_templates(kg_env: dict[str, str]) -> None:
+    result = run_kg(["query", "attack", "--format", "json"], kg_env)
+    assert result.returncode == 1 and result.stdout == ""
+    assert result.stderr.startswith("Error: unknown template 'attack': choose one of accusations, attacks,")
+    assert "Traceback" not in result.stderr
+
+
+def test_unknown_parameter_is_an_error_listing_the_accepted_ones(kg_env: dict[str, str]) -> None:
+    result = run_kg(["query", "places_in", "-p", "region=Tovuz"], kg_env)
+    assert result.returncode == 1
+    assert result.stderr.strip() == "Error: template 'places_in' has no parameter region: it accepts place"
+
+
+def test_missing_required_parameter_is_an_error_naming_it(kg_env: dict[str, str]) -> None:
+    result = run_kg(["query", "neighbourhood", "-p", "name=Tovuz"], kg_env)
+    assert result.returncode == 1
+    assert result.stderr.startswith("Error: template 'neighbourhood' needs parameter 'depth'")
+
+
+def test_depth_out_of_range_is_an_error(kg_env: dict[str, str]) -> None:
+    result = run_kg(["query", "neighbourhood", "-p", "name=Tovuz", "-p", "depth=7"], kg_env)
+    assert result.returncode == 1
+    assert "must be between 1 and 3, not 7" in result.stderr
+
+
+def test_malformed_param_is_a_usage_error(kg_env: dict[str, str]) -> None:
+    result = run_kg(["query", "entity", "-p", "Tovuz"], kg_env)
+    assert result.returncode == 2
+
+
+def test_templates_lists_every_template_with_parameters_and_purpose(kg_env: dict[str, str]) -> None:
+    result = run_kg(["templates"], kg_env)
+    assert result.returncode == 0, result.stderr
+    names = [line.split(":")[0] for line in result.stdout.splitlines() if line and not line.startswith(" ")]
+    assert names == sorted(p.stem for p in (ROOT / "cypher").glob("*.cypher"))
+    assert "  parameters: name (string, required), depth (integer 1..3, required)" in result.stdout
+
+
+def test_own_template_folder_runs_the_same_way(loaded: dict[str, str], tmp_path: Path) -> None:
+    (tmp_path / "regions_of.cypher").write_text(
+        "// regions_of: The regions directly in a state, by exact canonical name.\n"
+        "//\n"
+        "// Parameters:\n"
+        "//   state: string, required. The state's canonical name.\n"
+        "//\n"
+        "// In the Neo4j Browser, paste first:\n"
+        "//   :param state => 'Armenia'\n"
+        "//\n"
+        "// Columns: region\n"
+        "MATCH (r:Region)-[:LOCATED_IN]->(:State {name: $state})\n"
+        "RETURN r.name AS region ORDER BY region\n",
+        encoding="utf-8",
+    )
+    listing = run_kg(["templates", "--templates", str(tmp_path)], loaded)
+    assert listing.stdout.startswith("regions_of: The regions directly in a state")
+    result = run_kg(
+        ["query", "regions_of", "--templates", str(tmp_path), "-p", "state=Armenia", "--format", "json"],
+        loaded,
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == [{"region": "Basarkechar"}, {"region": "Tovuzgala"}]
+
+
+def test_broken_own_template_is_an_error_not_a_traceback(loaded: dict[str, str], tmp_path: Path) -> None:
+    (tmp_path / "broken.cypher").write_text("// broken: Not Cypher.\n// Columns: x\nMATCH (n RETURN n AS x\n")
+    result = run_kg(["query", "broken", "--templates", str(tmp_path)], loaded)
+    assert result.returncode == 1
+    assert result.stderr.startswith("Error: template 'broken'") and "Traceback" not in result.stderr
+
+
+def test_stats_are_unchanged_after_loading_the_same_file_again(loaded: dict[str, str]) -> None:
+    before = run_kg(["query", "stats", "--format", "json"], loaded)
+    again = run_kg(["load", str(FIXTURE), "--silent"], loaded)
+    after = run_kg(["query", "stats", "--format", "json"], loaded)
+    assert again.returncode == 0, again.stderr
+    assert json.loads(before.stdout) == json.loads(after.stdout) != []
+
+
+def test_query_and_templates_do_not_import_spacy() -> None:
+    code = "import sys, kg.query, kg.cli; print('spacy' in sys.modules or 'thinc' in sys.modules)"
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True
+    )
+    assert result.stdout.strip() == "False"
