@@ -132,6 +132,23 @@ CREDIT_WORDS = (
 CREDIT_PREFIXES = ("photo", "photos", "image", "images", "picture", "credit", "credits", "source", "courtesy")
 """`Photo: ...`, `Image by ...`, `Courtesy of ...`: a short line starting so is a credit."""
 
+KICKERS = (
+    "analysis",
+    "breaking",
+    "breaking news",
+    "comment",
+    "exclusive",
+    "explainer",
+    "feature",
+    "interview",
+    "live",
+    "news",
+    "opinion",
+    "update",
+    "world",
+)
+"""A line of one or two such words (or in capitals) above the headline is a kicker, not the title."""
+
 LINK_PREFIXES = (
     "read more",
     "read also",
@@ -160,6 +177,10 @@ _LINK_RE = re.compile(
 _WORD_RE = re.compile(r"[\w.]+", re.UNICODE)
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+_BYLINE = re.compile(r"^by\s+[A-Z][\w'.-]*(?:(?:\s+|\s*,\s*|\s+and\s+)[A-Z][\w'.-]*){0,5}$", re.IGNORECASE)
+"""'By Jane Doe and John Roe': a byline (names only, no sentence)."""
+_STAMP = re.compile(r"^(?:published|updated|last updated|posted|first published)\b", re.IGNORECASE)
+"""'Published 23 Sep 2022 12:30 GMT': a time stamp line (only when it holds a digit)."""
 _BREADCRUMB = re.compile(r"^[\w .'&-]{1,30}(?:\s*[>\u203a\u00bb/|]\s*[\w .'&-]{1,30}){1,6}$", re.UNICODE)
 
 
@@ -335,10 +356,28 @@ def _text_document(data: bytes, name: str, note: Note | None, *, path: str | Non
     text, encoding = decoded
     if encoding not in ("utf-8", "utf-8-sig") and note is not None:
         note(f"{name}: not UTF-8, read as {encoding} (convert it to UTF-8 to be sure of the characters)")
+    if name.lower().endswith(".md"):
+        text = markdown_to_text(text)
     title, body, links = clean_article(text)
     if not body:
         return LineError(path=name, line=0, message="no article text in it (only a title or page furniture)")
     return make_document(title=title, text=body, links=links, path=path)
+
+
+_MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
+_MD_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
+_MD_EMPHASIS = re.compile(r"(\*\*|__|(?<!\w)[*_](?=\S)|(?<=\S)[*_](?!\w))")
+_MD_PREFIX = re.compile(r"^\s{0,3}(?:>\s?|[-*+]\s+|\d+[.)]\s+)", re.MULTILINE)
+_MD_RULE = re.compile(r"^\s{0,3}(?:[-*_]\s*){3,}$", re.MULTILINE)
+
+
+def markdown_to_text(text: str) -> str:
+    """Plain text from Markdown: images dropped, links to their text, emphasis and list marks off."""
+    text = _MD_RULE.sub("", text)
+    text = _MD_IMAGE.sub("", text)
+    text = _MD_LINK.sub(r"\1", text)
+    text = _MD_PREFIX.sub("", text)
+    return _MD_EMPHASIS.sub("", text)
 
 
 def decode_text(data: bytes) -> tuple[str, str] | str:
@@ -465,6 +504,8 @@ def _is_furniture(line: str) -> bool:
         return True
     if line.rstrip().endswith((".", "!", "?")) and not line.rstrip().endswith("..."):
         return False
+    if _BYLINE.match(line) or (_STAMP.match(line) and re.search(r"\d", line) and len(line) < 80):
+        return True
     words = _WORD_RE.findall(folded)
     if not words or len(words) > _MAX_FURNITURE_WORDS:
         return False
@@ -516,6 +557,16 @@ def _split_title(lines: list[str]) -> tuple[str | None, list[str]]:
         return None, []
     first = re.sub(r"^#+\s*", "", lines[start]).strip()
     rest = lines[start + 1 :]
+    if (
+        len(first.split()) <= 2
+        and (first.isupper() or _fold(first) in KICKERS)
+        and rest
+        and rest[0]
+        and _reads_as_heading(rest[0])
+        and len(rest[0]) > len(first)
+    ):
+        # A kicker ("EXCLUSIVE", "Analysis") above the headline: page furniture.
+        first, rest = rest[0].strip(), rest[1:]
     body_follows = any(line for line in rest)
     if not body_follows or not _reads_as_heading(first) or first.endswith(("...", "\u2026")):
         return None, lines[start:]

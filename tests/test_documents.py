@@ -353,3 +353,25 @@ def test_reading_is_lazy_one_document_at_a_time(tmp_path: Path, monkeypatch: pyt
     stream = read_documents([str(tmp_path)])
     next(stream)
     assert opened == ["0.txt"]
+
+
+def test_kicker_byline_and_time_stamp_are_not_title_or_text(tmp_path: Path) -> None:
+    text = (
+        "EXCLUSIVE\nArmenia and Azerbaijan agree to resume talks\nBy Jane Doe and John Roe\n"
+        "Published 23 Sep 2022 12:30 GMT\n\nBy Tuesday the two sides had agreed to meet.\n"
+    )
+    doc = one_document(write(tmp_path, "a.txt", text))
+    assert doc.title == "Armenia and Azerbaijan agree to resume talks"
+    assert doc.text == "By Tuesday the two sides had agreed to meet."
+
+
+def test_markdown_marks_images_and_links_are_stripped(tmp_path: Path) -> None:
+    text = (
+        "# Talks resume\n\n![map](map.png)\n\n"
+        "**Armenia** and [Azerbaijan](https://x.test) met on *Tuesday*.\n"
+        "\n"
+        "- The talks were mediated by Russia.\n"
+    )
+    doc = one_document(write(tmp_path, "a.md", text))
+    assert doc.title == "Talks resume"
+    assert doc.text == "Armenia and Azerbaijan met on Tuesday.\n\nThe talks were mediated by Russia."
