@@ -68,7 +68,11 @@ CALL (accusers, accused_parties) {
   RETURN x, r, y
   UNION
   WITH * WHERE accusers IS NULL AND accused_parties IS NULL
-  MATCH (x)-[r:ACCUSES]->(y)
+  // A nested CALL keeps this scan from running unless both parameters are null.
+  CALL (accusers) {
+    MATCH (x)-[r:ACCUSES]->(y)
+    RETURN x, r, y
+  }
   RETURN x, r, y
 }
 OPTIONAL MATCH (d:Document {key: r.sources[0]})

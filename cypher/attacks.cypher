@@ -73,7 +73,11 @@ CALL (attackers, targeted) {
   RETURN a
   UNION
   WITH * WHERE attackers IS NULL AND targeted IS NULL
-  MATCH (a:Attack)
+  // A nested CALL keeps this scan from running unless both parameters are null.
+  CALL (attackers) {
+    MATCH (a:Attack)
+    RETURN a
+  }
   RETURN a
 }
 WITH DISTINCT a, targeted

@@ -67,7 +67,11 @@ CALL (parties, events) {
   RETURN ev, r, p
   UNION
   WITH * WHERE parties IS NULL AND events IS NULL
-  MATCH (ev)-[r:PARTICIPANT]->(p)
+  // A nested CALL keeps this scan from running unless both parameters are null.
+  CALL (parties) {
+    MATCH (ev)-[r:PARTICIPANT]->(p)
+    RETURN ev, r, p
+  }
   RETURN ev, r, p
 }
 WITH ev, r, p

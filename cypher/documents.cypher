@@ -33,9 +33,13 @@ CALL (name, norm) {
   RETURN d, sum(m.count) AS mentions
   UNION
   WITH * WHERE name IS NULL
-  MATCH (d:Document)
-  OPTIONAL MATCH (:Entity)-[m:MENTIONED_IN]->(d)
-  RETURN d, sum(m.count) AS mentions
+  // A nested CALL keeps this scan from running unless the parameter is null.
+  CALL (name) {
+    MATCH (d:Document)
+    OPTIONAL MATCH (:Entity)-[m:MENTIONED_IN]->(d)
+    RETURN d, sum(m.count) AS mentions
+  }
+  RETURN d, mentions
 }
 RETURN d.key AS document, d.title AS title, d.published AS published, mentions
 ORDER BY published DESC, title, document

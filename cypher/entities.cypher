@@ -31,8 +31,12 @@ CALL () {
 }
 CALL (document, document_norm) {
   WITH * WHERE document IS NULL
-  MATCH (e:Entity)
-  RETURN e, e.mentions AS mentions
+  // A nested CALL keeps this scan from running when a document is given.
+  CALL (document) {
+    MATCH (e:Entity)
+    RETURN e, e.mentions AS mentions
+  }
+  RETURN e, mentions
   UNION
   WITH * WHERE document IS NOT NULL
   CALL (document, document_norm) {

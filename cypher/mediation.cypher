@@ -43,7 +43,11 @@ CALL (involved) {
   RETURN e
   UNION
   WITH * WHERE involved IS NULL
-  MATCH (e)-[:BROKERED_BY|HOSTED_BY|MEDIATED_BY]->()
+  // A nested CALL keeps this scan from running unless the parameter is null.
+  CALL (involved) {
+    MATCH (e)-[:BROKERED_BY|HOSTED_BY|MEDIATED_BY]->()
+    RETURN e
+  }
   RETURN e
 }
 MATCH (e)-[m:BROKERED_BY|HOSTED_BY|MEDIATED_BY]->(mediator:Entity)
