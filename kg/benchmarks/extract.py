@@ -67,7 +67,8 @@ def run(paths: list[str], documents: int) -> None:
 
         bare, tokens, load_seconds = _bare_spacy(corpus)
         print(f"bare spaCy: model load {load_seconds:.1f}s (not counted), {tokens} tokens", flush=True)
-        startup = {w: _kg_extract(one, w, root / f"one-{w}.jsonl") for w in (1, 2)}
+        # Batches of one document, so that with 2 workers both start (and load the model) here too.
+        startup = {w: _kg_extract(one, w, root / f"one-{w}.jsonl", batch_size=1) for w in (1, 2)}
         one_worker = _kg_extract(corpus, 1, root / "w1.jsonl")
         two_workers = _kg_extract(corpus, 2, root / "w2.jsonl")
         small_run = _kg_extract(small, 1, root / "small.jsonl")
@@ -149,9 +150,9 @@ def _bare_spacy(corpus: Path) -> tuple[Measurement, int, float]:
     )
 
 
-def _kg_extract(corpus: Path, workers: int, out: Path) -> Measurement:
+def _kg_extract(corpus: Path, workers: int, out: Path, batch_size: int = BATCH_SIZE) -> Measurement:
     command = [sys.executable, "-m", "kg.cli", "extract", str(corpus), "--out", str(out), "--silent"]
-    command += ["--workers", str(workers), "--batch-size", str(BATCH_SIZE)]
+    command += ["--workers", str(workers), "--batch-size", str(batch_size)]
     with tempfile.TemporaryFile(mode="w+") as errors:
         started = time.perf_counter()
         process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=errors)
