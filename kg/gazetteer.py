@@ -7,7 +7,6 @@ added to (and, for the same key, replace) ours.
 
 from __future__ import annotations
 
-import csv
 import functools
 import os
 from collections.abc import Iterator

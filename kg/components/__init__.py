@@ -14,8 +14,8 @@ DOC_EXTENSIONS: dict[str, object] = {
     "kg_skip": None,  # [[start, end), ...] token ranges that are links, not content ("READ MORE: ...")
     "kg_entities": None,  # key -> {"label", "name", "aliases", ...optional properties}
     "kg_mentions": None,  # [{"start", "end", "key"}] in document order
-    "kg_relations": None,
-    "kg_triggers": None,  # [{"i": token index, "key": event key}]: words that name events  # [{"type", "source", "target", "sent": [start, end], "rule", ...}]
+    "kg_relations": None,  # [{"type", "source", "target", "sent": [start, end], "rule", ...}]
+    "kg_triggers": None,  # [{"i": token index, "key": event key}]: words naming events
 }
 
 

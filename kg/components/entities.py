@@ -258,7 +258,7 @@ class EntityRecognizer:
         state_spans: dict[int, tuple[int, int, str, bool]] = {}  # start -> (start, end, state, is_demonym)
         for span in kept:
             keys = name_hits[(span.start, span.end)]
-            state = next((k.split("|", 1)[1] for k in keys if k.startswith("DEMONYM|")), None)
+            state: str | None = next((k.split("|", 1)[1] for k in keys if k.startswith("DEMONYM|")), None)
             demonym = state is not None
             if state is None:
                 state = next((k for k in keys if gaz.get(k) and gaz.entries[k].label == "State"), None)
@@ -281,7 +281,7 @@ class EntityRecognizer:
                 words.insert(0, doc[j].text)
                 j -= 1
             left = j + 1
-            state: str | None = None
+            state = None
             if j >= sent.start and doc[j].text in {"'s", "’s", "'"}:
                 j -= 1
             if j >= sent.start and j in state_tokens:
@@ -293,15 +293,15 @@ class EntityRecognizer:
             right = start + 1
             if not words and right < sent.end and doc[right].lower_ == "of":
                 k = right + 1
-                after: list[str] = []
+                portfolio_words: list[str] = []
                 while k < sent.end and doc[k].lower_ in PORTFOLIO_WORDS:
-                    after.append(doc[k].text)
+                    portfolio_words.append(doc[k].text)
                     k += 1
-                if after and after[-1].lower() == "and":
-                    after.pop()
+                if portfolio_words and portfolio_words[-1].lower() == "and":
+                    portfolio_words.pop()
                     k -= 1
-                if after:
-                    words = after
+                if portfolio_words:
+                    words = portfolio_words
                     right = k
                     if k + 1 < sent.end and doc[k].lower_ == "of" and (k + 1) in state_tokens:
                         state = state_tokens[k + 1]
@@ -330,7 +330,7 @@ class EntityRecognizer:
             last_ministry = key
 
         # 3. Armed forces: "Armenian units", "the Azerbaijani military", "Armed Forces of Armenia".
-        for start, (s, e, state, _demonym) in sorted(state_spans.items()):
+        for s, e, state, _demonym in sorted(state_spans.values()):
             if claimed[s]:
                 continue
             sent = doc[s].sent
@@ -527,7 +527,7 @@ class EntityRecognizer:
         for ent in doc.ents:
             if any(claimed[i] for i in range(ent.start, ent.end)) or self._skipped(doc, ent.start):
                 continue
-            words = [t for t in ent if not t.is_punct]
+            ent_tokens = [t for t in ent if not t.is_punct]
             if ent.label_ in ORG_TYPES:
                 text = ent.text[4:] if ent.text.lower().startswith("the ") else ent.text
                 if len(text) < 2 or not any(c.isalpha() for c in text) or gaz.demonym_state(text):
@@ -536,10 +536,11 @@ class EntityRecognizer:
                 add_entity(key, "Organization", text)
                 add_mention(ent.start, ent.end, key)
             elif ent.label_ == "PERSON":
-                if len(words) < 2 or not all(t.is_alpha and t.is_title for t in words):
+                if len(ent_tokens) < 2 or not all(t.is_alpha and t.is_title for t in ent_tokens):
                     continue
                 if any(
-                    t.lower_ in PERSON_STOP or gaz.lookup(t.text) or gaz.demonym_state(t.text) for t in words
+                    t.lower_ in PERSON_STOP or gaz.lookup(t.text) or gaz.demonym_state(t.text)
+                    for t in ent_tokens
                 ):
                     continue
                 key = f"person:{slug(ent.text)}"

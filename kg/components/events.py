@@ -153,7 +153,12 @@ class EventReader:
         self, rtype: str, source: str, target: str, sent: Span, rule: str, confidence: float, **attrs: Any
     ):
         """Record one relation with the sentence that states it."""
-        rel = {"type": rtype, "source": source, "target": target, "sent": [sent.start, sent.end]}
+        rel: dict[str, Any] = {
+            "type": rtype,
+            "source": source,
+            "target": target,
+            "sent": [sent.start, sent.end],
+        }
         rel.update(rule=rule, confidence=confidence, **{k: v for k, v in attrs.items() if v is not None})
         self.ctx.relations.append(rel)
 
@@ -382,7 +387,7 @@ class EventReader:
         return None
 
     def origin(self, verb: Token, sent: Span) -> None:
-        """ "The Armenian units were in the direction of X": the attacker's positions, where fire came from."""
+        """ "The Armenian units were in the direction of X": where the attacker fired from."""
         ctx = self.ctx
         subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
         if subject is None:
@@ -461,7 +466,7 @@ class EventReader:
         if verb.lemma_ == "die":
             victims = [c for c in verb.children if c.dep_ == "nsubj"]
         if not victims and verb.dep_ == "conj":
-            # "two soldiers were killed and three wounded": the count is on the second verb, the party on the first.
+            # "two soldiers were killed and three wounded": the count is here, the party on the first verb.
             numbers = [c for c in verb.children if c.like_num or any(g.like_num for g in c.children)]
             first = next((c for c in verb.head.children if c.dep_ in ("nsubjpass", "dobj")), None)
             if numbers and first is not None:

@@ -71,7 +71,12 @@ class RelationReader:
         self, rtype: str, source: str, target: str, sent: Span, rule: str, confidence: float, **attrs: Any
     ):
         """Record one relation with the sentence that states it."""
-        rel = {"type": rtype, "source": source, "target": target, "sent": [sent.start, sent.end]}
+        rel: dict[str, Any] = {
+            "type": rtype,
+            "source": source,
+            "target": target,
+            "sent": [sent.start, sent.end],
+        }
         rel.update(rule=rule, confidence=confidence, **{k: v for k, v in attrs.items() if v is not None})
         self.ctx.relations.append(rel)
 
@@ -101,7 +106,7 @@ class RelationReader:
     # --- who speaks ----------------------------------------------------------------------------
 
     def speaker(self, verb: Token) -> str | None:
-        """Who a speech verb's subject is: a party, "a statement by X", or "it"/"the statement" (the last one)."""
+        """Who speaks: a party, "a statement by X", or "it"/"the statement" (the last speaker)."""
         ctx = self.ctx
         subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
         if subject is None:
@@ -277,7 +282,7 @@ class RelationReader:
                 date = (ctx.entities[conflict].get("start") or "")[:4] or None
         date = date or self.since(verb, sent)
         for place in places:
-            if ctx.label(place) in PLACE_LABELS:
+            if place and ctx.label(place) in PLACE_LABELS:
                 self.relate("CAPTURED", capturer, place, sent, f"{verb.lemma_}-place", 0.8, date=date)
 
     def recognise(self, verb: Token, sent: Span) -> None:
