@@ -278,6 +278,9 @@ def _walk(folder: Path) -> Iterator[Path]:
 def _read_file(path: Path, note: Note | None) -> Iterator[Document | LineError]:
     name = str(path)
     try:
+        if path.name.lower().endswith(".json"):
+            yield from _read_json(path, name)
+            return
         if path.name.lower().endswith(JSONL_SUFFIXES):
             with open(path, "rb") as stream:
                 yield from _read_jsonl(stream, name)
@@ -712,6 +715,38 @@ def _read_jsonl(stream: Iterable[bytes], name: str) -> Iterator[Document | LineE
         yield LineError(path=name, line=0, message="is empty (nothing to read)")
 
 
+MAX_JSON_BYTES = 10 * MAX_DOCUMENT_BYTES
+"""A .json file is parsed whole, so it has its own (larger) limit; JSON lines stream instead."""
+
+
+def _read_json(path: Path, name: str) -> Iterator[Document | LineError]:
+    """A .json file given by name: one article object, or an array of them."""
+    if path.stat().st_size > MAX_JSON_BYTES:
+        yield LineError(
+            path=name,
+            line=0,
+            message=f"larger than the {MAX_JSON_BYTES // (1024 * 1024)} MB limit for a .json file "
+            "(write it as JSON lines, one article a line, which are read as a stream)",
+        )
+        return
+    try:
+        data: Any = json.loads(path.read_bytes())
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        where = f" at line {exc.lineno} column {exc.colno}" if isinstance(exc, json.JSONDecodeError) else ""
+        reason = exc.msg if isinstance(exc, json.JSONDecodeError) else "not UTF-8"
+        yield LineError(path=name, line=0, message=f"not valid JSON ({reason}{where}): fix the file")
+        return
+    items = data if isinstance(data, list) else [data]
+    if not items:
+        yield LineError(path=name, line=0, message="is an empty JSON array (nothing to read)")
+    for index, item in enumerate(items, start=1):
+        where = f"{name} item {index}" if isinstance(data, list) else name
+        if not isinstance(item, dict):
+            yield LineError(path=where, line=0, message="not a JSON object: give articles as {...} objects")
+            continue
+        yield _object_document(item, where, 0, where)
+
+
 def _jsonl_document(line: str, name: str, number: int) -> Document | LineError:
     try:
         data: Any = json.loads(line)
@@ -725,6 +760,11 @@ def _jsonl_document(line: str, name: str, number: int) -> Document | LineError:
         return LineError(
             path=name, line=number, message="not a JSON object: each line must be one article {...}"
         )
+    return _object_document(data, name, number, f"{name}:{number}" if name != "-" else None)
+
+
+def _object_document(data: dict[str, Any], name: str, number: int, path: str | None) -> Document | LineError:
+    """A Document from one JSON object with id/title/text/published/url/source."""
     for field in _JSONL_FIELDS:
         value = data.get(field)
         if (
@@ -763,7 +803,7 @@ def _jsonl_document(line: str, name: str, number: int) -> Document | LineError:
         title=title,
         text=body,
         links=links,
-        path=f"{name}:{number}" if name != "-" else None,
+        path=path,
         published=published or None,
         url=(data.get("url") or None),
         source=(data.get("source") or None),

@@ -375,3 +375,19 @@ def test_markdown_marks_images_and_links_are_stripped(tmp_path: Path) -> None:
     doc = one_document(write(tmp_path, "a.md", text))
     assert doc.title == "Talks resume"
     assert doc.text == "Armenia and Azerbaijan met on Tuesday.\n\nThe talks were mediated by Russia."
+
+
+def test_json_file_of_one_article_or_an_array_of_them(tmp_path: Path) -> None:
+    one = write(tmp_path, "one.json", json.dumps({"title": "Truce", "text": "A truce was agreed."}))
+    many = write(tmp_path, "many.json", json.dumps([{"text": "First."}, "oops", {"text": "Second."}]))
+    broken = write(tmp_path, "broken.json", '[{"text": "x"},')
+    items = read([str(one), str(many), str(broken)])
+    assert [item.text for item in items if isinstance(item, Document)] == [
+        "A truce was agreed.",
+        "First.",
+        "Second.",
+    ]
+    assert [(e.path, e.message.split(" (")[0]) for e in errors_of(items)] == [
+        (f"{many} item 2", "not a JSON object: give articles as {...} objects"),
+        (str(broken), "not valid JSON"),
+    ]
