@@ -84,41 +84,37 @@ WITH DISTINCT a, targeted
 WHERE targeted IS NULL
    OR EXISTS { MATCH (a)-[:TARGET]->(x) WHERE x IN targeted }
    OR EXISTS { MATCH (a)-[:LOCATION]->(:Entity)-[:LOCATED_IN*0..4]->(x) WHERE x IN targeted }
+// One pass over the attack's relationships; the best-supported attacker, target and reporter win.
 CALL (a) {
-  OPTIONAL MATCH (a)-[r:ATTACKER]->(x)
-  WITH r, x ORDER BY r.confidence DESC, x.name
-  RETURN collect(x.name)[0] AS attacker, collect(r) AS attacker_rels
-}
-CALL (a) {
-  OPTIONAL MATCH (a)-[r:TARGET]->(x)
-  WITH r, x ORDER BY r.confidence DESC, x.name
-  RETURN collect(x.name)[0] AS target, collect(r) AS target_rels
+  OPTIONAL MATCH (a)-[r:ATTACKER|TARGET|ORIGIN|LOCATION]->(x)
+  WITH r, x ORDER BY x.name
+  RETURN collect({type: type(r), rel: r, node: x}) AS links
 }
 CALL (a) {
   OPTIONAL MATCH (who)-[r:REPORTED]->(a)
-  WITH r, who ORDER BY r.confidence DESC, who.name
-  RETURN collect(who.name)[0] AS reported_by, collect(r) AS reported_rels
+  WITH r, who ORDER BY who.name
+  RETURN collect({type: 'REPORTED', rel: r, node: who}) AS reports
 }
-CALL (a) {
-  OPTIONAL MATCH (a)-[r:ORIGIN]->(p)
-  WITH r, p ORDER BY p.name
-  WITH collect(p) AS places, collect(r) AS origin_rels
-  RETURN [p IN places WHERE NOT any(q IN places WHERE q <> p AND EXISTS { (q)-[:LOCATED_IN*1..4]->(p) }) | p.name]
-         AS origins, origin_rels
-}
-CALL (a) {
-  OPTIONAL MATCH (a)-[r:LOCATION]->(p)
-  WITH r, p ORDER BY p.name
-  WITH collect(p) AS places, collect(r) AS location_rels
-  RETURN [p IN places WHERE NOT any(q IN places WHERE q <> p AND EXISTS { (q)-[:LOCATED_IN*1..4]->(p) }) | p.name]
-         AS targets, location_rels
-}
+WITH a, links + reports AS links
+WITH a, links,
+     [l IN links WHERE l.type = 'ORIGIN' | l.node] AS origin_places,
+     [l IN links WHERE l.type = 'LOCATION' | l.node] AS hit_places,
+     reduce(best = {}, l IN links | CASE WHEN l.type = 'ATTACKER' AND coalesce(l.rel.confidence, 0) > coalesce(best.c, -1)
+       THEN {c: coalesce(l.rel.confidence, 0), name: l.node.name} ELSE best END).name AS attacker,
+     reduce(best = {}, l IN links | CASE WHEN l.type = 'TARGET' AND coalesce(l.rel.confidence, 0) > coalesce(best.c, -1)
+       THEN {c: coalesce(l.rel.confidence, 0), name: l.node.name} ELSE best END).name AS target,
+     reduce(best = {}, l IN links | CASE WHEN l.type = 'REPORTED' AND coalesce(l.rel.confidence, 0) > coalesce(best.c, -1)
+       THEN {c: coalesce(l.rel.confidence, 0), name: l.node.name} ELSE best END).name AS reported_by
+// The most specific places: drop a place that contains another place of the same list.
+WITH a, links, attacker, target, reported_by,
+     [p IN origin_places WHERE p:Settlement
+        OR NOT any(q IN origin_places WHERE q <> p AND EXISTS { (q)-[:LOCATED_IN*1..4]->(p) }) | p.name] AS origins,
+     [p IN hit_places WHERE p:Settlement
+        OR NOT any(q IN hit_places WHERE q <> p AND EXISTS { (q)-[:LOCATED_IN*1..4]->(p) }) | p.name] AS targets
 WITH a, attacker, target, reported_by, origins, targets,
-     attacker_rels + target_rels + origin_rels + location_rels + reported_rels AS rels
-WITH a, attacker, target, reported_by, origins, targets, rels,
-     reduce(acc = [], s IN reduce(all = [], r IN rels | all + coalesce(r.evidence, [])) |
+     reduce(acc = [], s IN reduce(all = [], l IN links | all + coalesce(l.rel.evidence, [])) |
             CASE WHEN s IN acc THEN acc ELSE acc + s END) AS evidence,
-     head([r IN rels WHERE size(coalesce(r.sources, [])) > 0 | r.sources[0]]) AS source
+     head([l IN links WHERE size(coalesce(l.rel.sources, [])) > 0 | l.rel.sources[0]]) AS source
 OPTIONAL MATCH (d:Document {key: source})
 RETURN a.name AS event,
        attacker,

@@ -10,6 +10,7 @@
 //
 // Columns: path
 //   path: in the Browser a graph path; from `kg query`, the alternating names and -TYPE-> / <-TYPE- steps.
+//   At most 300 paths (what the Browser draws at once), nearest first.
 WITH $depth AS depth
 CALL () {
   WITH $name AS raw
@@ -31,21 +32,20 @@ CALL () {
   USING INDEX SEEK nm:Name(value)
   RETURN e
 }
+// Nearest first: all one-hop paths, then two-hop, then three-hop; the LIMIT stops the expansion early.
 CALL (e, depth) {
-  WITH * WHERE depth = 1
   MATCH path = (e)-[]-(:Entity)
   RETURN path
-  UNION
-  WITH * WHERE depth = 2
-  MATCH path = (e)-[*1..2]-(:Entity)
-  WHERE all(n IN nodes(path) WHERE n:Entity)
+  UNION ALL
+  WITH * WHERE depth >= 2
+  MATCH path = (e)-[]-(:Entity)-[]-(far:Entity)
+  WHERE far <> e
   RETURN path
-  UNION
+  UNION ALL
   WITH * WHERE depth >= 3
-  MATCH path = (e)-[*1..3]-(:Entity)
-  WHERE all(n IN nodes(path) WHERE n:Entity)
+  MATCH path = (e)-[]-(:Entity)-[]-(:Entity)-[]-(far:Entity)
+  WHERE far <> e
   RETURN path
 }
 RETURN path
-ORDER BY length(path)
-LIMIT 1000
+LIMIT 300
