@@ -24,6 +24,8 @@ PORTFOLIOS: dict[str, str] = {
     "emergency": "emergency situations",
     "justice": "justice",
     "health": "health",
+    "public health": "health",
+    "health care": "health",
     "finance": "finance",
     "economy": "economy",
     "energy": "energy",

@@ -144,6 +144,19 @@ class DocContext:
                 keys.append(key)
         return [k for k in keys if k not in self.containers or not any(self._inside(o, k) for o in keys)]
 
+    def place_state(self, key: str | None) -> str | None:
+        """The state a place is in, following LOCATED_IN (itself for a state)."""
+        seen = 0
+        while key is not None and seen < 6:
+            if self.label(key) == "State":
+                return key
+            key = next(
+                (r["target"] for r in self.relations if r["type"] == "LOCATED_IN" and r["source"] == key),
+                None,
+            )
+            seen += 1
+        return None
+
     def _inside(self, inner: str, outer: str) -> bool:
         return any(
             r["type"] == "LOCATED_IN" and r["source"] == inner and r["target"] == outer

@@ -55,7 +55,6 @@ REGION_KINDS = {
     "governorate": "governorate",
     "county": "county",
     "municipality": "municipality",
-    "sector": "sector",
 }
 ARMED_FORCE_NOUNS = {
     "forces",
@@ -79,6 +78,11 @@ ARMED_FORCE_NOUNS = {
     "servicemembers",
     "posts",
     "outposts",
+    "warplanes",
+    "jets",
+    "aircraft",
+    "navy",
+    "artillery",
 }
 ARMED_FORCE_MODIFIERS = {"armed", "military", "army", "border", "ground", "special", "security", "government"}
 PORTFOLIO_WORDS = {
@@ -98,15 +102,69 @@ PORTFOLIO_WORDS = {
     "finance",
     "economy",
     "energy",
+    "public",
     "and",
 }
 NOT_A_NAME = {"the", "a", "an", "of", "in", "and", "or", "said", "says"}
+NOT_AN_ORG = {"ministry", "government", "statement", "side", "border", "president", "officials", "police"}
+TITLE_WORDS = {
+    "president",
+    "minister",
+    "governor",
+    "spokesman",
+    "spokeswoman",
+    "spokesperson",
+    "commander",
+    "general",
+    "prime",
+    "foreign",
+    "defence",
+    "defense",
+    "deputy",
+    "chief",
+    "head",
+    "mayor",
+    "ambassador",
+    "envoy",
+    "secretary",
+    "regional",
+    "colonel",
+    "lieutenant",
+    "major",
+    "emergency",
+    "interior",
+    "press",
+}
 PERSON_STOP = {"archive", "photo", "loading", "route", "getty", "images", "file", "agency", "read", "more"}
 ORG_TYPES = ("ORG",)
 
 
-def _span_key(start: int, end: int) -> tuple[int, int]:
-    return (start, end)
+MONTH_AND_DAY_NAMES = {
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+}
+
+
+def known_names_of(entities: dict[str, dict[str, Any]]) -> set[str]:
+    """Every name and alias of the entities found so far."""
+    return {form for entity in entities.values() for form in (entity["name"], *entity["aliases"])}
 
 
 class EntityRecognizer:
@@ -119,6 +177,9 @@ class EntityRecognizer:
         by_key: dict[str, list[Doc]] = {}
         for form, key in gazetteer.surface_forms():
             by_key.setdefault(key, []).append(nlp.make_doc(form))
+            if len(form) > 3 and form.upper() != form:
+                # Datelines: "YEREVAN, November 16."
+                by_key[key].append(nlp.make_doc(form.upper()))
         for demonym, state in gazetteer.demonyms.items():
             by_key.setdefault(f"DEMONYM|{state}", []).append(nlp.make_doc(demonym))
         for key, patterns in by_key.items():
@@ -129,6 +190,22 @@ class EntityRecognizer:
         self.words = Matcher(nlp.vocab)
         self.words.add("PLACE_KIND", [[{"LOWER": {"IN": sorted(SETTLEMENT_KINDS) + sorted(REGION_KINDS)}}]])
         self.words.add("MINISTRY", [[{"LOWER": {"IN": ["ministry", "ministries"]}}]])
+        self.words.add("WAR", [[{"LOWER": {"IN": ["war", "conflict", "fighting", "hostilities"]}}]])
+        self.words.add(
+            "AFTER_PREPOSITION",
+            [
+                [
+                    {"LOWER": {"IN": ["in", "near", "around", "outside", "from", "at", "into"]}},
+                    {
+                        "IS_TITLE": True,
+                        "POS": "PROPN",
+                        "ENT_TYPE": {"IN": ["", "GPE", "LOC", "PERSON", "FAC"]},
+                    },
+                    {"IS_TITLE": True, "POS": "PROPN", "OP": "?"},
+                ]
+            ],
+            greedy="LONGEST",
+        )
 
     # --- helpers -------------------------------------------------------------------------
 
@@ -145,6 +222,7 @@ class EntityRecognizer:
             and token.lower_ not in SETTLEMENT_KINDS
             and token.lower_ not in REGION_KINDS
             and self.gaz.demonym_state(token.text) is None
+            and i not in self._state_idx
         ) or (token.text == "-" and 0 < i < len(doc) - 1 and not token.whitespace_ and doc[i - 1].is_title)
 
     def _names_before(self, doc: Doc, i: int, claimed: bytearray, floor: int) -> list[tuple[int, int]]:
@@ -192,14 +270,19 @@ class EntityRecognizer:
             j = k
         return groups, (groups[-1][1] if groups else i)
 
-    def _state_at(self, state_tokens: dict[int, str], i: int) -> str | None:
-        return state_tokens.get(i)
+    def _title_before(self, doc: Doc, start: int) -> str | None:
+        """ "regional governor Oleh Dovhan" -> "regional governor"."""
+        j = start
+        while j > 0 and doc[j - 1].lower_ in TITLE_WORDS:
+            j -= 1
+        return doc[j:start].text.lower() if j < start else None
 
     # --- main ------------------------------------------------------------------------------
 
     def __call__(self, doc: Doc) -> Doc:
         """Find and key every entity mention in the document."""
         gaz = self.gaz
+        self._state_idx: dict[int, str] = {}
         entities: dict[str, dict[str, Any]] = {}
         mentions: list[dict[str, Any]] = []
         claimed = bytearray(len(doc))
@@ -247,6 +330,28 @@ class EntityRecognizer:
             entry = gaz.get(key)
             return entry.name if entry else key.split(":", 1)[1]
 
+        def add_armed_force(key: str, state: str) -> None:
+            name = armed_force_name(state_name(state))
+            add_entity(key, "ArmedForce", name)
+            for demonym in gaz.demonyms_of(state)[:1]:
+                for noun in ("Armed Forces", "military", "army", "forces", "troops"):
+                    add_entity(key, "ArmedForce", name, f"{demonym} {noun}")
+
+        def add_ministry(key: str, portfolio: str, state: str) -> None:
+            name = ministry_name(portfolio, state_name(state))
+            add_entity(key, "Ministry", name, portfolio=portfolio)
+            spellings = [portfolio.title()]
+            if portfolio == "defence":
+                spellings.append("Defense")
+            for word in spellings:
+                owners = [f"{state_name(state)}'s", *gaz.demonyms_of(state)[:1]]
+                for owner in owners:
+                    add_entity(key, "Ministry", name, f"{owner} {word} Ministry")
+                add_entity(key, "Ministry", name, f"{word} Ministry of {state_name(state)}")
+                add_entity(key, "Ministry", name, f"Ministry of {word} of {state_name(state)}")
+                for demonym in gaz.demonyms_of(state)[:1]:
+                    add_entity(key, "Ministry", name, f"{demonym} Ministry of {word}")
+
         # 1. Gazetteer names and demonyms (where they are, not yet claimed).
         name_hits: dict[tuple[int, int], list[str]] = {}
         for match_id, start, end in self.names(doc):
@@ -254,8 +359,10 @@ class EntityRecognizer:
                 continue
             name_hits.setdefault((start, end), []).append(doc.vocab.strings[match_id])
         kept = filter_spans([doc[s:e] for s, e in name_hits])
-        state_tokens: dict[int, str] = {}  # token index -> state key, for states and demonyms
+        state_tokens: dict[int, str] = self._state_idx  # token index -> state key, for states and demonyms
+        gaz_place_at: dict[int, list[str]] = {}  # start of a gazetteer place name -> its keys
         state_spans: dict[int, tuple[int, int, str, bool]] = {}  # start -> (start, end, state, is_demonym)
+        gaz_tokens = {i for span in kept for i in range(span.start, span.end)}
         for span in kept:
             keys = name_hits[(span.start, span.end)]
             state: str | None = next((k.split("|", 1)[1] for k in keys if k.startswith("DEMONYM|")), None)
@@ -266,6 +373,12 @@ class EntityRecognizer:
                 for i in range(span.start, span.end):
                     state_tokens[i] = state
                 state_spans[span.start] = (span.start, span.end, state, demonym)
+            else:
+                places = [
+                    k for k in keys if k in gaz.entries and gaz.entries[k].label in ("Region", "Territory")
+                ]
+                if places:
+                    gaz_place_at[span.start] = places
 
         # 2. Ministries: "Azerbaijan's Defence Ministry", "Ministry of Defence of Azerbaijan", "the ministry".
         last_ministry: str | None = None
@@ -322,9 +435,8 @@ class EntityRecognizer:
             surface = doc[left:right].text
             if surface.lower().startswith("the "):
                 surface = surface[4:]
-            add_entity(
-                key, "Ministry", ministry_name(portfolio, state_name(state)), surface, portfolio=portfolio
-            )
+            add_ministry(key, portfolio, state)
+            add_entity(key, "Ministry", ministry_name(portfolio, state_name(state)), surface)
             add_mention(left, right, key)
             relate("MINISTRY_OF", key, state, sent, "ministry-of-state", 0.95)
             last_ministry = key
@@ -337,24 +449,21 @@ class EntityRecognizer:
             k = e
             if k < sent.end and doc[k].text in {"'s", "’s"}:
                 k += 1
-            while k < sent.end and doc[k].lower_ in ARMED_FORCE_MODIFIERS and doc[k].lower_ != "military":
-                k += 1
-            if k < sent.end and doc[k].lower_ in ARMED_FORCE_NOUNS and doc[k].lower_ != "armed":
-                if doc[k].lower_ in {"posts", "outposts"} and doc[k - 1].lower_ != "border":
-                    continue
+            head = None
+            for j in range(k, min(k + 3, sent.end)):
+                word = doc[j].lower_
+                if word in ARMED_FORCE_NOUNS and word != "armed":
+                    head = j
+                elif word not in ARMED_FORCE_MODIFIERS:
+                    break
+            if head is not None:
                 key = armed_force_key(state)
                 add_state(state)
-                surface = doc[s : k + 1].text
-                add_entity(key, "ArmedForce", armed_force_name(state_name(state)), None)
-                add_mention(s, k + 1, key)
+                add_armed_force(key, state)
+                add_mention(s, head + 1, key)
                 relate("ARMED_FORCE_OF", key, state, sent, "armed-force-of-state", 0.9)
-                if doc[k].lower_ in {"military", "army", "forces"} and doc[k - 1].lower_ in {
-                    "armed",
-                    "military",
-                }:
-                    add_entity(key, "ArmedForce", armed_force_name(state_name(state)), surface)
-                elif doc[k].lower_ in {"military", "army", "forces"} and k == e:
-                    add_entity(key, "ArmedForce", armed_force_name(state_name(state)), surface)
+                if doc[head].lower_ in {"military", "army", "forces", "troops"}:
+                    add_entity(key, "ArmedForce", armed_force_name(state_name(state)), doc[s : head + 1].text)
                 continue
             # "Armed Forces of Armenia", "the army of Azerbaijan"
             if (
@@ -367,6 +476,7 @@ class EntityRecognizer:
                     left -= 1
                 key = armed_force_key(state)
                 add_state(state)
+                add_armed_force(key, state)
                 add_entity(key, "ArmedForce", armed_force_name(state_name(state)), doc[left:e].text)
                 add_mention(left, e, key)
                 relate("ARMED_FORCE_OF", key, state, sent, "armed-force-of-state", 0.9)
@@ -399,11 +509,41 @@ class EntityRecognizer:
         for item in found:
             for g in item["groups"]:
                 place_at[g[0]] = item
-        for item in found:
+        # "Nikopol and Marhanets in the Dnipropetrovsk oblast": places listed before a region.
+        for item in list(found):
+            if item["label"] != "Region" or item["groups"][-1][1] != item["kind_i"]:
+                continue
+            sent = item["sent"]
+            b = item["groups"][0][0] - 1
+            if b > sent.start and doc[b].lower_ == "the":
+                b -= 1
+            if b > sent.start and doc[b].lower_ in {"in", "of"}:
+                groups = [
+                    g
+                    for g in self._names_before(doc, b, claimed, sent.start)
+                    if g[0] not in place_at and not any(i in gaz_tokens for i in range(*g))
+                ]
+                if groups:
+                    extra = {
+                        "groups": groups,
+                        "label": "Settlement",
+                        "kind": None,
+                        "kind_i": b - 1,
+                        "after": b,
+                    }
+                    extra["sent"] = sent
+                    found.append(extra)
+                    for g in groups:
+                        place_at[g[0]] = extra
+        index = 0
+        while index < len(found):
+            item = found[index]
+            index += 1
             k = item["after"]
             sent = item["sent"]
             item["container_item"] = None
             item["container_state"] = None
+            item.setdefault("container_gaz", None)
             if k < sent.end and doc[k].lower_ in {"of", "in"}:
                 k += 1
                 if k < sent.end and doc[k].lower_ == "the":
@@ -411,8 +551,22 @@ class EntityRecognizer:
                 if k in place_at and place_at[k] is not item and place_at[k]["label"] == "Region":
                     if item["label"] == "Settlement" or place_at[k]["kind"] != item["kind"]:
                         item["container_item"] = place_at[k]
+                        # "... in the Kupwara district and Kerni in the Poonch district"
+                        m = place_at[k]["kind_i"] + 1
+                        while m < sent.end and doc[m].text in {",", "and"}:
+                            m += 1
+                        if m > place_at[k]["kind_i"] + 1 and m not in place_at:
+                            groups, end = self._names_after(doc, m, claimed, sent.end)
+                            if groups and end < sent.end and doc[end].lower_ in {"in", "of"}:
+                                extra = dict(item, groups=groups, after=end, kind_i=end - 1)
+                                extra.pop("keys", None)
+                                found.append(extra)
+                                for g in groups:
+                                    place_at[g[0]] = extra
                 elif k in state_tokens:
                     item["container_state"] = state_tokens[k]
+                elif k in gaz_place_at:
+                    item["container_gaz"] = gaz_place_at[k][0]
             first = item["groups"][0][0]
             b = first - 1
             if b > sent.start and doc[b].lower_ == "the":
@@ -440,6 +594,7 @@ class EntityRecognizer:
             return candidates[0]
 
         resolved: dict[int, str] = {}  # id(item) -> key, per group start
+        chains: list[tuple[GazEntry, Span]] = []
 
         def resolve_item(item: dict[str, Any]) -> None:
             if "keys" in item:
@@ -453,6 +608,11 @@ class EntityRecognizer:
             elif item["container_state"]:
                 container = item["container_state"]
                 add_state(container)
+            elif item["container_gaz"]:
+                container = item["container_gaz"]
+                entry = gaz.entries[container]
+                add_entity(container, entry.label, entry.name, kind=entry.kind)
+                chains.append((entry, item["sent"]))
             for start, end in item["groups"]:
                 surface = doc[start:end].text
                 label = item["label"]
@@ -475,7 +635,7 @@ class EntityRecognizer:
                 if container:
                     relate("LOCATED_IN", key, container, item["sent"], "place-kind-container", 0.9)
                 elif entry is not None:
-                    self._gazetteer_chain(entry, item["sent"], relate, add_state, add_entity, entities)
+                    chains.append((entry, item["sent"]))
             # The kind word itself belongs to the mention of a single place ("Tovuz region").
             if len(item["groups"]) == 1:
                 start, end = item["groups"][0]
@@ -501,7 +661,8 @@ class EntityRecognizer:
                 add_mention(s, e, state)
                 continue
             candidates = [gaz.entries[k] for k in keys if k in gaz.entries]
-            entry = pick(candidates, None)
+            known = [c for c in candidates if c.key in entities]
+            entry = pick(known or candidates, None)
             if entry is None:
                 continue
             if entry.label in ("Organization", "ArmedForce"):
@@ -521,20 +682,83 @@ class EntityRecognizer:
                     entry.key, entry.label, entry.name, latitude=entry.latitude, longitude=entry.longitude
                 )
             add_mention(span.start, span.end, entry.key)
-            self._gazetteer_chain(entry, sent, relate, add_state, add_entity, entities)
+            chains.append((entry, sent))
 
-        # 6. Organisations and persons the model finds, when nothing above explains them.
-        for ent in doc.ents:
+        # Unknown places after a preposition: "positions in Enerhodar", "talks in Almaty".
+        for match_id, start, end in self.words(doc):
+            if doc.vocab.strings[match_id] != "AFTER_PREPOSITION" or self._skipped(doc, start):
+                continue
+            span = doc[start + 1 : end]
+            if any(claimed[i] or i in gaz_tokens or i in state_tokens for i in range(span.start, span.end)):
+                continue
+            if span.end < len(doc) and (doc[span.end].is_title or doc[span.end].text in {"-", "'s", "’s"}):
+                continue
+            if span[0].lower_ in MONTH_AND_DAY_NAMES or span.text in known_names_of(entities):
+                continue
+            container = None
+            if span.end + 1 < len(doc) and doc[span.end].text == "," and (span.end + 1) in state_tokens:
+                container = state_tokens[span.end + 1]
+                add_state(container)
+            key = place_key("Settlement", span.text, container)
+            add_entity(key, "Settlement", span.text)
+            add_mention(span.start, span.end, key)
+            if container:
+                relate("LOCATED_IN", key, container, span.sent, "town-comma-state", 0.75)
+
+        # 6. What the model finds that nothing above explains: names already known in this
+        # document ("Residents of Teetwal", a surname alone), unknown places, organisations, persons.
+        known_names: dict[str, str] = {}
+        for key, entity in entities.items():
+            if entity["label"] in ("Settlement", "Region", "Territory", "Organization"):
+                for form in (entity["name"], *entity["aliases"]):
+                    known_names.setdefault(normalise_name(form), key)
+        for ent in sorted(doc.ents, key=lambda e: (e.label_ != "PERSON", e.start)):
             if any(claimed[i] for i in range(ent.start, ent.end)) or self._skipped(doc, ent.start):
                 continue
-            ent_tokens = [t for t in ent if not t.is_punct]
-            if ent.label_ in ORG_TYPES:
-                text = ent.text[4:] if ent.text.lower().startswith("the ") else ent.text
-                if len(text) < 2 or not any(c.isalpha() for c in text) or gaz.demonym_state(text):
+            if ent.label_ not in ("ORG", "PERSON", "GPE", "LOC", "NORP", "FAC"):
+                continue
+            text = ent.text[4:] if ent.text.lower().startswith("the ") else ent.text
+            text = text[:-2] if text.endswith(("'s", "’s")) else text
+            ent_tokens = [t for t in ent if not t.is_punct and t.lower_ not in ("the", "'s", "’s")]
+            norm = normalise_name(text)
+            if norm in known_names:
+                add_mention(ent.start, ent.end, known_names[norm])
+                continue
+            if not ent_tokens or not any(c.isalpha() for c in text) or gaz.demonym_state(text):
+                continue
+            if any(t.lower_ in ARMED_FORCE_NOUNS or t.lower_ in NOT_AN_ORG for t in ent_tokens):
+                continue
+            if ent.label_ == "GPE":
+                entries = [e for e in gaz.lookup(text) if e.label in ("Settlement", "Region", "Territory")]
+                if entries:
+                    entry = entries[0]
+                    add_entity(entry.key, entry.label, text, entry.name, kind=entry.kind)
+                    add_mention(ent.start, ent.end, entry.key)
+                    chains.append((entry, ent.sent))
+                    continue
+                if not all(t.is_title for t in ent_tokens):
+                    continue
+                # "Samarkand, Uzbekistan": a town and the state it is in.
+                container = None
+                if ent.end + 1 < len(doc) and doc[ent.end].text == "," and (ent.end + 1) in state_tokens:
+                    container = state_tokens[ent.end + 1]
+                    add_state(container)
+                key = place_key("Settlement", text, container)
+                add_entity(key, "Settlement", text)
+                add_mention(ent.start, ent.end, key)
+                known_names[norm] = key
+                if container:
+                    relate("LOCATED_IN", key, container, ent.sent, "town-comma-state", 0.75)
+                continue
+            if ent.label_ == "ORG":
+                if len(text) < 2 or (
+                    len(ent_tokens) == 1 and not ent_tokens[0].is_upper and ent_tokens[0].is_lower
+                ):
                     continue
                 key = f"org:{slug(text)}"
                 add_entity(key, "Organization", text)
                 add_mention(ent.start, ent.end, key)
+                known_names[norm] = key
             elif ent.label_ == "PERSON":
                 if len(ent_tokens) < 2 or not all(t.is_alpha and t.is_title for t in ent_tokens):
                     continue
@@ -543,11 +767,52 @@ class EntityRecognizer:
                     for t in ent_tokens
                 ):
                     continue
-                key = f"person:{slug(ent.text)}"
-                add_entity(key, "Person", ent.text)
+                key = f"person:{slug(text)}"
+                surname = ent_tokens[-1].text
+                add_entity(key, "Person", text, surname)
                 add_mention(ent.start, ent.end, key)
+                known_names.setdefault(normalise_name(surname), key)
+                known_names[norm] = key
+                title = self._title_before(doc, ent.start)
+                if title:
+                    entities[key].setdefault("title", title)
 
-        # 7. Named conflicts, when one of their parties is in the document.
+        # Gazetteer containers, now that every place the text names is known.
+        for entry, sent in chains:
+            self._gazetteer_chain(entry, sent, relate, add_state, add_entity, entities)
+
+        # 7. Named conflicts, when one of their parties is in the document; "the war in 2020".
+        for match_id, start, _end in self.words(doc):
+            if doc.vocab.strings[match_id] != "WAR" or claimed[start] or self._skipped(doc, start):
+                continue
+            token = doc[start]
+            years = [c for c in token.children if c.like_num and len(c.text) == 4]
+            years += [g for c in token.children if c.lower_ == "in" for g in c.children if g.like_num]
+            for year in years:
+                for entry in gaz.entries.values():
+                    if (
+                        entry.label == "Conflict"
+                        and (entry.start or "")[:4] == year.text
+                        and set(entry.parties) & mentioned_states
+                    ):
+                        left, right = min(start, year.i), max(start, year.i) + 1
+                        add_entity(entry.key, "Conflict", entry.name, start=entry.start, end=entry.end)
+                        for alias in entry.aliases:
+                            add_entity(entry.key, "Conflict", entry.name, alias)
+                        add_mention(left, right, entry.key)
+                        for party in entry.parties:
+                            if party in mentioned_states:
+                                add_state(party)
+                                relate(
+                                    "PARTICIPANT",
+                                    entry.key,
+                                    party,
+                                    token.sent,
+                                    "gazetteer-conflict-party",
+                                    0.8,
+                                )
+                        break
+
         for match_id, start, end in self.conflicts(doc):
             if self._skipped(doc, start) or any(claimed[i] for i in range(start, end)):
                 continue

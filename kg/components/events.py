@@ -17,13 +17,14 @@ from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span, Token
 
 from kg.components import register_extensions
-from kg.components.context import PARTY_LABELS, DocContext, number_of
+from kg.components.context import PARTY_LABELS, SPEECH_VERBS, DocContext, number_of
 from kg.dates import ResolvedDate, span_dates
 from kg.resolve import event_key
 
 ATTACK_VERBS = ["attack", "shell", "fire", "strike", "bombard", "target", "shoot", "raid", "assault", "hit"]
 ATTACK_NOUNS = [
     "attack",
+    "firing",
     "shelling",
     "strike",
     "airstrike",
@@ -66,7 +67,7 @@ WEAPON_NOUNS = [
     "munition",
     "firearm",
 ]
-CASUALTY_VERBS = ["kill", "wound", "injure", "die", "claim"]
+CASUALTY_VERBS = ["kill", "wound", "injure", "die", "claim", "martyr"]
 PERSON_NOUNS = {
     "soldier",
     "soldiers",
@@ -85,7 +86,13 @@ PERSON_NOUNS = {
     "servicemembers",
     "officers",
     "members",
+    "others",
+    "persons",
+    "children",
+    "women",
 }
+FRAME_VERBS_EXCLUDED = {"say", "accuse", "blame", "deny", "report", "claim", "add", "state"}
+NOT_WHERE_HIT = {"along", "across", "over", "via"}
 ROLE_PREPOSITIONS = {"from": "ORIGIN"}
 ORIGIN_VERBS = {"be", "station", "position", "locate", "deploy", "base"}
 NO_EVENT_DEPS = {"compound"}
@@ -227,7 +234,7 @@ class EventReader:
                 if token.lemma_ == "fire" and token.pos_ == "NOUN" and not _opened_fire(token):
                     continue
                 if token.lemma_ in ("hit", "target", "strike") and self.attacker_of(token) is None:
-                    if not self._has_attack_context(sent):
+                    if not self._has_attack_context(sent) and self.last_attack is None:
                         continue
                 local["Attack"] = self.attack(token, sent)
             elif name == "Clash":
@@ -263,8 +270,15 @@ class EventReader:
         ctx = self.ctx
         if token.pos_ == "VERB":
             for child in token.children:
+                if child.dep_ == "prep" and child.lower_ == "from" and token.lemma_ in ("come", "originate"):
+                    for obj in child.children:
+                        if obj.dep_ == "pobj" and ctx.party_of(obj):
+                            return ctx.party_of(obj)
+            for child in token.children:
                 if child.dep_ == "nsubj":
-                    return ctx.party_of(child) or self._pronoun(child)
+                    party = ctx.party_of(child) or self._pronoun(child)
+                    if party or child.lemma_ not in ATTACK_NOUNS:
+                        return party
                 if child.dep_ == "agent":
                     for obj in child.children:
                         if obj.dep_ == "pobj":
@@ -295,26 +309,50 @@ class EventReader:
         head = token.head
         for _ in range(4):
             if head.pos_ in ("VERB", "AUX"):
-                return self.attacker_of(head) if head.lemma_ not in ("accuse", "blame", "deny") else None
+                if head.lemma_ in FRAME_VERBS_EXCLUDED or head.lemma_ == "be" or head.pos_ == "AUX":
+                    return None
+                return self.attacker_of(head)
             if head.head is head:
                 break
             head = head.head
         return None
 
     def _pronoun(self, token: Token) -> str | None:
-        if token.lower_ in ("they", "their", "it", "its", "them") and self.last_attacker:
-            return self.last_attacker
-        return None
+        if token.lower_ not in ("they", "their", "it", "its", "them", "we", "our"):
+            return None
+        # "Hezbollah said it had fired": the pronoun is the speaker.
+        clause = token.head
+        if clause.dep_ == "ccomp" and clause.head.lemma_ in SPEECH_VERBS:
+            for child in clause.head.children:
+                if child.dep_ == "nsubj":
+                    party = self.ctx.party_of(child)
+                    if party:
+                        return party
+        return self.last_attacker
 
     def attack(self, token: Token, sent: Span) -> str:
         """An attack mention: attacker, target, places, dates."""
         ctx = self.ctx
         attacker = self.attacker_of(token)
-        if attacker is None and self.last_attack is not None:
+        frame = self._frame(token)
+        subject_tokens = {t.i for c in frame.children if c.dep_ in ("nsubj", "agent") for t in c.subtree}
+        origins: list[Token] = []
+        locations: list[Token] = []
+        for t in frame.subtree:
+            if t.i == token.i or t.i in subject_tokens or self._under_any(t, frame, NOT_WHERE_HIT):
+                continue
+            (origins if self._under(t, frame, "from") else locations).append(t)
+        origin_places = ctx.places_in(origins)
+        location_places = ctx.places_in(locations)
+        if (
+            attacker is None
+            and self.last_attack is not None
+            and not self._elsewhere(self.last_attack, origin_places, location_places)
+        ):
             key = self.last_attack
             self.triggers.append({"i": token.i, "key": key})
         else:
-            anchor = ctx.state(attacker) or attacker or "unknown"
+            anchor = ctx.state(attacker) or attacker or f"unknown:{token.i}"
             key = self.event("Attack", anchor, token)
             self.last_attack = key
         if attacker is not None:
@@ -323,19 +361,11 @@ class EventReader:
             state = ctx.state(attacker)
             if state and state != attacker:
                 self.relate("ATTACKER", key, state, sent, "attack-subject-state", 0.8)
-        subtree = [t for t in token.subtree if t.i != token.i]
-        subject_tokens = {t.i for c in token.children if c.dep_ in ("nsubj", "agent") for t in c.subtree}
-        origins: list[Token] = []
-        locations: list[Token] = []
-        for t in subtree:
-            if t.i in subject_tokens:
-                continue
-            (origins if self._under(t, token, "from") else locations).append(t)
-        for place in ctx.places_in(origins):
+        for place in origin_places:
             self.relate("ORIGIN", key, place, sent, "attack-from-place", 0.8)
-        for place in ctx.places_in(locations):
+        for place in location_places:
             self.relate("LOCATION", key, place, sent, "attack-place", 0.8)
-        for target in self._targets(token, attacker):
+        for target in self._targets(frame, attacker):
             self.relate("TARGET", key, target, sent, "attack-object", 0.75)
         verbs = {token.i, token.head.i} | {c.i for c in token.children if c.pos_ == "VERB"}
         if token.pos_ == "NOUN":
@@ -345,6 +375,42 @@ class EventReader:
             }
         self.add_dates(key, sent, verbs)
         return key
+
+    def _frame(self, token: Token) -> Token:
+        """The clause an attack noun sits in: "opened fire on X", "the fire came from Y"."""
+        if token.pos_ == "VERB":
+            return token
+        head = token.head.head if token.head.dep_ == "prep" and token.dep_ == "pobj" else token.head
+        if (
+            head.pos_ == "VERB"
+            and head.lemma_ not in FRAME_VERBS_EXCLUDED
+            and token.dep_ in ("dobj", "nsubj", "pobj")
+        ):
+            return head
+        return token
+
+    def _elsewhere(self, key: str, origins: list[str], locations: list[str]) -> bool:
+        """Whether an attack without a named attacker hit the other side: then it is another attack."""
+        ctx = self.ctx
+        hit = {
+            ctx.place_state(r["target"])
+            for r in ctx.relations
+            if r["source"] == key and r["type"] == "LOCATION"
+        }
+        hit.discard(None)
+        if not hit:
+            return False
+        here = {ctx.place_state(p) for p in locations} - {None}
+        came_from = {ctx.place_state(p) for p in origins} - {None}
+        return bool(here and not here & hit) or bool(came_from & hit)
+
+    def _under_any(self, token: Token, root: Token, prepositions: set[str]) -> bool:
+        current = token
+        while current.i != root.i and current.head is not current:
+            if current.dep_ == "prep" and current.lower_ in prepositions:
+                return True
+            current = current.head
+        return False
 
     def _under(self, token: Token, root: Token, preposition: str) -> bool:
         current = token
@@ -411,7 +477,8 @@ class EventReader:
         left = token.i
         for child in token.lefts:
             if child.dep_ in ("amod", "compound", "nmod", "nummod", "npadvmod") or child.text == "-":
-                left = min(left, child.left_edge.i)
+                if not any(t.dep_ == "cc" for t in child.subtree):
+                    left = min(left, child.left_edge.i)
         phrase = " ".join(self.doc[left : token.i + 1].text.split())
         weapons = self.ctx.entities[key].setdefault("weapons", [])
         if phrase not in weapons:
@@ -457,46 +524,32 @@ class EventReader:
         ctx = self.ctx
         if verb.lemma_ == "claim":
             return
-        field = "killed" if verb.lemma_ in ("kill", "die") else "wounded"
+        field = "killed" if verb.lemma_ in ("kill", "die", "martyr") else "wounded"
         key = local.get("Clash") or local.get("Attack") or self.last_of.get("Clash") or self.last_attack
         if key is None:
             key = self.event("Clash", "current", verb)
             self.add_dates(key, sent, {verb.i})
-        victims = [c for c in verb.children if c.dep_ in ("nsubjpass", "dobj")]
-        if verb.lemma_ == "die":
-            victims = [c for c in verb.children if c.dep_ == "nsubj"]
+        deps = ("nsubj",) if verb.lemma_ == "die" else ("nsubjpass", "dobj")
+        victims = [c for c in verb.children if c.dep_ in deps]
         if not victims and verb.dep_ == "conj":
             # "two soldiers were killed and three wounded": the count is here, the party on the first verb.
-            numbers = [c for c in verb.children if c.like_num or any(g.like_num for g in c.children)]
-            first = next((c for c in verb.head.children if c.dep_ in ("nsubjpass", "dobj")), None)
-            if numbers and first is not None:
-                party = ctx.party_of(first)
-                value, qualifier = number_of(numbers[0])
-                if party and value is not None:
-                    self.relate(
-                        "PARTICIPANT",
-                        key,
-                        party,
-                        sent,
-                        f"casualties-{field}",
-                        0.75,
-                        **{field: value},
-                        qualifier=qualifier,
-                    )
-            return
+            victims = [c for c in verb.children if c.like_num or any(g.like_num for g in c.children)]
         for victim in victims:
-            for noun in [victim, *[c for c in victim.conjuncts]]:
-                if noun.lower_ not in PERSON_NOUNS and noun.lemma_ not in PERSON_NOUNS:
+            for noun in [victim, *victim.conjuncts]:
+                if not (noun.lower_ in PERSON_NOUNS or noun.lemma_ in PERSON_NOUNS or noun.like_num):
                     continue
-                party = ctx.party_of(noun)
                 value, qualifier = number_of(noun)
-                if party is None or value is None:
+                if value is None:
                     continue
-                if noun.lemma_ in ("civilian", "resident", "people") or noun.lower_ in (
-                    "civilians",
-                    "people",
+                party = ctx.party_of(noun) or self._victims_party(verb, sent, key)
+                if party is None:
+                    continue
+                if (
+                    noun.lemma_ in ("civilian", "resident", "people", "person", "child", "woman")
+                    or noun.like_num
                 ):
                     party = ctx.state(party) or party
+                self._victim_party = (sent.start, party)
                 self.relate(
                     "PARTICIPANT",
                     key,
@@ -508,6 +561,48 @@ class EventReader:
                     qualifier=qualifier,
                 )
         self.add_dates(key, sent, {verb.i})
+
+    def _victims_party(self, verb: Token, sent: Span, key: str) -> str | None:
+        """Whose dead or wounded they are when the phrase does not say: "on the Kyrgyz side", "in
+        Lebanon", the same side as the casualties just counted, the side the attack hit, the reporter's."""
+        ctx = self.ctx
+        for t in verb.subtree:
+            if t.lower_ == "side" and t.head.lower_ == "on":
+                party = ctx.party_of(t)
+                if party:
+                    return ctx.state(party)
+            if t.dep_ == "pobj" and t.head.lower_ == "in" and t.head.head.i == verb.i:
+                state = ctx.place_state(ctx.key_at(t))
+                if state:
+                    return state
+        previous = getattr(self, "_victim_party", None)
+        if previous and previous[0] == sent.start:
+            return str(previous[1])
+        attackers = {
+            ctx.state(r["target"]) for r in ctx.relations if r["source"] == key and r["type"] == "ATTACKER"
+        }
+        targets = [
+            ctx.state(r["target"]) for r in ctx.relations if r["source"] == key and r["type"] == "TARGET"
+        ]
+        if targets and targets[0]:
+            return targets[0]
+        hit = [
+            ctx.place_state(r["target"])
+            for r in ctx.relations
+            if r["source"] == key and r["type"] == "LOCATION"
+        ]
+        hit = [h for h in hit if h and h not in attackers]
+        if hit:
+            return hit[0]
+        if attackers:
+            others = [p for p in self._main_parties(set()) if p not in attackers]
+            if others:
+                return others[0]
+        for t in sent:
+            key_here = ctx.key_at(t)
+            if key_here and ctx.label(key_here) == "Ministry":
+                return ctx.state(key_here)
+        return None
 
     # --- meetings, ceasefires, agreements -------------------------------------------------------
 

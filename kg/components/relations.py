@@ -109,6 +109,8 @@ class RelationReader:
         """Who speaks: a party, "a statement by X", or "it"/"the statement" (the last speaker)."""
         ctx = self.ctx
         subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+        if subject is None and verb.dep_ == "conj":
+            subject = next((c for c in verb.head.children if c.dep_ == "nsubj"), None)
         if subject is None:
             return None
         party = ctx.party_of(subject)
@@ -143,6 +145,12 @@ class RelationReader:
         ctx = self.ctx
         accuser = accused = None
         allegation_tokens: list[Token] = []
+        if verb.dep_ == "conj" and not any(c.dep_ == "nsubj" for c in verb.children):
+            subject = next((c for c in verb.head.children if c.dep_ == "nsubj"), None)
+            if subject is not None:
+                accuser = self.ctx.party_of(subject) or (
+                    self.last_speaker if subject.lower_ in SPEAKER_NOUNS else None
+                )
         for child in verb.children:
             if child.dep_ == "nsubj":
                 accuser = ctx.party_of(child)
@@ -157,7 +165,7 @@ class RelationReader:
                     if obj.dep_ in ("pcomp", "pobj"):
                         allegation_tokens = [
                             t
-                            for t in obj.subtree
+                            for t in _without_finite_conjuncts(obj)
                             if not (
                                 t.dep_ == "advcl"
                                 or any(a.dep_ == "advcl" for a in t.ancestors if a.i > obj.i and a.i <= t.i)
@@ -182,7 +190,7 @@ class RelationReader:
     def statement_date(self, verb: Token, sent: Span) -> str | None:
         """When something was said: a date on the verb, else the publication date."""
         for ent in sent.ents:
-            if ent.label_ == "DATE" and any(a.i == verb.i for a in ent.root.ancestors):
+            if ent.label_ == "DATE" and _governing_verb(ent.root) is verb:
                 resolved = resolve_date(ent.text, self.ctx.published)
                 if resolved:
                     return resolved.start
@@ -192,6 +200,8 @@ class RelationReader:
         """ "The ministry denied the claims", "X dismissed the allegations as disinformation"."""
         ctx = self.ctx
         subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+        if subject is None and verb.dep_ == "conj":
+            subject = next((c for c in verb.head.children if c.dep_ == "nsubj"), None)
         if subject is None:
             return
         denier = ctx.party_of(subject) or (self.last_speaker if subject.lower_ in SPEAKER_NOUNS else None)
@@ -342,6 +352,28 @@ class RelationReader:
         for member in members:
             if member != historical:
                 self.relate("FORMERLY_PART_OF", member, historical, sent, "former-republic", 0.7)
+
+
+def _governing_verb(token: Token) -> Token | None:
+    current = token
+    for _ in range(6):
+        if current.pos_ in ("VERB", "AUX") and current is not token:
+            return current
+        if current.head is current:
+            return None
+        current = current.head
+    return None
+
+
+def _without_finite_conjuncts(root: Token) -> list[Token]:
+    """A gerund clause without the finite verbs conjoined to it ("violating X and called on Y")."""
+    dropped: set[int] = set()
+    for t in root.subtree:
+        if t.dep_ == "conj" and t.tag_ in ("VBD", "VBZ", "VBP") and t.i not in dropped:
+            dropped.update(d.i for d in t.subtree)
+            cc = [c for c in t.head.children if c.dep_ == "cc" and c.i < t.i]
+            dropped.update(c.i for c in cc[-1:])
+    return [t for t in root.subtree if t.i not in dropped]
 
 
 def _text(tokens: list[Token]) -> str:
