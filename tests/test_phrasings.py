@@ -629,6 +629,23 @@ def test_every_relation_carries_a_sentence_of_the_document_as_evidence(nlp: Any)
     assert accusations and all(s.strip() == sentences[2] for r in accusations for s in r.evidence)
 
 
+def test_read_more_links_are_not_read_as_content(nlp: Any) -> None:
+    from kg.extract import extract_documents
+
+    document = Document(
+        key="doc:links",
+        title="Soldier wounded in Lachin",
+        text="Armenian forces fired on Azerbaijani army positions near the village of Zabukh in Lachin.",
+        published="2021-07-24",
+        links=["Turkish and Azerbaijani troops hold joint drills in Nakhchivan"],
+    )
+    [extraction] = list(extract_documents([document], nlp=nlp))
+    facts = Facts(extraction)
+    assert "Zabukh" in facts.names("Settlement")
+    assert not facts.named("Nakhchivan")
+    assert not facts.named("Turkey")
+
+
 def test_text_without_conflict_content_yields_no_events(nlp: Any) -> None:
     text = "The city council of Yerevan approved a new budget for public parks on Tuesday."
     facts = extract(nlp, text)
