@@ -173,7 +173,6 @@ def test_two_workers_give_the_same_output_in_the_same_order(tmp_path: Path) -> N
 
 def test_document_that_crashes_extraction_is_reported_and_skipped(monkeypatch: pytest.MonkeyPatch) -> None:
     import kg.extract
-
     from kg.documents import make_document
     from kg.pipeline import extract_stream
 
@@ -211,7 +210,9 @@ def test_build_loads_the_good_documents_and_reports_the_bad(
         "MATCH (d:Document) RETURN d.title AS title ORDER BY title", database_=graph.database
     )
     assert [r["title"] for r in records] == ["Border shelling", "Talks in Almaty"]
-    again = run_kg(["build", str(folder / "a.txt"), "--silent"], kg_env)
+    again = run_kg(
+        ["build", str(folder / "a.txt"), str(folder / "b.txt"), "--workers", "2", "--silent"], kg_env
+    )
     assert again.returncode == 0, again.stderr
     records, _, _ = graph.driver.execute_query(
         "MATCH (d:Document) RETURN count(d) AS n", database_=graph.database
