@@ -137,6 +137,9 @@ def start(home: Path) -> ServerInfo:
     with _locked(home / ".server.lock"):
         info = _running_info(home)
         if info is not None:
+            # Started by a `kg` that was interrupted while it waited: wait here instead.
+            if not _bolt_port_open(info):
+                _wait_until_ready(info)
             return info
         java = find_java()
         ports = _choose_ports(home)
@@ -393,6 +396,15 @@ def _info(home: Path, ports: Ports, pid: int, password_file: Path) -> ServerInfo
     )
 
 
+def _bolt_port_open(info: ServerInfo) -> bool:
+    port = int(info.bolt_uri.rsplit(":", 1)[1])
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=2):
+            return True
+    except OSError:
+        return False
+
+
 def _recorded_ports(home: Path) -> Ports | None:
     try:
         return Ports.model_validate_json(_state_file(home).read_text(encoding="utf-8"))
@@ -410,24 +422,36 @@ def _port_from_env(name: str) -> int | None:
 
 
 def _choose_ports(home: Path) -> Ports:
-    """The recorded ports (or KG_BOLT_PORT/KG_HTTP_PORT), else two free ones; checked free and recorded."""
+    """KG_BOLT_PORT/KG_HTTP_PORT, else the recorded ports, else free ones; checked free and recorded.
+
+    A recorded port that another program took meanwhile is replaced by a free one (with a note on
+    stderr); a port set in KG_BOLT_PORT/KG_HTTP_PORT must be free.
+    """
     recorded = _recorded_ports(home)
-    bolt = _port_from_env("KG_BOLT_PORT")
-    http = _port_from_env("KG_HTTP_PORT")
-    if recorded is not None:
-        bolt = bolt or recorded.bolt_port
-        http = http or recorded.http_port
-    if bolt is None or http is None:
-        free = _free_ports(2, avoid={p for p in (bolt, http) if p})
-        bolt = bolt or free[0]
-        http = http or free[1]
-    for port, what in ((bolt, "Bolt"), (http, "HTTP")):
-        if not _port_is_free(port):
+    pinned = {"Bolt": _port_from_env("KG_BOLT_PORT"), "HTTP": _port_from_env("KG_HTTP_PORT")}
+    for what, port in pinned.items():
+        if port is not None and not _port_is_free(port):
+            variable = f"KG_{what.upper()}_PORT"
             raise ServerError(
-                f"port {port} ({what}, for the server of {home}) is in use by another program: stop it, "
-                f"or delete {_state_file(home)} (or change KG_BOLT_PORT/KG_HTTP_PORT) to use other ports"
+                f"port {port} ({what}, {variable}) is in use by another program: stop that program, "
+                f"or set {variable} to a free port (or unset it to let kg choose one)"
             )
-    ports = Ports(bolt_port=bolt, http_port=http)
+    previous = {"Bolt": recorded.bolt_port, "HTTP": recorded.http_port} if recorded else {}
+    chosen: dict[str, int] = {}
+    for what in ("Bolt", "HTTP"):
+        port = pinned[what] or previous.get(what)
+        if port is not None and (pinned[what] or _port_is_free(port)):
+            chosen[what] = port
+        elif port is not None:
+            print(
+                f"Port {port} ({what}) of {home} is taken by another program: using another one.",
+                file=sys.stderr,
+            )
+    free = iter(_free_ports(2 - len(chosen), avoid=set(chosen.values())))
+    for what in ("Bolt", "HTTP"):
+        if what not in chosen:
+            chosen[what] = next(free)
+    ports = Ports(bolt_port=chosen["Bolt"], http_port=chosen["HTTP"])
     if ports != recorded:
         _state_file(home).write_text(ports.model_dump_json(indent=2) + "\n", encoding="utf-8")
     return ports
@@ -485,18 +509,23 @@ def _conf_values(home: Path, key: str) -> list[str]:
 
 
 def _ensure_password(home: Path, java: str, lib: Path) -> Path:
-    """The password file; on first start, generate the password and set it as Neo4j's initial one."""
+    """The password file; before the first start, set its password (generated if new) as Neo4j's."""
     path = _password_file(home)
-    if path.exists():
+    first_start = not (_neo4j_home(home) / "data" / "databases" / "system").exists()
+    if not first_start:
+        if not path.exists():
+            raise ServerError(
+                f"the password file {path} is missing but the server already has data: restore the "
+                f"file, or delete {_neo4j_home(home)} to start with an empty graph"
+            )
         if path.stat().st_mode & 0o077:
             path.chmod(0o600)
         return path
-    if (_neo4j_home(home) / "data" / "databases" / "system").exists():
-        raise ServerError(
-            f"the password file {path} is missing but the server already has data: restore the file, "
-            f"or delete {_neo4j_home(home)} to start with an empty graph"
-        )
-    password = "".join(secrets.choice(_PASSWORD_ALPHABET) for _ in range(32))
+    if path.exists():
+        path.chmod(0o600)
+        password = path.read_text(encoding="utf-8").strip()
+    else:
+        password = "".join(secrets.choice(_PASSWORD_ALPHABET) for _ in range(32))
     admin_log = _neo4j_home(home) / "logs" / "neo4j-admin.log"
     with admin_log.open("w", encoding="utf-8") as out:
         done = subprocess.run(
@@ -512,12 +541,13 @@ def _ensure_password(home: Path, java: str, lib: Path) -> Path:
         raise ServerError(
             f"neo4j-admin could not set the initial password (exit {done.returncode}): see {admin_log}"
         )
-    partial = path.with_name(".password.tmp")
-    partial.unlink(missing_ok=True)
-    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(password + "\n")
-    partial.replace(path)
+    if not path.exists():
+        partial = path.with_name(".password.tmp")
+        partial.unlink(missing_ok=True)
+        fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(password + "\n")
+        partial.replace(path)
     return path
 
 

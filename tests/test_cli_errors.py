@@ -148,4 +148,6 @@ def test_port_in_use_is_one_error_line(tmp_path: Path) -> None:
         port = busy.getsockname()[1]
         result = run_kg(["server", "start"], plain_env(tmp_path, KG_BOLT_PORT=str(port)))
     assert result.returncode == 1
-    assert one_error_line(result.stderr).startswith(f"Error: port {port} (Bolt, for the server of ")
+    assert one_error_line(result.stderr).startswith(
+        f"Error: port {port} (Bolt, KG_BOLT_PORT) is in use by another program: stop that program"
+    )
