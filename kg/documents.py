@@ -269,7 +269,7 @@ def _walk(folder: Path) -> Iterator[Path]:
     for entry in entries:
         if entry.name.startswith("."):
             continue
-        if entry.is_dir():
+        if entry.is_dir(follow_symlinks=False):
             yield from _walk(Path(entry.path))
         elif entry.is_file() and entry.name.lower().endswith(TEXT_SUFFIXES + JSONL_SUFFIXES):
             yield Path(entry.path)
@@ -792,7 +792,7 @@ def _object_document(data: dict[str, Any], name: str, number: int, path: str | N
                 message=f"`published` {published!r} is not a date YYYY-MM-DD (fix the line)",
             )
     given_title = (data.get("title") or "").strip() or None
-    detected, body, links = clean_article(text if given_title else text)
+    detected, body, links = clean_article(text)
     title = given_title or detected
     if given_title and detected and _repeat_key(detected) != _repeat_key(given_title):
         # The text did not start with the title after all: keep its first line as text.
