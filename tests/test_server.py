@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import socket
 import stat
 import subprocess
@@ -142,3 +143,30 @@ def _finished_pid() -> int:
     proc = subprocess.Popen(["true"])
     proc.wait()
     return proc.pid
+
+
+def test_server_that_dies_while_starting_is_one_error_line_naming_its_log(tmp_path: Path) -> None:
+    real_java = shutil.which("java")
+    if real_java is None:
+        pytest.skip("no Java on PATH")
+    # A Java that sets the password like the real one but cannot start the server itself.
+    tools = tmp_path / "bin"
+    tools.mkdir()
+    fake = tools / "java"
+    fake.write_text(
+        "#!/bin/sh\n"
+        f'case "$*" in *{server.ENTRY_POINT}*) '
+        'echo "Error: Could not create the Java Virtual Machine."; exit 1;; esac\n'
+        f'exec {real_java} "$@"\n'
+    )
+    fake.chmod(0o755)
+    home = tmp_path / "home"
+    env = managed_env(home) | {"PATH": f"{tools}{os.pathsep}{os.environ['PATH']}"}
+    env.pop("JAVA_HOME", None)
+    result = run_kg(["server", "start"], env)
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [
+        "Error: the Neo4j server stopped while starting (Error: Could not create the Java Virtual Machine.): "
+        f"see {server.log_file(home)}"
+    ]
+    assert server.status(home) is None
