@@ -111,12 +111,16 @@ def test_missing_java_is_one_error_line(tmp_path: Path) -> None:
     )
 
 
-def test_java_older_than_17_is_one_error_line(tmp_path: Path) -> None:
-    java = bin_dir(tmp_path, java="""echo 'openjdk version "11.0.22" 2024-01-16' >&2""")
+@pytest.mark.parametrize(
+    ("version_line", "major"),
+    [('openjdk version "11.0.22" 2024-01-16', 11), ('java version "1.8.0_392"', 8)],
+)
+def test_java_older_than_17_is_one_error_line(tmp_path: Path, version_line: str, major: int) -> None:
+    java = bin_dir(tmp_path, java=f"echo '{version_line}' >&2")
     result = run_kg(["server", "start"], plain_env(tmp_path, PATH=str(java)))
     assert result.returncode == 1
     line = one_error_line(result.stderr)
-    assert f"{java / 'java'} is Java 11, but Neo4j {server.NEO4J_VERSION} needs Java 17 or newer" in line
+    assert f"{java / 'java'} is Java {major}, but Neo4j {server.NEO4J_VERSION} needs Java 17 or newer" in line
 
 
 def test_missing_maven_is_one_error_line(tmp_path: Path) -> None:
