@@ -11,7 +11,7 @@ import pytest
 from kg.connection import Connection
 from kg.errors import TemplateError
 from kg.load import load_extractions
-from kg.models import Document, Extraction, Relation, open_text, read_extractions
+from kg.models import Document, Entity, Extraction, Relation, open_text, read_extractions
 from kg.names import normalise_name
 from kg.query import (
     Template,
@@ -331,6 +331,33 @@ def test_attacks_name_the_settlements_hit_not_also_their_regions(seeded: Connect
     assert row["reported_by"] == "Ministry of Defence of Azerbaijan"
     assert row["document"] == SEED_DOC
     assert any("Kokhanebi settlement of the Tovuz region" in s for s in row["evidence"])
+
+
+def test_attack_targets_drop_a_wider_place_of_the_same_state_but_keep_a_lone_region(
+    seeded: Connection,
+) -> None:
+    doc = Document(key="doc-wire-east", title="Wire: strikes in the east", text="...")
+    east = Entity(key="region:ukraine/east", label="Region", name="Eastern Ukraine")
+    raid = Entity(
+        key="event:attack:belgorod-oblast", label="Attack", name="Raid on Belgorod Oblast", start="2022-03"
+    )
+    said = "Rockets hit Kharkiv and other towns of eastern Ukraine; a raid hit the Belgorod region."
+
+    def fact(kind: str, source: str, target: str) -> Relation:
+        return Relation(type=kind, source=source, target=target, sources=[doc.key], evidence=[said])  # type: ignore[arg-type]
+
+    relations = [
+        fact("LOCATED_IN", east.key, "state:ukraine"),
+        fact("LOCATION", "event:attack:russia-ukraine:2022-03-09", east.key),
+        fact("LOCATION", "event:attack:russia-ukraine:2022-03-09", "state:ukraine"),
+        fact("LOCATION", raid.key, "region:russia/belgorod-oblast"),
+        fact("ATTACKER", raid.key, "armed-force:ukraine"),
+    ]
+    extraction = Extraction(document=doc, entities=[east, raid], relations=relations)
+    load_extractions(seeded.driver, [extraction], database=seeded.database, progress=False)
+    rows = {r["event"]: r["targets"] for r in run(seeded, "attacks")}
+    assert rows["Shelling of Kharkiv, 9 March 2022"] == ["Kharkiv"]
+    assert rows["Raid on Belgorod Oblast"] == ["Belgorod Oblast"]
 
 
 def test_attacks_on_a_place_include_attacks_on_the_places_in_it(seeded: Connection) -> None:
