@@ -261,6 +261,7 @@ class _Entity:
             "name": self.name,
             "aliases": [alias for alias in self.aliases if alias != self.name],
             "weapons": list(self.weapons),
+            "names": list(self.names),
             "props": self.props,
         }
 
@@ -349,10 +350,6 @@ class Batch:
             grouped.setdefault(entity.label, []).append(entity.row())
         return grouped
 
-    def name_rows(self) -> list[dict[str, Any]]:
-        """One row per entity with its normalised names."""
-        return [{"key": e.key, "names": list(e.names)} for e in self.entities.values() if e.names]
-
     def mention_rows(self) -> list[dict[str, Any]]:
         """One row per (entity, document) pair mentioned at least once."""
         return [
@@ -380,7 +377,6 @@ def write_batch(tx: ManagedTransaction, batch: Batch) -> list[str]:
     tx.run(queries.MERGE_DOCUMENTS, rows=list(batch.documents.values())).consume()
     for label, rows in batch.rows_by_label().items():
         tx.run(queries.entity_merge_query(label), rows=rows).consume()
-    tx.run(queries.MERGE_NAMES, rows=batch.name_rows()).consume()
     tx.run(queries.MERGE_MENTIONS, rows=batch.mention_rows()).consume()
     outside = batch.outside_keys()
     missing: set[str] = set()

@@ -46,15 +46,6 @@ SET d += row.props
 """
 """Rows: {key, props}; props holds only known (non-null) values, so nothing known is erased."""
 
-MERGE_NAMES = """
-UNWIND $rows AS row
-MATCH (e:Entity {key: row.key})
-UNWIND row.names AS value
-MERGE (n:Name {value: value})
-MERGE (n)-[:NAME_OF]->(e)
-"""
-"""Rows: {key, names}; names are the normalised name and aliases of the entity, no repeats."""
-
 MERGE_MENTIONS = """
 UNWIND $rows AS row
 MATCH (e:Entity {key: row.entity})
@@ -95,30 +86,41 @@ def _dedup(expression: str, variable: str) -> str:
 
 @cache
 def entity_merge_query(label: str) -> str:
-    """The batched MERGE of entities of one type label (rows: key, name, aliases, weapons, props)."""
+    """The batched MERGE of entities of one type label with their Name nodes (rows: key, name,
+    aliases, weapons, names, props); a new entity is written directly, a known one merged."""
     label = _checked_label(label)
     labels = f"Event:{label}" if label in EVENT_KINDS else label
     others = [other for other in ALL_LABELS if other != label]
     if label not in EVENT_KINDS:
         others.append("Event")
-    # A key keeps one type label: when a later document types it differently, the latest wins.
     remove = ":".join(f"`{other}`" for other in others)
-    aliases = _dedup(
-        "[a IN coalesce(e.aliases, []) + previous + row.aliases WHERE a <> row.name]",
-        "a",
-    )
+    # On a match every right-hand side still sees the old values (SET evaluates before it writes),
+    # so a replaced name can join the aliases.
+    previous = "CASE WHEN e.name IS NULL OR e.name = row.name THEN [] ELSE [e.name] END"
+    aliases = _dedup(f"[a IN coalesce(e.aliases, []) + {previous} + row.aliases WHERE a <> row.name]", "a")
     weapons = _dedup("coalesce(e.weapons, []) + row.weapons", "w")
     return f"""
 UNWIND $rows AS row
 MERGE (e:Entity {{key: row.key}})
-ON CREATE SET e.mentions = 0
-SET e:{labels}
-REMOVE e:{remove}
-WITH e, row, CASE WHEN e.name IS NULL OR e.name = row.name THEN [] ELSE [e.name] END AS previous
-SET e += row.props,
+ON CREATE SET
+    e:{labels},
+    e += row.props,
     e.name = row.name,
+    e.aliases = row.aliases,
+    e.mentions = 0,
+    e.weapons = CASE WHEN size(row.weapons) = 0 THEN null ELSE row.weapons END
+ON MATCH SET
+    e += row.props,
     e.aliases = {aliases},
+    e.name = row.name,
     e.weapons = CASE WHEN size(row.weapons) = 0 THEN e.weapons ELSE {weapons} END
+WITH e, row
+// A key keeps one type label: when a later document types it differently, the latest wins.
+FOREACH (_ IN CASE WHEN e:{label} THEN [] ELSE [1] END | REMOVE e:{remove} SET e:{labels})
+WITH e, row
+UNWIND row.names AS value
+MERGE (n:Name {{value: value}})
+MERGE (n)-[:NAME_OF]->(e)
 """
 
 
@@ -126,27 +128,30 @@ SET e += row.props,
 def relation_merge_query(rel_type: str) -> str:
     """The batched MERGE of relationships of one type, merging their provenance (see STORAGE.md)."""
     rel_type = _checked_type(rel_type)
+    had = "coalesce(r.evidence, [])"
+    fresh = f"[i IN range(0, size(row.evidence) - 1) WHERE NOT row.evidence[i] IN {had}]"
+    room = f"CASE WHEN size({had}) >= $cap THEN 0 ELSE $cap - size({had}) END"
+    kept = f"{fresh}[0..{room}]"
     return f"""
 UNWIND $rows AS row
 MATCH (a:Entity {{key: row.source}})
 MATCH (b:Entity {{key: row.target}})
 MERGE (a)-[r:{rel_type} {{disc: row.disc}}]->(b)
-WITH r, row,
-     coalesce(r.sources, []) AS sources,
-     coalesce(r.evidence, []) AS evidence,
-     coalesce(r.evidence_docs, []) AS evidence_docs,
-     coalesce(r.rules, []) AS rules
-WITH r, row, sources, evidence, evidence_docs, rules,
-     [i IN range(0, size(row.evidence) - 1) WHERE NOT row.evidence[i] IN evidence] AS fresh
-WITH r, row, sources, evidence, evidence_docs, rules,
-     CASE WHEN size(evidence) >= $cap THEN [] ELSE fresh[0..($cap - size(evidence))] END AS kept
-SET r += row.props,
-    r.sources = sources + [s IN row.sources WHERE NOT s IN sources],
-    r.evidence = evidence + [i IN kept | row.evidence[i]],
-    r.evidence_docs = evidence_docs + [i IN kept | row.evidence_docs[i]],
+ON CREATE SET
+    r += row.props,
+    r.sources = row.sources,
+    r.evidence = row.evidence[0..$cap],
+    r.evidence_docs = row.evidence_docs[0..$cap],
+    r.confidence = row.confidence,
+    r.rules = row.rules
+ON MATCH SET
+    r += row.props,
+    r.sources = coalesce(r.sources, []) + [s IN row.sources WHERE NOT s IN coalesce(r.sources, [])],
+    r.evidence = coalesce(r.evidence, []) + [i IN {kept} | row.evidence[i]],
+    r.evidence_docs = coalesce(r.evidence_docs, []) + [i IN {kept} | row.evidence_docs[i]],
     r.confidence = CASE WHEN r.confidence IS NULL OR row.confidence > r.confidence
                         THEN row.confidence ELSE r.confidence END,
-    r.rules = rules + [x IN row.rules WHERE NOT x IN rules]
+    r.rules = coalesce(r.rules, []) + [x IN row.rules WHERE NOT x IN coalesce(r.rules, [])]
 """
 
 
@@ -158,13 +163,6 @@ CREATE_DOCUMENTS = """
 UNWIND $rows AS row
 CREATE (d:Document {key: row.key})
 SET d += row.props
-"""
-
-CREATE_NAMES = """
-UNWIND $rows AS row
-MATCH (e:Entity {key: row.key})
-UNWIND row.names AS value
-CREATE (n:Name {value: value})-[:NAME_OF]->(e)
 """
 
 CREATE_MENTIONS = """
@@ -185,6 +183,9 @@ def entity_create_query(label: str) -> str:
 UNWIND $rows AS row
 CREATE (e:Entity:{labels} {{key: row.key, name: row.name, aliases: row.aliases, mentions: 0}})
 SET e += row.props
+WITH e, row
+UNWIND row.names AS value
+CREATE (n:Name {{value: value}})-[:NAME_OF]->(e)
 """
 
 

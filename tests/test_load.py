@@ -500,7 +500,6 @@ def test_a_batch_sends_one_prepared_query_per_label_and_type_with_rows_as_parame
         queries.entity_merge_query("Settlement"),
         queries.entity_merge_query("Region"),
         queries.entity_merge_query("Attack"),
-        queries.MERGE_NAMES,
         queries.MERGE_MENTIONS,
         queries.relation_merge_query("ACCUSES"),
         queries.relation_merge_query("OCCUPIED"),
