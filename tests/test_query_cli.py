@@ -169,3 +169,45 @@ def test_query_and_templates_do_not_import_spacy() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True
     )
     assert result.stdout.strip() == "False"
+
+
+# Questions any reader of examples/articles can answer (Armenia and Azerbaijan appear in four of them).
+BUILT_EXAMPLES = {
+    "entity": ["name=Armenian"],
+    "entities": ["label=State"],
+    "places_in": ["place=Armenia"],
+    "accusations": [],
+    "attacks": [],
+    "casualties": [],
+    "conflicts_between": ["a=Armenia", "b=Azerbaijan"],
+    "mediation": [],
+    "territory_status": ["territory=Upper Karabakh"],
+    "timeline": ["name=Armenia"],
+    "neighbourhood": ["name=Armenia", "depth=1"],
+    "provenance": ["name=Armenia"],
+    "documents": ["name=Azerbaijan"],
+    "stats": [],
+}
+
+
+@pytest.mark.model
+def test_every_template_answers_on_the_built_example_articles(
+    graph: Connection, kg_env: dict[str, str]
+) -> None:
+    from kg.query import load_templates
+
+    build = run_kg(["build", str(ROOT / "examples" / "articles"), "--silent"], kg_env)
+    assert build.returncode == 0, build.stderr
+    templates = load_templates()
+    assert set(BUILT_EXAMPLES) == set(templates)
+    for name, pairs in BUILT_EXAMPLES.items():
+        args = [arg for pair in pairs for arg in ("-p", pair)]
+        result = run_kg(["query", name, *args, "--format", "json"], kg_env)
+        assert result.returncode == 0, (name, result.stderr)
+        rows = json.loads(result.stdout)
+        assert rows, name
+        assert all(list(row) == templates[name].columns for row in rows), name
+    before = run_kg(["query", "stats", "--format", "json"], kg_env).stdout
+    again = run_kg(["build", str(ROOT / "examples" / "articles"), "--silent"], kg_env)
+    assert again.returncode == 0, again.stderr
+    assert json.loads(run_kg(["query", "stats", "--format", "json"], kg_env).stdout) == json.loads(before)
