@@ -24,6 +24,7 @@ CALL () {
       WHEN c = '\u0142' THEN 'l'
       WHEN c = '\u0111' THEN 'd'
       WHEN c = '\u00df' THEN 'ss'
+      WHEN c = '\u03c2' THEN '\u03c3'
       ELSE c
     END) AS folded
   WITH raw, reduce(s = '', w IN split(folded, ' ') | s + CASE WHEN w = '' THEN '' WHEN s = '' THEN w ELSE ' ' + w END) AS spaced
