@@ -253,6 +253,7 @@ class _Entity:
     weapons: dict[str, None] = field(default_factory=dict)
     names: dict[str, None] = field(default_factory=dict)
     props: dict[str, Any] = field(default_factory=dict)
+    mentioned: dict[str, int] = field(default_factory=dict)
 
     def row(self) -> dict[str, Any]:
         """The query row (parameters) of this entity."""
@@ -262,26 +263,39 @@ class _Entity:
             "aliases": [alias for alias in self.aliases if alias != self.name],
             "weapons": list(self.weapons),
             "names": list(self.names),
+            "mentioned": [
+                {"document": doc, "count": count} for doc, count in self.mentioned.items() if count > 0
+            ],
             "props": self.props,
         }
 
 
 class Batch:
-    """The rows of a group of extractions, aggregated so that each node and fact is one row."""
+    """The rows of a group of extractions, aggregated so that each node and fact is one row.
+
+    Rows are grouped by type label and relationship type, one query per group; the batch is full
+    when one group (or the documents) reaches batch_size rows, so every query of its transaction
+    sends at most batch_size rows and the whole batch at most batch_size rows per label and type.
+    """
 
     def __init__(self) -> None:
         self.documents: dict[str, dict[str, Any]] = {}
         self.entities: dict[str, _Entity] = {}
-        self.mentions: dict[tuple[str, str], int] = {}
         self.relations: dict[tuple[str, str, str, str], _Relation] = {}
         self.lines: list[int] = []
         self.extractions = 0
         self.entity_count = 0
         self.relation_count = 0
+        self._group_sizes: dict[str, int] = {}
+        self._largest = 0
 
     def is_full(self, batch_size: int) -> bool:
-        """Whether the batch holds batch_size documents, entities or relationships."""
-        return max(len(self.documents), len(self.entities), len(self.relations)) >= batch_size
+        """Whether the documents, or the rows of one label or relationship type, reached batch_size."""
+        return max(len(self.documents), self._largest) >= batch_size
+
+    def _grow(self, group: str) -> None:
+        size = self._group_sizes[group] = self._group_sizes.get(group, 0) + 1
+        self._largest = max(self._largest, size)
 
     def add(self, line: int, extraction: Extraction) -> None:
         """Merge one extraction's rows into the batch (line: its input line, 0 if unknown)."""
@@ -303,6 +317,7 @@ class Batch:
             merged = self.entities.get(entity.key)
             if merged is None:
                 merged = self.entities[entity.key] = _Entity(entity.key, entity.label, entity.name)
+                self._grow(entity.label)
             elif merged.name != entity.name:
                 # The latest document names it; the name it had stays findable as an alias.
                 merged.aliases[merged.name] = None
@@ -323,13 +338,14 @@ class Batch:
             counts[entity.key] = counts.get(entity.key, 0) + entity.mentions
         for key, count in counts.items():
             # Set, not added: the same document twice in a batch counts once, as in two batches.
-            self.mentions[(key, doc_key)] = count
+            self.entities[key].mentioned[doc_key] = count
 
         for relation in extraction.relations:
             identity = (relation.type, relation.source, relation.target, relation.disc)
             merged_rel = self.relations.get(identity)
             if merged_rel is None:
                 merged_rel = self.relations[identity] = _Relation(*identity, confidence=relation.confidence)
+                self._grow(relation.type)
             merged_rel.sources.update(dict.fromkeys(relation.sources))
             merged_rel.sources[doc_key] = None
             for sentence in relation.evidence:
@@ -350,14 +366,6 @@ class Batch:
             grouped.setdefault(entity.label, []).append(entity.row())
         return grouped
 
-    def mention_rows(self) -> list[dict[str, Any]]:
-        """One row per (entity, document) pair mentioned at least once."""
-        return [
-            {"entity": entity, "document": document, "count": count}
-            for (entity, document), count in self.mentions.items()
-            if count > 0
-        ]
-
     def outside_keys(self) -> list[str]:
         """Relationship ends that are not entities of this batch: they must already be in the graph."""
         ends = {key for rel in self.relations.values() for key in (rel.source, rel.target)}
@@ -377,7 +385,6 @@ def write_batch(tx: ManagedTransaction, batch: Batch) -> list[str]:
     tx.run(queries.MERGE_DOCUMENTS, rows=list(batch.documents.values())).consume()
     for label, rows in batch.rows_by_label().items():
         tx.run(queries.entity_merge_query(label), rows=rows).consume()
-    tx.run(queries.MERGE_MENTIONS, rows=batch.mention_rows()).consume()
     outside = batch.outside_keys()
     missing: set[str] = set()
     if outside:

@@ -46,19 +46,6 @@ SET d += row.props
 """
 """Rows: {key, props}; props holds only known (non-null) values, so nothing known is erased."""
 
-MERGE_MENTIONS = """
-UNWIND $rows AS row
-MATCH (e:Entity {key: row.entity})
-MATCH (d:Document {key: row.document})
-MERGE (e)-[m:MENTIONED_IN]->(d)
-WITH e, m, row, coalesce(m.count, 0) AS previous
-SET m.count = row.count
-WITH e, sum(row.count - previous) AS delta
-SET e.mentions = coalesce(e.mentions, 0) + delta
-"""
-"""Rows: {entity, document, count}, one per pair. Entity.mentions moves by the change of the
-pair's count, so it stays the sum of its MENTIONED_IN counts and a reload leaves it alone."""
-
 EXISTING_ENTITY_KEYS = """
 UNWIND $keys AS key
 MATCH (e:Entity {key: key})
@@ -86,8 +73,8 @@ def _dedup(expression: str, variable: str) -> str:
 
 @cache
 def entity_merge_query(label: str) -> str:
-    """The batched MERGE of entities of one type label with their Name nodes (rows: key, name,
-    aliases, weapons, names, props); a new entity is written directly, a known one merged."""
+    """The batched MERGE of entities of one type label with their names and mentions (rows: key,
+    name, aliases, weapons, names, mentioned, props); a new entity is written directly, a known one merged."""
     label = _checked_label(label)
     labels = f"Event:{label}" if label in EVENT_KINDS else label
     others = [other for other in ALL_LABELS if other != label]
@@ -117,6 +104,18 @@ ON MATCH SET
 WITH e, row
 // A key keeps one type label: when a later document types it differently, the latest wins.
 FOREACH (_ IN CASE WHEN e:{label} THEN [] ELSE [1] END | REMOVE e:{remove} SET e:{labels})
+WITH e, row
+// Entity.mentions moves by the change of each pair's count, so it stays the sum of the counts of
+// its MENTIONED_IN relationships and reloading a document leaves it alone.
+CALL (e, row) {{
+    UNWIND row.mentioned AS mentioned
+    MATCH (d:Document {{key: mentioned.document}})
+    MERGE (e)-[m:MENTIONED_IN]->(d)
+    WITH e, m, mentioned, coalesce(m.count, 0) AS previous
+    SET m.count = mentioned.count
+    WITH e, sum(mentioned.count - previous) AS delta
+    SET e.mentions = coalesce(e.mentions, 0) + delta
+}}
 WITH e, row
 UNWIND row.names AS value
 MERGE (n:Name {{value: value}})
@@ -165,14 +164,6 @@ CREATE (d:Document {key: row.key})
 SET d += row.props
 """
 
-CREATE_MENTIONS = """
-UNWIND $rows AS row
-MATCH (e:Entity {key: row.entity})
-MATCH (d:Document {key: row.document})
-CREATE (e)-[:MENTIONED_IN {count: row.count}]->(d)
-SET e.mentions = row.count
-"""
-
 
 @cache
 def entity_create_query(label: str) -> str:
@@ -181,8 +172,14 @@ def entity_create_query(label: str) -> str:
     labels = f"Event:{label}" if label in EVENT_KINDS else label
     return f"""
 UNWIND $rows AS row
-CREATE (e:Entity:{labels} {{key: row.key, name: row.name, aliases: row.aliases, mentions: 0}})
-SET e += row.props
+CREATE (e:Entity:{labels} {{key: row.key, name: row.name, aliases: row.aliases}})
+SET e += row.props, e.mentions = reduce(total = 0, m IN row.mentioned | total + m.count)
+WITH e, row
+CALL (e, row) {{
+    UNWIND row.mentioned AS mentioned
+    MATCH (d:Document {{key: mentioned.document}})
+    CREATE (e)-[:MENTIONED_IN {{count: mentioned.count}}]->(d)
+}}
 WITH e, row
 UNWIND row.names AS value
 CREATE (n:Name {{value: value}})-[:NAME_OF]->(e)

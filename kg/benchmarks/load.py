@@ -161,7 +161,7 @@ def _aggregate_only(documents: int, batch_size: int) -> None:
     for extraction in synthetic_extractions(documents):
         batch.add(0, extraction)
         if batch.is_full(batch_size):
-            batch.rows_by_label(), batch.mention_rows(), batch.rows_by_type(set())
+            batch.rows_by_label(), batch.rows_by_type(set())
             batch = Batch()
 
 
@@ -170,7 +170,6 @@ def _load_ceiling(driver: Driver, database: str | None, documents: int, batch_si
         tx.run(queries.CREATE_DOCUMENTS, rows=list(batch.documents.values())).consume()
         for label, rows in batch.rows_by_label().items():
             tx.run(queries.entity_create_query(label), rows=rows).consume()
-        tx.run(queries.CREATE_MENTIONS, rows=batch.mention_rows()).consume()
         for rel_type, rows in batch.rows_by_type(set()).items():
             tx.run(queries.relation_create_query(rel_type), rows=rows).consume()
 
@@ -194,7 +193,7 @@ def _load_naive(driver: Driver, database: str | None, documents: int) -> None:
             session.run(queries.NAIVE_DOCUMENT, key=document["key"], props=document["props"]).consume()
             for entity in batch.entities.values():
                 row = entity.row()
-                count = batch.mentions.get((entity.key, document["key"]), 0)
+                count = entity.mentioned.get(document["key"], 0)
                 session.run(
                     queries.naive_entity_query(entity.label),
                     key=row["key"],
