@@ -29,6 +29,7 @@ SPEECH_VERBS = {
     "insist",
     "confirm",
 }
+REPORT_VERBS = SPEECH_VERBS | {"accuse", "blame", "deny"}
 END_PREPOSITIONS = {"until", "till", "to", "through", "into"}
 NUMBER_WORDS = {
     "one": 1,
@@ -164,16 +165,18 @@ class DocContext:
         )
 
     def dates(
-        self, sent: Span, verbs: set[int] | None = None
+        self, sent: Span, verbs: set[int] | None = None, speech: bool = False
     ) -> tuple[list[ResolvedDate], list[ResolvedDate]]:
-        """Start and end dates stated in a sentence (not those of speech verbs: "said on Friday")."""
+        """Start and end dates stated in a sentence; not those of speech verbs ("said on Friday"), or only
+        those with `speech`."""
         starts: list[ResolvedDate] = []
         ends: list[ResolvedDate] = []
         for ent in sent.ents:
             if ent.label_ not in ("DATE", "TIME"):
                 continue
             governor = _governing_verb(ent.root)
-            if governor is not None and governor.lemma_ in SPEECH_VERBS:
+            reported = governor is not None and governor.lemma_ in REPORT_VERBS
+            if reported != speech:
                 continue
             if verbs is not None and governor is not None and governor.i not in verbs:
                 continue

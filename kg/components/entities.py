@@ -139,6 +139,21 @@ PERSON_STOP = {"archive", "photo", "loading", "route", "getty", "images", "file"
 ORG_TYPES = ("ORG",)
 
 
+ANAPHORS = {
+    "peninsula": "Territory",
+    "territory": "Territory",
+    "enclave": "Territory",
+    "exclave": "Settlement",
+    "village": "Settlement",
+    "town": "Settlement",
+    "city": "Settlement",
+    "settlement": "Settlement",
+    "district": "Region",
+    "province": "Region",
+    "oblast": "Region",
+}
+"""Definite descriptions ("the village") and the label of what they point back to."""
+
 MONTH_AND_DAY_NAMES = {
     "january",
     "february",
@@ -190,6 +205,7 @@ class EntityRecognizer:
         self.words = Matcher(nlp.vocab)
         self.words.add("PLACE_KIND", [[{"LOWER": {"IN": sorted(SETTLEMENT_KINDS) + sorted(REGION_KINDS)}}]])
         self.words.add("MINISTRY", [[{"LOWER": {"IN": ["ministry", "ministries"]}}]])
+        self.words.add("ANAPHOR", [[{"LOWER": "the"}, {"LOWER": {"IN": sorted(ANAPHORS)}}]])
         self.words.add("WAR", [[{"LOWER": {"IN": ["war", "conflict", "fighting", "hostilities"]}}]])
         self.words.add(
             "AFTER_PREPOSITION",
@@ -397,7 +413,12 @@ class EntityRecognizer:
             state = None
             if j >= sent.start and doc[j].text in {"'s", "’s", "'"}:
                 j -= 1
-            if j >= sent.start and j in state_tokens:
+            if j >= sent.start and doc[j].lower_ in ("country", "nation") and j + 1 < start:
+                earlier = [state_tokens[x] for x in range(sent.start, j) if x in state_tokens]
+                if earlier:
+                    state = earlier[-1]
+                    left = j - 1 if j > sent.start and doc[j - 1].lower_ == "the" else j
+            elif j >= sent.start and j in state_tokens:
                 state = state_tokens[j]
                 k = j
                 while k - 1 >= sent.start and state_tokens.get(k - 1) == state:
@@ -565,6 +586,13 @@ class EntityRecognizer:
                                     place_at[g[0]] = extra
                 elif k in state_tokens:
                     item["container_state"] = state_tokens[k]
+                    m = k
+                    while m < sent.end and state_tokens.get(m) == state_tokens[k]:
+                        m += 1
+                    if m + 1 < sent.end and doc[m].text in {"'s", "’s"} and (m + 1) in place_at:
+                        if place_at[m + 1] is not item and place_at[m + 1]["label"] == "Region":
+                            item["container_item"] = place_at[m + 1]
+                            item["container_state"] = None
                 elif k in gaz_place_at:
                     item["container_gaz"] = gaz_place_at[k][0]
             first = item["groups"][0][0]
@@ -610,9 +638,9 @@ class EntityRecognizer:
                 add_state(container)
             elif item["container_gaz"]:
                 container = item["container_gaz"]
-                entry = gaz.entries[container]
-                add_entity(container, entry.label, entry.name, kind=entry.kind)
-                chains.append((entry, item["sent"]))
+                container_entry = gaz.entries[container]
+                add_entity(container, container_entry.label, container_entry.name, kind=container_entry.kind)
+                chains.append((container_entry, item["sent"]))
             for start, end in item["groups"]:
                 surface = doc[start:end].text
                 label = item["label"]
@@ -781,6 +809,21 @@ class EntityRecognizer:
         for entry, sent in chains:
             self._gazetteer_chain(entry, sent, relate, add_state, add_entity, entities)
 
+        # "The peninsula, occupied by Russia": a definite description of the place last named.
+        for match_id, start, _end in self.words(doc):
+            if doc.vocab.strings[match_id] != "ANAPHOR" or claimed[start + 1] or self._skipped(doc, start):
+                continue
+            noun = doc[start + 1]
+            if noun.i + 1 < len(doc) and (doc[noun.i + 1].lower_ == "of" or doc[noun.i + 1].is_title):
+                continue
+            wanted = ANAPHORS[noun.lower_]
+            previous: list[dict[str, Any]] = [m for m in mentions if m["end"] <= start]
+            for earlier_mention in reversed(previous):
+                entity = entities[earlier_mention["key"]]
+                if entity["label"] == wanted or entity.get("kind") == noun.lower_:
+                    add_mention(start + 1, start + 2, earlier_mention["key"])
+                    break
+
         # 7. Named conflicts, when one of their parties is in the document; "the war in 2020".
         for match_id, start, _end in self.words(doc):
             if doc.vocab.strings[match_id] != "WAR" or claimed[start] or self._skipped(doc, start):
@@ -788,6 +831,10 @@ class EntityRecognizer:
             token = doc[start]
             years = [c for c in token.children if c.like_num and len(c.text) == 4]
             years += [g for c in token.children if c.lower_ == "in" for g in c.children if g.like_num]
+            if token.dep_ == "dobj":
+                years += [
+                    g for c in token.head.children if c.lower_ == "in" for g in c.children if g.like_num
+                ]
             for year in years:
                 for entry in gaz.entries.values():
                     if (

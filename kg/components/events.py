@@ -10,6 +10,7 @@ An article usually reports one attack per attacker, one clash, one truce: mentio
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from spacy.language import Language
@@ -47,7 +48,7 @@ CLASH_NOUNS = [
 ]
 CEASEFIRE_NOUNS = ["truce", "ceasefire", "armistice"]
 AGREEMENT_NOUNS = ["deal", "agreement", "accord", "treaty"]
-MEETING_NOUNS = ["talks", "meeting", "summit", "negotiation", "negotiations"]
+MEETING_NOUNS = ["talks", "talk", "meeting", "summit", "negotiation", "negotiations"]
 MEETING_VERBS = ["host", "meet"]
 WEAPON_NOUNS = [
     "weapon",
@@ -145,6 +146,7 @@ class EventReader:
         self.events: dict[tuple[str, str], str] = {}  # (kind, anchor) -> key
         self.counts: dict[str, int] = {}
         self.dates: dict[str, tuple[list[ResolvedDate], list[ResolvedDate]]] = {}
+        self.fallback_dates: dict[str, list[ResolvedDate]] = {}
         self.triggers: list[dict[str, Any]] = []
         self.last_attacker: str | None = None
         self.last_attack: str | None = None
@@ -196,10 +198,25 @@ class EventReader:
         return f"{phrase} ({self.doc._.kg_key or 'document'})"
 
     def add_dates(self, key: str, sent: Span, verbs: set[int] | None = None) -> None:
-        """Collect the start and end dates a sentence gives for an event."""
+        """Collect the dates a sentence gives for an event (and, as a fallback, when it was reported)."""
+        if verbs is not None:
+            verbs = set(verbs)
+            for i in list(verbs):
+                governor = _governing_verb(self.doc[i])
+                if governor is not None and governor.lemma_ not in SPEECH_VERBS:
+                    verbs.add(governor.i)
         starts, ends = self.ctx.dates(sent, verbs)
         self.dates[key][0].extend(starts)
         self.dates[key][1].extend(ends)
+        published = self.ctx.published
+        for t in sent:
+            if t.lower_ == "overnight" and published is not None and t.ent_type_ not in ("DATE", "TIME"):
+                governor = _governing_verb(t)
+                if verbs is None or (governor is not None and governor.i in verbs):
+                    night = (published - dt.timedelta(days=1)).isoformat()
+                    self.dates[key][0].append(ResolvedDate(night, night, "day"))
+        fallback = self.ctx.dates(sent, None, speech=True)
+        self.fallback_dates.setdefault(key, []).extend(fallback[0] + fallback[1])
 
     def year_anchor(self, token: Token) -> str:
         """A year written on the event's own phrase ("the 2020 deal"), else the current one."""
@@ -231,6 +248,8 @@ class EventReader:
             if name in ("Attack", "AttackNoun"):
                 if token.dep_ in NO_EVENT_DEPS and name == "AttackNoun":
                     continue
+                if token.lemma_ in ("shoot", "down") and any(c.lower_ == "down" for c in token.children):
+                    continue  # "shot down drones": an interception, not an attack
                 if token.lemma_ == "fire" and token.pos_ == "NOUN" and not _opened_fire(token):
                     continue
                 if token.lemma_ in ("hit", "target", "strike") and self.attacker_of(token) is None:
@@ -279,6 +298,10 @@ class EventReader:
                     party = ctx.party_of(child) or self._pronoun(child)
                     if party or child.lemma_ not in ATTACK_NOUNS:
                         return party
+            for child in token.children:
+                # "Ukrainian shelling of Shebekino" parsed as a verb
+                if child.dep_ in ("amod", "poss") and child.i < token.i and ctx.party_of(child):
+                    return ctx.party_of(child)
                 if child.dep_ == "agent":
                     for obj in child.children:
                         if obj.dep_ == "pobj":
@@ -476,8 +499,8 @@ class EventReader:
             return
         left = token.i
         for child in token.lefts:
-            if child.dep_ in ("amod", "compound", "nmod", "nummod", "npadvmod") or child.text == "-":
-                if not any(t.dep_ == "cc" for t in child.subtree):
+            if child.dep_ in ("amod", "compound", "nmod", "npadvmod") or child.text == "-":
+                if not any(t.dep_ == "cc" or self.ctx.key_at(t) for t in child.subtree):
                     left = min(left, child.left_edge.i)
         phrase = " ".join(self.doc[left : token.i + 1].text.split())
         weapons = self.ctx.entities[key].setdefault("weapons", [])
@@ -631,7 +654,7 @@ class EventReader:
                                 self.relate("HOSTED_BY", key, party, sent, "meeting-hosted-by", 0.85)
                 return key
             host = next((ctx.party_of(c) for c in token.children if c.dep_ == "nsubj"), None)
-            if host is None:
+            if host is None or any(c.dep_ == "nsubjpass" for c in token.children):
                 return None
             key = self.event("Meeting", "current", token)
             self.relate("HOSTED_BY", key, host, sent, "meeting-host", 0.85)
@@ -642,7 +665,34 @@ class EventReader:
                         if party and ctx.label(party) in PARTY_LABELS and party != host:
                             self.relate("PARTICIPANT", key, party, sent, "meeting-guest", 0.8)
         else:
-            key = self.event("Meeting", "current", token)
+            first = next((anchor for (kind, anchor) in self.events if kind == "Meeting"), "current")
+            key = self.event("Meeting", self._meeting_place(token) or first, token)
+            verb = token.head
+            if token.dep_ == "nsubjpass" and verb.lemma_ in (
+                "host",
+                "mediate",
+                "broker",
+                "facilitate",
+                "hold",
+            ):
+                # "The meeting ... was hosted by Kazakhstan", "meetings were mediated by the EU"
+                rtype = {"host": "HOSTED_BY", "broker": "BROKERED_BY", "hold": None}.get(
+                    verb.lemma_, "MEDIATED_BY"
+                )
+                for agent in verb.children:
+                    if agent.dep_ == "agent" and rtype:
+                        for obj in agent.children:
+                            for noun in [obj, *obj.conjuncts]:
+                                party = ctx.party_of(noun)
+                                if party:
+                                    self.relate(rtype, key, party, sent, f"{verb.lemma_}-by", 0.85)
+                    if agent.dep_ == "prep" and agent.lower_ in ("in", "at"):
+                        for place in ctx.places_in(list(agent.subtree)):
+                            self.relate("LOCATION", key, place, sent, "meeting-place", 0.75)
+            if verb.dep_ == "relcl" and any(c.lower_ == "where" for c in verb.children):
+                where = ctx.key_at(verb.head)
+                if where and ctx.label(where) in ("Settlement", "Region", "State"):
+                    self.relate("LOCATION", key, where, sent, "meeting-where", 0.75)
             for prep in token.children:
                 if prep.dep_ == "prep" and prep.lower_ in ("between", "with"):
                     for t in prep.subtree:
@@ -655,6 +705,22 @@ class EventReader:
         self.add_dates(key, sent, {token.i, token.head.i})
         self.mediators(token, key, sent)
         return key
+
+    def _meeting_place(self, token: Token) -> str | None:
+        """Where a meeting was held, to keep talks in two cities apart: "talks in Almaty", "in Washington,
+        where the talks were hosted"."""
+        ctx = self.ctx
+        for prep in [*token.children, *token.head.children]:
+            if prep.dep_ == "prep" and prep.lower_ in ("in", "at"):
+                for place in ctx.places_in(list(prep.subtree)):
+                    if ctx.label(place) == "Settlement":
+                        return place
+        verb = token.head
+        if verb.dep_ == "relcl" and any(c.lower_ == "where" for c in verb.children):
+            where = ctx.key_at(verb.head)
+            if where and ctx.label(where) == "Settlement":
+                return where
+        return None
 
     def mediators(self, token: Token, key: str, sent: Span) -> None:
         """ "brokered by Russia", "mediated by the EU", "under the auspices of the OSCE"."""
@@ -776,9 +842,14 @@ class EventReader:
         ctx = self.ctx
         for key, (starts, ends) in self.dates.items():
             resolved = span_dates(starts, ends)
+            if resolved is None and self.fallback_dates.get(key):
+                # Only the report is dated ("accused each other on Thursday of starting a clash").
+                resolved = self.fallback_dates[key][0]
             if resolved is not None:
                 entity = ctx.entities[key]
                 entity.update(start=resolved.start, end=resolved.end, date_precision=resolved.precision)
+        self._fold_unattributed_attacks()
+        self._most_specific_places()
         pending = getattr(self, "pending_violation", None)
         if pending and self.last_attack:
             self.relate("VIOLATED", self.last_attack, pending[0], pending[1], "violated-truce", 0.7)
@@ -808,14 +879,66 @@ class EventReader:
                             )
                             sides.setdefault(rel["source"], set()).add(party)
         main = self._main_parties(brokers)
-        for (kind, _anchor), key in self.events.items():
-            if kind == "Meeting" or len(sides.get(key, set())) >= 2 or len(main) < 2:
+        for key in self.events.values():
+            if len(sides.get(key, set())) >= 2 or len(main) < 2:
                 continue
             sent = self.doc[self.triggers[[t["key"] for t in self.triggers].index(key)]["i"]].sent
             for party in main:
                 if party not in sides.get(key, set()):
                     self.relate("PARTICIPANT", key, party, sent, "document-parties", 0.5)
         self.doc._.kg_triggers = self.triggers
+
+    def _most_specific_places(self) -> None:
+        """Where an attack came from or hit: the settlements when the text names any, not their regions."""
+        ctx = self.ctx
+        settled = {
+            (r["source"], r["type"])
+            for r in ctx.relations
+            if r["type"] in ("LOCATION", "ORIGIN") and ctx.label(r["target"]) == "Settlement"
+        }
+        ctx.relations[:] = [
+            r
+            for r in ctx.relations
+            if not (
+                r["type"] in ("LOCATION", "ORIGIN")
+                and (r["source"], r["type"]) in settled
+                and ctx.label(r["target"]) != "Settlement"
+                and str(r["source"]).startswith("event:attack")
+            )
+        ]
+
+    def _fold_unattributed_attacks(self) -> None:
+        """An attack with no attacker that hit the same place as an attributed one is that attack."""
+        ctx = self.ctx
+        attackers = {r["source"] for r in ctx.relations if r["type"] == "ATTACKER"}
+        places: dict[str, set[str]] = {}
+        for rel in ctx.relations:
+            if rel["type"] in ("LOCATION", "ORIGIN"):
+                places.setdefault(rel["source"], set()).add(rel["target"])
+        attacks = [k for (kind, _a), k in self.events.items() if kind == "Attack"]
+        for key in attacks:
+            if key in attackers:
+                continue
+            into = next(
+                (k for k in attacks if k in attackers and places.get(k, set()) & places.get(key, set())), None
+            )
+            if into is None:
+                continue
+            for rel in ctx.relations:
+                if rel["source"] == key:
+                    rel["source"] = into
+                if rel["target"] == key:
+                    rel["target"] = into
+            for trigger in self.triggers:
+                if trigger["key"] == key:
+                    trigger["key"] = into
+            starts, ends = self.dates.pop(key)
+            self.dates[into][0].extend(starts)
+            self.dates[into][1].extend(ends)
+            ctx.entities.pop(key, None)
+            self.events = {ident: k for ident, k in self.events.items() if k != key}
+            if self.last_attack == key:
+                self.last_attack = into
 
     def _main_parties(self, brokers: set[str]) -> list[str]:
         """The two states a document is about: the most mentioned, brokers and hosts aside."""
@@ -826,6 +949,17 @@ class EventReader:
                 counts[state] = counts.get(state, 0) + 1
         ranked = sorted(counts, key=lambda k: -counts[k])
         return ranked[:2]
+
+
+def _governing_verb(token: Token) -> Token | None:
+    current = token
+    for _ in range(6):
+        if current.pos_ == "VERB" and current is not token:
+            return current
+        if current.head is current:
+            return None
+        current = current.head
+    return None
 
 
 def _opened_fire(token: Token) -> bool:

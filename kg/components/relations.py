@@ -17,10 +17,12 @@ from kg.components import register_extensions
 from kg.components.context import PARTY_LABELS, PLACE_LABELS, SPEECH_VERBS, DocContext
 from kg.dates import resolve_date
 from kg.names import normalise_name
+from kg.resolve import armed_force_key
 
 ACCUSE_VERBS = {"accuse": ("of",), "blame": ("for", "on"), "charge": ("with",)}
 DENY_VERBS = ["deny", "reject", "dismiss", "refute"]
-CAPTURE_VERBS = ["capture", "liberate", "recapture", "seize", "retake", "take"]
+CAPTURE_VERBS = ["capture", "liberate", "recapture", "seize", "retake", "take", "annex", "occupy"]
+REPORTERS = {"Ministry", "State", "Person", "Organization", "ArmedForce"}
 SPEAKER_NOUNS = {"statement", "it", "ministry", "spokesman", "spokesperson", "spokeswoman"}
 
 
@@ -105,6 +107,33 @@ class RelationReader:
 
     # --- who speaks ----------------------------------------------------------------------------
 
+    def party(self, token: Token) -> str | None:
+        """The party a noun phrase names; "its troops" inside "X said its troops ..." are X's."""
+        ctx = self.ctx
+        party = ctx.party_of(token)
+        if party is not None:
+            return party
+        pronoun = token if token.lower_ in ("it", "they", "we") else None
+        pronoun = pronoun or next((c for c in token.children if c.lower_ in ("its", "their", "our")), None)
+        if pronoun is None:
+            return None
+        head = token.head
+        for _ in range(5):
+            if head.lemma_ in SPEECH_VERBS:
+                speaker = self.speaker(head)
+                if speaker is None:
+                    return None
+                state = ctx.state(speaker) or speaker
+                if token is not pronoun and token.lower_ in ("troops", "forces", "units", "army", "military"):
+                    force = armed_force_key(state) if state.startswith("state:") else None
+                    if force and force in ctx.entities:
+                        return force
+                return state
+            if head.head is head:
+                break
+            head = head.head
+        return None
+
     def speaker(self, verb: Token) -> str | None:
         """Who speaks: a party, "a statement by X", or "it"/"the statement" (the last speaker)."""
         ctx = self.ctx
@@ -121,7 +150,7 @@ class RelationReader:
                         party = ctx.party_of(obj)
         if party is None and subject.lower_ in SPEAKER_NOUNS:
             party = self.last_speaker
-        if party is not None and ctx.label(party) in ("Ministry", "State", "Person", "Organization"):
+        if party is not None and ctx.label(party) in REPORTERS:
             self.last_speaker = party
             return party
         return None
@@ -171,6 +200,37 @@ class RelationReader:
                                 or any(a.dep_ == "advcl" for a in t.ancestors if a.i > obj.i and a.i <= t.i)
                             )
                         ]
+        objects = [c for c in verb.children if c.dep_ == "dobj"]
+        if any(o.lower_ in ("other", "another") for o in objects):
+            # "Armenia and Azerbaijan accused each other": both ways.
+            subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+            nouns = [subject, *subject.conjuncts] if subject is not None else []
+            sides = [p for p in (ctx.party_of(n) for n in nouns) if p]
+            for one in sides:
+                for other in sides:
+                    if ctx.state(one) != ctx.state(other):
+                        self.relate(
+                            "ACCUSES",
+                            one,
+                            other,
+                            sent,
+                            "accuse-each-other",
+                            0.8,
+                            disc="",
+                            allegation=_text(allegation_tokens) or None,
+                            date=self.statement_date(verb, sent),
+                        )
+            return
+        if accuser is not None and accused is not None and ctx.state(accuser) == ctx.state(accused):
+            # "X said Armenian forces had opened fire ... and blamed Armenia": X blames.
+            head = verb.head
+            for _ in range(4):
+                if head.lemma_ in SPEECH_VERBS:
+                    accuser = self.speaker(head)
+                    break
+                if head.head is head:
+                    break
+                head = head.head
         if accuser is None or accused is None or ctx.state(accuser) == ctx.state(accused):
             return
         allegation = _text(allegation_tokens) or None
@@ -251,6 +311,8 @@ class RelationReader:
                 occupier = next((ctx.party_of(o) for o in child.children if o.dep_ == "pobj"), None)
             elif child.dep_ in ("dobj", "nsubjpass"):
                 places += [ctx.key_at(n) for n in [child, *child.conjuncts] if ctx.key_at(n)]  # type: ignore[misc]
+        if verb.dep_ == "acl" and ctx.key_at(verb.head):
+            places.append(ctx.key_at(verb.head))  # type: ignore[arg-type]
         places = [p for p in places if ctx.label(p) in PLACE_LABELS]
         if occupier is None or not places:
             return
@@ -276,15 +338,15 @@ class RelationReader:
         ctx = self.ctx
         if verb.lemma_ == "take" and not any(c.lower_ == "control" for c in verb.children):
             return
-        capturer = next((ctx.party_of(c) for c in verb.children if c.dep_ == "nsubj"), None)
+        if verb.lemma_ == "occupy":
+            return  # occupation is OCCUPIED, read by its own rule
+        capturer = next((self.party(c) for c in verb.children if c.dep_ == "nsubj"), None)
         if capturer is None:
             return
         objects = [c for c in verb.children if c.dep_ == "dobj"]
         if verb.lemma_ == "take":
-            objects = [
-                o for c in verb.children if c.lower_ == "control" for p in c.children for o in p.children
-            ]
-        places = [ctx.key_at(n) for o in objects for n in [o, *o.conjuncts] if ctx.key_at(n)]
+            objects = [c for c in verb.children if c.lower_ == "control"]
+        places = [p for o in objects for p in ctx.places_in(list(o.subtree))]
         date = None
         if verb.dep_ == "relcl":
             conflict = ctx.key_at(verb.head)
