@@ -286,12 +286,22 @@ class EntityRecognizer:
             j = k
         return groups, (groups[-1][1] if groups else i)
 
-    def _title_before(self, doc: Doc, start: int) -> str | None:
-        """ "regional governor Oleh Dovhan" -> "regional governor"."""
-        j = start
+    def _title_before(self, doc: Doc, start: int) -> tuple[str | None, str | None]:
+        """ "Armenian Foreign Minister Arman Hakobyan" -> ("foreign minister", state:am);
+        "Kazakhstan's foreign minister, Yerlan Nurlanov" too."""
+        end = start - 1 if start > 0 and doc[start - 1].text == "," else start
+        j = end
         while j > 0 and doc[j - 1].lower_ in TITLE_WORDS:
             j -= 1
-        return doc[j:start].text.lower() if j < start else None
+        if j == end:
+            return None, None
+        owner = None
+        k = j - 1
+        if k >= 0 and doc[k].text in {"'s", "’s"}:
+            k -= 1
+        if k >= 0 and k in self._state_idx:
+            owner = self._state_idx[k]
+        return doc[j:end].text.lower(), owner
 
     # --- main ------------------------------------------------------------------------------
 
@@ -801,9 +811,32 @@ class EntityRecognizer:
                 add_mention(ent.start, ent.end, key)
                 known_names.setdefault(normalise_name(surname), key)
                 known_names[norm] = key
-                title = self._title_before(doc, ent.start)
+                title, owner = self._title_before(doc, ent.start)
                 if title:
                     entities[key].setdefault("title", title)
+                    represented = owner
+                    words = title.split()
+                    portfolio_words = [w for w in words if w in PORTFOLIO_WORDS and w != "and"]
+                    if owner and "minister" in words and portfolio_words:
+                        portfolio = portfolio_of(" ".join(portfolio_words))
+                        represented = ministry_key(portfolio, owner)
+                        add_state(owner)
+                        add_ministry(represented, portfolio, owner)
+                        relate("MINISTRY_OF", represented, owner, ent.sent, "minister-of-state", 0.8)
+                    if represented:
+                        if owner:
+                            add_state(owner)
+                        relations.append(
+                            {
+                                "type": "REPRESENTS",
+                                "source": key,
+                                "target": represented,
+                                "sent": [ent.sent.start, ent.sent.end],
+                                "rule": "title-before-name",
+                                "confidence": 0.8,
+                                "title": title,
+                            }
+                        )
 
         # Gazetteer containers, now that every place the text names is known.
         for entry, sent in chains:

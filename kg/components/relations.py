@@ -282,6 +282,9 @@ class RelationReader:
                 t["key"] for t in self.doc._.kg_triggers or () if str(t["key"]).startswith("event:attack")
             ]
             target = attacks[-1] if attacks else None
+        if target is None and self.last_speaker and ctx.state(self.last_speaker) != ctx.state(denier):
+            # "X said its forces had captured Y. Z dismissed the claim": Z denies what X said.
+            target = ctx.state(self.last_speaker) or self.last_speaker
         if target is None:
             return
         claim = _text(claim_tokens) or None
