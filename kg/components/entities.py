@@ -105,7 +105,10 @@ PORTFOLIO_WORDS = {
     "public",
     "and",
 }
-NOT_A_NAME = {"the", "a", "an", "of", "in", "and", "or", "said", "says"}
+NOT_A_NAME = {
+    "the", "a", "an", "of", "in", "and", "or", "said", "says", "another", "this", "that", "these", "those",
+    "some", "each", "every", "both", "all", "other", "several", "many", "two", "three", "near", "from",
+}  # fmt: skip
 NOT_AN_ORG = {"ministry", "government", "statement", "side", "border", "president", "officials", "police"}
 TITLE_WORDS = {
     "president",
