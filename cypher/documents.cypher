@@ -43,4 +43,4 @@ CALL (name, norm) {
   RETURN d, mentions
 }
 RETURN d.key AS document, d.title AS title, d.published AS published, mentions
-ORDER BY published DESC, title, document
+ORDER BY published IS NULL, published DESC, title, document
