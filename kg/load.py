@@ -13,7 +13,9 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import queue
 import sys
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
@@ -190,23 +192,76 @@ def load_batches(
         if progress
         else contextlib.nullcontext(items)
     )
-    batch = Batch()
     with driver.session(database=database) as session, bar as stream:
-        for line, item in stream:
-            if isinstance(item, LineError):
-                skip(item)
-                continue
-            problem = _outside_ontology(item)
-            if problem:
-                skip(LineError(path=_where(item), line=line, message=problem))
-                continue
-            batch.add(line, item)
-            if batch.is_full(batch_size):
-                _flush(session, batch, result, skip)
-                batch = Batch()
-        if batch.documents:
+        for batch in _read_ahead(_batches(stream, batch_size, skip)):
             _flush(session, batch, result, skip)
     return result
+
+
+def _batches(
+    items: Iterable[tuple[int, Extraction | LineError]], batch_size: int, skip: Callable[[LineError], None]
+) -> Iterator[Batch]:
+    """Cut the stream into full batches, reporting the unusable lines as they come."""
+    batch = Batch()
+    for line, item in items:
+        if isinstance(item, LineError):
+            skip(item)
+            continue
+        problem = _outside_ontology(item)
+        if problem:
+            skip(LineError(path=_where(item), line=line, message=problem))
+            continue
+        batch.add(line, item)
+        if batch.is_full(batch_size):
+            yield batch
+            batch = Batch()
+    if batch.documents:
+        yield batch
+
+
+def _read_ahead(batches: Iterator[Batch]) -> Iterator[Batch]:
+    """Build the next batch in a thread while the current one is written.
+
+    Reading, validating and aggregating the input is Python work; writing mostly waits on the
+    socket, which releases the GIL, so the two overlap. At most one finished batch waits, so
+    memory stays flat. An error while reading (a bad schema version) is raised here, in order.
+    """
+    waiting: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=1)
+    stop = threading.Event()
+
+    def put(message: tuple[str, Any]) -> bool:
+        while not stop.is_set():
+            try:
+                waiting.put(message, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def produce() -> None:
+        try:
+            for batch in batches:
+                if not put(("batch", batch)):
+                    return
+            put(("end", None))
+        except BaseException as exc:  # handed to the writing thread, which raises it
+            put(("error", exc))
+
+    thread = threading.Thread(target=produce, name="kg-load-read-ahead", daemon=True)
+    thread.start()
+    try:
+        while True:
+            kind, value = waiting.get()
+            if kind == "end":
+                return
+            if kind == "error":
+                raise value
+            yield value
+    finally:
+        # On a failed write the reader stops at its next batch; it is a daemon, so a reader
+        # blocked on standard input cannot keep the process alive.
+        stop.set()
+        thread.join(timeout=1.0)
 
 
 # --- batches ----------------------------------------------------------------------------------
