@@ -275,7 +275,14 @@ def bench() -> None:
 @click.option("--batch-size", type=click.IntRange(1), default=500, show_default=True)
 @fail_cleanly
 def bench_load(documents: int, batch_size: int) -> None:
-    """Compare our loader with a raw UNWIND CREATE ceiling and a naive per-row MERGE."""
+    """Compare our loader with a raw UNWIND CREATE ceiling and a naive per-row MERGE.
+
+    WARNING: empties the graph of the configured server (several times) and leaves it empty.
+
+    Example:
+
+        kg bench load --documents 1000
+    """
     from kg.benchmarks.load import run
 
     run(documents=documents, batch_size=batch_size)
