@@ -409,7 +409,8 @@ def decode_text(data: bytes) -> tuple[str, str] | str:
             text = data.decode(codec)
         except UnicodeDecodeError:
             continue
-        if _is_plausible(text):
+        # Text in a legacy 8-bit encoding is still mostly ASCII; bytes that are not are not text.
+        if _is_plausible(text) and _ascii_share(text) > 0.7:
             return text, codec
     return "is not UTF-8 text and does not read as cp1252 or latin-1 either (re-save it as UTF-8)"
 
@@ -433,6 +434,11 @@ def _plausible_or_reason(text: str, codec: str) -> tuple[str, str] | str:
     if not _is_plausible(text):
         return "looks binary (too many control characters): give a text, .md or .jsonl file"
     return text, codec
+
+
+def _ascii_share(text: str) -> float:
+    sample = text[:20000]
+    return sum(1 for c in sample if c < "\x80") / max(len(sample), 1)
 
 
 def _is_plausible(text: str) -> bool:

@@ -391,3 +391,22 @@ def test_json_file_of_one_article_or_an_array_of_them(tmp_path: Path) -> None:
         (f"{many} item 2", "not a JSON object: give articles as {...} objects"),
         (str(broken), "not valid JSON"),
     ]
+
+
+def test_utf16_without_byte_order_mark_is_not_taken_for_binary(tmp_path: Path) -> None:
+    path = write(tmp_path, "a.txt", "Yerevan talks\n\nDelegations met in Yerevan.".encode("utf-16-le"))
+    notes: list[str] = []
+    (doc,) = read_documents([str(path)], note=notes.append)
+    assert isinstance(doc, Document) and doc.text == "Delegations met in Yerevan."
+    assert "read as utf-16-le" in notes[0]
+
+
+def test_random_bytes_are_reported_not_read(tmp_path: Path) -> None:
+    import random
+
+    rng = random.Random(7)
+    noise = bytes(rng.randrange(128, 256) for _ in range(4000))
+    repeated = "\u00d2".encode("cp1252") * 4000
+    for data in (noise, repeated):
+        (error,) = read([str(write(tmp_path, "noise.txt", data))])
+        assert isinstance(error, LineError) and "re-save it as UTF-8" in error.message
