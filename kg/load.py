@@ -193,12 +193,12 @@ def load_batches(
         else contextlib.nullcontext(items)
     )
     with driver.session(database=database) as session, bar as stream:
-        for batch in _read_ahead(_batches(stream, batch_size, skip)):
+        for batch in read_ahead(batches_of(stream, batch_size, skip)):
             _flush(session, batch, result, skip)
     return result
 
 
-def _batches(
+def batches_of(
     items: Iterable[tuple[int, Extraction | LineError]], batch_size: int, skip: Callable[[LineError], None]
 ) -> Iterator[Batch]:
     """Cut the stream into full batches, reporting the unusable lines as they come."""
@@ -219,7 +219,7 @@ def _batches(
         yield batch
 
 
-def _read_ahead(batches: Iterator[Batch]) -> Iterator[Batch]:
+def read_ahead(batches: Iterator[Batch]) -> Iterator[Batch]:
     """Build the next batch in a thread while the current one is written.
 
     Reading, validating and aggregating the input is Python work; writing mostly waits on the

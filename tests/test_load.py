@@ -192,6 +192,7 @@ def test_loading_the_same_file_twice_leaves_the_graph_unchanged(
     )
     first = run_kg(["load", str(path), "--silent"], kg_env)
     assert first.returncode == 0, first.stderr
+    assert first.stderr == ""
     before = snapshot(graph)
     second = run_kg(["load", str(path), "--silent"], kg_env)
     assert second.returncode == 0, second.stderr
