@@ -59,7 +59,7 @@ def run(documents: int, batch_size: int) -> None:
         warmup = min(documents, WARMUP_DOCUMENTS)
         generation = _timed(lambda: _aggregate_only(documents, batch_size))
         _say(
-            f"python   {generation:8.1f} s  generating and aggregating the rows alone (overlapped with the writes in ours and the ceiling)"
+            f"python   {generation:8.1f} s  building the rows alone (overlaps the writes of ours and ceiling)"
         )
 
         _fresh(driver, database)
