@@ -411,7 +411,8 @@ class EntityRecognizer:
 
         # 2. Ministries: "Azerbaijan's Defence Ministry", "Ministry of Defence of Azerbaijan", "the ministry".
         last_ministry: str | None = None
-        ministry_hits = [(s, e) for m, s, e in self.words(doc) if doc.vocab.strings[m] == "MINISTRY"]
+        word_hits = self.words(doc)
+        ministry_hits = [(s, e) for m, s, e in word_hits if doc.vocab.strings[m] == "MINISTRY"]
         for start, _end in ministry_hits:
             if self._skipped(doc, start):
                 continue
@@ -516,7 +517,7 @@ class EntityRecognizer:
                 relate("ARMED_FORCE_OF", key, state, sent, "armed-force-of-state", 0.9)
 
         # 4. Places typed by the text: "X settlement of the Y region", "the villages of A and B".
-        kind_hits = sorted(s for m, s, e in self.words(doc) if doc.vocab.strings[m] == "PLACE_KIND")
+        kind_hits = sorted(s for m, s, e in word_hits if doc.vocab.strings[m] == "PLACE_KIND")
         found: list[dict[str, Any]] = []  # {"groups", "label", "kind", "kind_i", "sent"}
         for i in kind_hits:
             if claimed[i] or self._skipped(doc, i):
@@ -726,7 +727,7 @@ class EntityRecognizer:
             chains.append((entry, sent))
 
         # Unknown places after a preposition: "positions in Enerhodar", "talks in Almaty".
-        for match_id, start, end in self.words(doc):
+        for match_id, start, end in word_hits:
             if doc.vocab.strings[match_id] != "AFTER_PREPOSITION" or self._skipped(doc, start):
                 continue
             span = doc[start + 1 : end]
@@ -846,7 +847,7 @@ class EntityRecognizer:
             self._gazetteer_chain(entry, sent, relate, add_state, add_entity, entities)
 
         # "The peninsula, occupied by Russia": a definite description of the place last named.
-        for match_id, start, _end in self.words(doc):
+        for match_id, start, _end in word_hits:
             if doc.vocab.strings[match_id] != "ANAPHOR" or claimed[start + 1] or self._skipped(doc, start):
                 continue
             noun = doc[start + 1]
@@ -861,7 +862,7 @@ class EntityRecognizer:
                     break
 
         # 7. Named conflicts, when one of their parties is in the document; "the war in 2020".
-        for match_id, start, _end in self.words(doc):
+        for match_id, start, _end in word_hits:
             if doc.vocab.strings[match_id] != "WAR" or claimed[start] or self._skipped(doc, start):
                 continue
             token = doc[start]

@@ -19,7 +19,7 @@ class LayoutSentences:
     def __init__(self, nlp: Language) -> None:
         register_extensions()
         self.matcher = Matcher(nlp.vocab)
-        self.matcher.add("BREAK", [[{"IS_SPACE": True, "TEXT": {"REGEX": "\n"}}]])
+        self.matcher.add("BREAK", [[{"IS_SPACE": True}]])
         self.matcher.add("LINK", [[{"LOWER": "read"}, {"LOWER": "more"}, {"ORTH": ":"}]])
 
     def __call__(self, doc: Doc) -> Doc:
@@ -28,6 +28,8 @@ class LayoutSentences:
         links: list[int] = []
         for match_id, start, end in self.matcher(doc):
             if doc.vocab.strings[match_id] == "BREAK":
+                if "\n" not in doc[start].text:
+                    continue
                 breaks.append(end)
                 if end < len(doc):
                     doc[end].is_sent_start = True
