@@ -913,7 +913,7 @@ class EventReader:
         attackers = {r["source"] for r in ctx.relations if r["type"] == "ATTACKER"}
         places: dict[str, set[str]] = {}
         for rel in ctx.relations:
-            if rel["type"] in ("LOCATION", "ORIGIN"):
+            if rel["type"] == "LOCATION" and ctx.label(rel["target"]) == "Settlement":
                 places.setdefault(rel["source"], set()).add(rel["target"])
         attacks = [k for (kind, _a), k in self.events.items() if kind == "Attack"]
         for key in attacks:

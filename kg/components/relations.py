@@ -68,6 +68,7 @@ class RelationReader:
         self.ctx = DocContext(doc)
         self.event_at: dict[int, str] = {t["i"]: t["key"] for t in doc._.kg_triggers or ()}
         self.last_speaker: str | None = None
+        self.reporters: dict[str, list[str]] = {}
 
     def relate(
         self, rtype: str, source: str, target: str, sent: Span, rule: str, confidence: float, **attrs: Any
@@ -165,7 +166,13 @@ class RelationReader:
             key = self.event_at.get(t.i)
             if key and t.i not in speaker_tokens and key not in seen:
                 seen.add(key)
-                self.relate("REPORTED", speaker, key, sent, "speech-verb", 0.8)
+                # The first to report an event is the source the article relies on; later voices
+                # (the other side, officials commenting) are kept with less weight.
+                reporters = self.reporters.setdefault(key, [])
+                if speaker not in reporters:
+                    reporters.append(speaker)
+                confidence = 0.85 if reporters[0] == speaker else 0.7
+                self.relate("REPORTED", speaker, key, sent, "speech-verb", confidence)
 
     # --- accusations and denials ------------------------------------------------------------------
 
