@@ -147,6 +147,7 @@ class EventReader:
         self.counts: dict[str, int] = {}
         self.dates: dict[str, tuple[list[ResolvedDate], list[ResolvedDate]]] = {}
         self.fallback_dates: dict[str, list[ResolvedDate]] = {}
+        self.dated_by_name: set[str] = set()
         self.triggers: list[dict[str, Any]] = []
         self.last_attacker: str | None = None
         self.last_attack: str | None = None
@@ -186,6 +187,10 @@ class EventReader:
                 "summary": summary,
             }
             self.dates[key] = ([], [])
+            if anchor.isdigit() and len(anchor) == 4:
+                # "the 2003 ceasefire agreement": its own year, whatever else the sentence dates.
+                self.dates[key][0].append(ResolvedDate(anchor, anchor, "year"))
+                self.dated_by_name.add(key)
         self.triggers.append({"i": token.i, "key": key})
         self.last_of[kind] = key
         return key
@@ -199,6 +204,8 @@ class EventReader:
 
     def add_dates(self, key: str, sent: Span, verbs: set[int] | None = None) -> None:
         """Collect the dates a sentence gives for an event (and, as a fallback, when it was reported)."""
+        if key in self.dated_by_name:
+            return
         if verbs is not None:
             verbs = set(verbs)
             for i in list(verbs):
@@ -840,6 +847,8 @@ class EventReader:
     def finish(self) -> None:
         """Set event dates; give every event the parties on each side."""
         ctx = self.ctx
+        self._fold_unattributed_attacks()
+        self._most_specific_places()
         for key, (starts, ends) in self.dates.items():
             resolved = span_dates(starts, ends)
             if resolved is None and self.fallback_dates.get(key):
@@ -848,8 +857,7 @@ class EventReader:
             if resolved is not None:
                 entity = ctx.entities[key]
                 entity.update(start=resolved.start, end=resolved.end, date_precision=resolved.precision)
-        self._fold_unattributed_attacks()
-        self._most_specific_places()
+        self._names()
         pending = getattr(self, "pending_violation", None)
         if pending and self.last_attack:
             self.relate("VIOLATED", self.last_attack, pending[0], pending[1], "violated-truce", 0.7)
@@ -887,6 +895,23 @@ class EventReader:
                 if party not in sides.get(key, set()):
                     self.relate("PARTICIPANT", key, party, sent, "document-parties", 0.5)
         self.doc._.kg_triggers = self.triggers
+
+    def _names(self) -> None:
+        """Readable event names for the Browser: "Attack by Armenia, 2022-09-22", "Ceasefire: truce"."""
+        ctx = self.ctx
+        attackers: dict[str, str] = {}
+        for rel in ctx.relations:
+            if rel["type"] == "ATTACKER" and ctx.label(rel["target"]) == "State":
+                attackers.setdefault(rel["source"], ctx.entities[rel["target"]]["name"])
+        for key in self.events.values():
+            entity = ctx.entities[key]
+            phrase = entity["name"].rsplit(" (", 1)[0]
+            if entity["label"] == "Attack" and key in attackers:
+                name = f"Attack by {attackers[key]}"
+            else:
+                name = f"{entity['label']}: {phrase}"
+            when = entity.get("start")
+            entity["name"] = f"{name}, {when}" if when else f"{name} ({self.doc._.kg_key or 'document'})"
 
     def _most_specific_places(self) -> None:
         """Where an attack came from or hit: the settlements when the text names any, not their regions."""
