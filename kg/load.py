@@ -1,11 +1,14 @@
 """Loading: extractions into Neo4j, idempotently, in batches, with provenance (docs/STORAGE.md).
 
-The stream of extractions is cut into batches of documents. A batch is aggregated in memory
-(one row per document, entity, mention and relationship, so a fact stated twice in a batch is one
-row) and written in one managed write transaction: documents, then entities (one prepared
-`UNWIND ... MERGE` per type label), their names and mentions, then relationships (one per type).
-The transaction retries transient errors and rolls back whole on any other, so nothing is
-half-written. Only the current batch is held, so memory stays flat however long the stream is.
+The stream of extractions is cut into batches. A batch is aggregated in memory (one row per
+document, entity and relationship, so a fact stated by two documents of a batch is one row) and
+written in one managed write transaction: documents, then entities with their Name nodes and
+MENTIONED_IN counts (one prepared `UNWIND $rows ... MERGE` per type label), then relationships
+(one per type). A batch is full when the rows of one label or type (or its documents) reach
+batch_size, so no query sends more than batch_size rows. The transaction retries transient
+errors and rolls back whole on any other, so nothing is half-written. The next batch is read
+and aggregated in a thread while the current one is written; at most three batches exist at a
+time, so memory stays flat however long the stream is.
 """
 
 from __future__ import annotations
@@ -155,6 +158,7 @@ def load_file(path: str, *, batch_size: int = 500, silent: bool = False) -> Load
             progress=not silent,
             total=total,
             on_skip=report,
+            path=name,
         )
     if not silent:
         skipped = f"; {len(result.skipped)} skipped (see above)" if result.skipped else ""
@@ -175,8 +179,10 @@ def load_batches(
     progress: bool = True,
     total: int | None = None,
     on_skip: Callable[[LineError], None] | None = None,
+    path: str | None = None,
 ) -> LoadResult:
-    """Load (line number, extraction or unusable line) pairs; line 0 means the line is unknown."""
+    """Load (line number, extraction or unusable line) pairs read from `path` (None: no file, the
+    documents' own paths or keys are reported; line 0: unknown)."""
     if batch_size < 1:
         raise ValueError("batch_size must be at least 1")
     apply_schema(driver, database)
@@ -193,13 +199,16 @@ def load_batches(
         else contextlib.nullcontext(items)
     )
     with driver.session(database=database) as session, bar as stream:
-        for batch in read_ahead(batches_of(stream, batch_size, skip)):
+        for batch in read_ahead(batches_of(stream, batch_size, skip, path)):
             _flush(session, batch, result, skip)
     return result
 
 
 def batches_of(
-    items: Iterable[tuple[int, Extraction | LineError]], batch_size: int, skip: Callable[[LineError], None]
+    items: Iterable[tuple[int, Extraction | LineError]],
+    batch_size: int,
+    skip: Callable[[LineError], None],
+    path: str | None = None,
 ) -> Iterator[Batch]:
     """Cut the stream into full batches, reporting the unusable lines as they come."""
     batch = Batch()
@@ -207,11 +216,12 @@ def batches_of(
         if isinstance(item, LineError):
             skip(item)
             continue
+        where = path if path is not None else _where(item)
         problem = _outside_ontology(item)
         if problem:
-            skip(LineError(path=_where(item), line=line, message=problem))
+            skip(LineError(path=where, line=line, message=problem))
             continue
-        batch.add(line, item)
+        batch.add(line, item, where)
         if batch.is_full(batch_size):
             yield batch
             batch = Batch()
@@ -352,8 +362,8 @@ class Batch:
         size = self._group_sizes[group] = self._group_sizes.get(group, 0) + 1
         self._largest = max(self._largest, size)
 
-    def add(self, line: int, extraction: Extraction) -> None:
-        """Merge one extraction's rows into the batch (line: its input line, 0 if unknown)."""
+    def add(self, line: int, extraction: Extraction, where: str | None = None) -> None:
+        """Merge one extraction's rows into the batch (where, line: its input file and line, for reports)."""
         document = extraction.document
         doc_key = document.key
         props = {name: getattr(document, name) for name in _DOCUMENT_PROPERTIES}
@@ -412,7 +422,7 @@ class Batch:
                 value = getattr(relation, name)
                 if value is not None:
                     merged_rel.props[name] = value
-            merged_rel.origins.append((line, doc_key, _where(extraction)))
+            merged_rel.origins.append((line, doc_key, where or _where(extraction)))
 
     def rows_by_label(self) -> dict[str, list[dict[str, Any]]]:
         """Entity rows grouped by type label, for one prepared query per label."""

@@ -247,6 +247,23 @@ def test_load_reads_standard_input(graph: Connection, kg_env: dict[str, str]) ->
     )
 
 
+def test_relation_to_an_unknown_entity_in_a_file_is_reported_at_its_line(
+    graph: Connection, kg_env: dict[str, str], tmp_path: Path
+) -> None:
+    dangling = wire_extraction()
+    dangling.relations.append(Relation(type="TARGET", source="attack:unknown", target="state:armenia"))
+    path = write_jsonl(tmp_path / "x.jsonl", [dump_extraction(seed_extraction()), dump_extraction(dangling)])
+    result = run_kg(["load", str(path)], kg_env)
+    assert result.returncode == 3
+    errors = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
+    assert errors == [
+        f"Error: {path} line 2: document doc-wire: TARGET relation attack:unknown -> state:armenia skipped: "
+        "no entity with key attack:unknown in this document or in the graph"
+    ]
+    assert "Loaded 2 documents, 8 entities and 5 relations in 1 batches; 1 skipped" in result.stderr
+    assert one(graph, "MATCH ()-[r:ACCUSES]->() RETURN r.sources") == ["doc-seed", "doc-wire"]
+
+
 def test_missing_file_is_one_error_line(kg_env: dict[str, str], tmp_path: Path) -> None:
     result = run_kg(["load", str(tmp_path / "nope.jsonl")], kg_env)
     assert result.returncode == 1
