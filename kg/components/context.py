@@ -226,6 +226,8 @@ def number_of(token: Token) -> tuple[int | None, str | None]:
             return _value(child), _qualifier(child)
     if token.like_num:
         return _value(token), _qualifier(token)
+    if token.tag_ == "NN" and any(c.lower_ in ("a", "an", "one") for c in token.children if c.i < token.i):
+        return 1, None  # "An Azerbaijani soldier was killed"
     return None, None
 
 

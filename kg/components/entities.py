@@ -485,11 +485,14 @@ class EntityRecognizer:
             if k < sent.end and doc[k].text in {"'s", "’s"}:
                 k += 1
             head = None
-            for j in range(k, min(k + 3, sent.end)):
+            for j in range(k, min(k + 4, sent.end)):
                 word = doc[j].lower_
                 if word in ARMED_FORCE_NOUNS and word != "armed":
                     head = j
-                elif word not in ARMED_FORCE_MODIFIERS:
+                elif word not in ARMED_FORCE_MODIFIERS and not (
+                    head is None and (doc[j].is_upper or doc[j].like_num or doc[j].text == "-")
+                ):
+                    # Model names may stand between: "Thai F-16 jets"
                     break
             if head is not None:
                 key = armed_force_key(state)

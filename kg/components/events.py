@@ -22,7 +22,19 @@ from kg.components.context import PARTY_LABELS, SPEECH_VERBS, DocContext, number
 from kg.dates import ResolvedDate, span_dates
 from kg.resolve import event_key
 
-ATTACK_VERBS = ["attack", "shell", "fire", "strike", "bombard", "target", "shoot", "raid", "assault", "hit"]
+ATTACK_VERBS = [
+    "launch",
+    "attack",
+    "shell",
+    "fire",
+    "strike",
+    "bombard",
+    "target",
+    "shoot",
+    "raid",
+    "assault",
+    "hit",
+]
 ATTACK_NOUNS = [
     "attack",
     "firing",
@@ -95,7 +107,8 @@ PERSON_NOUNS = {
 FRAME_VERBS_EXCLUDED = {"say", "accuse", "blame", "deny", "report", "claim", "add", "state"}
 NOT_WHERE_HIT = {"along", "across", "over", "via"}
 ROLE_PREPOSITIONS = {"from": "ORIGIN"}
-ORIGIN_VERBS = {"be", "station", "position", "locate", "deploy", "base"}
+ORIGIN_VERBS = {"be", "station", "position", "locate", "deploy", "base", "use", "launch", "fire"}
+FROM_ONLY = {"use", "launch", "fire"}
 NO_EVENT_DEPS = {"compound"}
 
 
@@ -366,6 +379,10 @@ class EventReader:
         attacker = self.attacker_of(token)
         frame = self._frame(token)
         subject_tokens = {t.i for c in frame.children if c.dep_ in ("nsubj", "agent") for t in c.subtree}
+        under_fire = frame.lemma_ == "come" and any(c.lower_ == "under" for c in frame.children)
+        if under_fire:
+            # "Positions in the Kalbajar district came under fire from ...": the subject was hit.
+            subject_tokens = {t.i for c in frame.children if c.dep_ == "agent" for t in c.subtree}
         origins: list[Token] = []
         locations: list[Token] = []
         for t in frame.subtree:
@@ -395,6 +412,14 @@ class EventReader:
             self.relate("ORIGIN", key, place, sent, "attack-from-place", 0.8)
         for place in location_places:
             self.relate("LOCATION", key, place, sent, "attack-place", 0.8)
+        if under_fire:
+            for child in frame.children:
+                if child.dep_ == "nsubj":
+                    party = ctx.party_of(child) or next(
+                        (ctx.party_of(t) for t in child.subtree if ctx.party_of(t)), None
+                    )
+                    if party and ctx.state(party) != ctx.state(attacker):
+                        self.relate("TARGET", key, party, sent, "came-under-fire", 0.75)
         for target in self._targets(frame, attacker):
             self.relate("TARGET", key, target, sent, "attack-object", 0.75)
         verbs = {token.i, token.head.i} | {c.i for c in token.children if c.pos_ == "VERB"}
@@ -495,7 +520,10 @@ class EventReader:
         key = self.events.get(("Attack", state or party))
         if key is None:
             return
-        tokens = [t for c in verb.children if c.dep_ in ("prep", "attr", "advmod") for t in c.subtree]
+        children = [c for c in verb.children if c.dep_ in ("prep", "attr", "advmod")]
+        if verb.lemma_ in FROM_ONLY:
+            children = [c for c in children if c.lower_ == "from"]
+        tokens = [t for c in children for t in c.subtree]
         for place in ctx.places_in(tokens):
             self.relate("ORIGIN", key, place, sent, "attacker-positioned-at", 0.75)
 

@@ -320,7 +320,7 @@ class RelationReader:
             elif child.dep_ == "agent":
                 occupier = next((ctx.party_of(o) for o in child.children if o.dep_ == "pobj"), None)
             elif child.dep_ in ("dobj", "nsubjpass"):
-                places += [ctx.key_at(n) for n in [child, *child.conjuncts] if ctx.key_at(n)]  # type: ignore[misc]
+                places += ctx.places_in(list(child.subtree))
         if verb.dep_ == "acl" and ctx.key_at(verb.head):
             places.append(ctx.key_at(verb.head))  # type: ignore[arg-type]
         places = [p for p in places if ctx.label(p) in PLACE_LABELS]
