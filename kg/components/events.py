@@ -522,7 +522,8 @@ class EventReader:
             return
         children = [c for c in verb.children if c.dep_ in ("prep", "attr", "advmod")]
         if verb.lemma_ in FROM_ONLY:
-            children = [c for c in children if c.lower_ == "from"]
+            # "used sniper rifles from positions near X": the from-phrase may hang on the weapon.
+            children = [c for c in verb.subtree if c.dep_ == "prep" and c.lower_ == "from"]
         tokens = [t for c in children for t in c.subtree]
         for place in ctx.places_in(tokens):
             self.relate("ORIGIN", key, place, sent, "attacker-positioned-at", 0.75)
