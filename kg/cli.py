@@ -41,6 +41,9 @@ def fail_cleanly(func: F) -> F:
 
 
 silent_option = click.option("--silent", is_flag=True, help="No progress bars or progress messages.")
+quiet_anyway = click.option(
+    "--silent", is_flag=True, expose_value=False, help="Accepted on every command; this one shows no progress."
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -141,8 +144,9 @@ def load(file: str, batch_size: int, silent: bool) -> None:
 
 @cli.command()
 @click.option("--yes", is_flag=True, help="Really empty the graph.")
+@silent_option
 @fail_cleanly
-def reset(yes: bool) -> None:
+def reset(yes: bool, silent: bool) -> None:
     """Empty the graph (all nodes and relationships; the schema stays).
 
     Example:
@@ -157,7 +161,8 @@ def reset(yes: bool) -> None:
 
     with connect() as conn:
         deleted = reset_graph(conn.driver, database=conn.database)
-    click.echo(f"Deleted {deleted} nodes.", err=True)
+    if not silent:
+        click.echo(f"Deleted {deleted} nodes.", err=True)
 
 
 # --- querying -------------------------------------------------------------------------
@@ -182,6 +187,7 @@ def _parse_params(pairs: tuple[str, ...]) -> dict[str, Any]:
 @click.option("--param", "-p", "pairs", multiple=True, help="KEY=VALUE (JSON values are parsed).")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default=None, help="Output.")
 @click.option("--templates", "directory", type=click.Path(file_okay=False), help="Your own template folder.")
+@quiet_anyway
 @fail_cleanly
 def query(name: str, pairs: tuple[str, ...], fmt: str | None, directory: str | None) -> None:
     """Run a Cypher template and print its rows (a table on a terminal, else JSON).
@@ -200,6 +206,7 @@ def query(name: str, pairs: tuple[str, ...], fmt: str | None, directory: str | N
 
 @cli.command()
 @click.option("--templates", "directory", type=click.Path(file_okay=False), help="Your own template folder.")
+@quiet_anyway
 @fail_cleanly
 def templates(directory: str | None) -> None:
     """List the Cypher templates with their parameters and purpose.
@@ -227,6 +234,7 @@ def server() -> None:
 
 
 @server.command("start")
+@quiet_anyway
 @fail_cleanly
 def server_start() -> None:
     """Provision (first time) and start the local Neo4j server; wait until Bolt answers."""
@@ -236,6 +244,7 @@ def server_start() -> None:
 
 
 @server.command("stop")
+@quiet_anyway
 @fail_cleanly
 def server_stop() -> None:
     """Stop the local Neo4j server of this KG_HOME."""
@@ -245,6 +254,7 @@ def server_stop() -> None:
 
 
 @server.command("status")
+@quiet_anyway
 @fail_cleanly
 def server_status() -> None:
     """Print the Bolt URI, the Browser URL and where the password is."""
@@ -273,6 +283,7 @@ def bench() -> None:
 @bench.command("load")
 @click.option("--documents", type=click.IntRange(1), default=10_000, show_default=True)
 @click.option("--batch-size", type=click.IntRange(1), default=500, show_default=True)
+@quiet_anyway
 @fail_cleanly
 def bench_load(documents: int, batch_size: int) -> None:
     """Compare our loader with a raw UNWIND CREATE ceiling and a naive per-row MERGE.
@@ -291,6 +302,7 @@ def bench_load(documents: int, batch_size: int) -> None:
 @bench.command("extract")
 @click.argument("paths", nargs=-1)
 @click.option("--documents", type=click.IntRange(1), default=500, show_default=True)
+@quiet_anyway
 @fail_cleanly
 def bench_extract(paths: tuple[str, ...], documents: int) -> None:
     """Compare `kg extract` throughput with bare nlp.pipe, with 1 and 2 workers."""
@@ -302,6 +314,7 @@ def bench_extract(paths: tuple[str, ...], documents: int) -> None:
 @bench.command("query")
 @click.option("--documents", type=click.IntRange(1), default=10_000, show_default=True)
 @click.option("--repeat", type=click.IntRange(1), default=50, show_default=True)
+@quiet_anyway
 @fail_cleanly
 def bench_query(documents: int, repeat: int) -> None:
     """p50 and p95 latency of each template on a graph of synthetic documents."""

@@ -155,3 +155,16 @@ def test_port_in_use_is_one_error_line(tmp_path: Path) -> None:
     assert one_error_line(result.stderr).startswith(
         f"Error: port {port} (Bolt, KG_BOLT_PORT) is in use by another program: stop that program"
     )
+
+
+def test_every_command_accepts_silent() -> None:
+    """`--silent` works on every command, as the CLI contract says."""
+    from click.testing import CliRunner
+
+    from kg.cli import cli
+
+    runner = CliRunner()
+    for args in (["reset"], ["query", "stats"], ["templates"], ["server", "status"], ["bench", "load"]):
+        result = runner.invoke(cli, [*args, "--silent", "--help"])
+        assert result.exit_code == 0, (args, result.output)
+        assert "--silent" in result.output
