@@ -42,7 +42,7 @@ def fail_cleanly(func: F) -> F:
 
 silent_option = click.option("--silent", is_flag=True, help="No progress bars or progress messages.")
 quiet_anyway = click.option(
-    "--silent", is_flag=True, expose_value=False, help="Accepted on every command; this one shows no progress."
+    "--silent", is_flag=True, expose_value=False, help="Accepted everywhere; this command shows no progress."
 )
 
 
