@@ -141,15 +141,13 @@ def load_file(path: str, *, batch_size: int = 500, silent: bool = False) -> Load
     """`kg load`: load an extraction file (or - for stdin), reporting and skipping its unusable lines."""
     from kg.connection import connect
 
-    name = "-" if path == "-" else path
-
     def report(error: LineError) -> None:
         where = error.path if error.line == 0 else f"{error.path} line {error.line}"
         click.echo(f"Error: {where}: {error.message}", err=True)
 
     with _open_input(path) as stream, connect() as conn:
         total = None if path == "-" else _count_lines(path)
-        lines = _NumberedLines(stream, name)
+        lines = _NumberedLines(stream, path)
         result = load_batches(
             conn.driver,
             lines.extractions(),
@@ -158,7 +156,7 @@ def load_file(path: str, *, batch_size: int = 500, silent: bool = False) -> Load
             progress=not silent,
             total=total,
             on_skip=report,
-            path=name,
+            path=path,
         )
     if not silent:
         skipped = f"; {len(result.skipped)} skipped (see above)" if result.skipped else ""
