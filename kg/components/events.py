@@ -423,6 +423,8 @@ class EventReader:
         for target in self._targets(frame, attacker):
             self.relate("TARGET", key, target, sent, "attack-object", 0.75)
         verbs = {token.i, token.head.i} | {c.i for c in token.children if c.pos_ == "VERB"}
+        # "fired on positions located near X on Friday evening": modifiers of the attack clause date it too.
+        verbs |= {t.i for t in frame.subtree if t.dep_ in ("acl", "relcl") and t.lemma_ not in SPEECH_VERBS}
         if token.pos_ == "NOUN":
             verbs |= {c.i for c in token.children if c.dep_ == "relcl"}
             verbs |= {
