@@ -12,6 +12,7 @@ import csv
 import io
 import json
 import re
+import sys
 from pathlib import Path
 from typing import Any, Literal
 
@@ -19,7 +20,15 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from kg.errors import TemplateError
 
-TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "cypher"
+
+def _template_dir() -> Path:
+    """The project's own templates: cypher/ of a checkout, else the copy a wheel installs."""
+    checkout = Path(__file__).resolve().parent.parent / "cypher"
+    installed = Path(sys.prefix) / "share" / "conflict-kg" / "cypher"
+    return checkout if checkout.is_dir() or not installed.is_dir() else installed
+
+
+TEMPLATE_DIR = _template_dir()
 """The project's own templates (cypher/ at the root of the repository)."""
 
 ParamType = Literal["string", "integer", "float", "boolean"]
