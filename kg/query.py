@@ -41,6 +41,7 @@ _PARAM = re.compile(
     r"(?:\s+(?P<min>-?\d+)\.\.(?P<max>-?\d+))?\s*,\s*(?P<need>required|nullable)\s*\.?\s*(?P<doc>.*)$"
 )
 _BROWSER_PARAM = re.compile(r"^\s*(:param\s+.+)$")
+_CHOICES = re.compile(r"One of:\s*(?P<choices>[^.;(]+)")
 _COLUMNS = re.compile(r"^Columns\s*:\s*(?P<columns>.+)$")
 _TABLE_CELL_WIDTH = 60
 
@@ -57,6 +58,7 @@ class Param(_Model):
     required: bool = Field(description="true: must be given and not null; false: null means 'any'")
     minimum: int | None = None
     maximum: int | None = None
+    choices: list[str] = Field(default_factory=list, description="'One of: A, B, C' in the header")
     description: str = ""
 
     @property
@@ -119,6 +121,7 @@ def parse_template(path: Path) -> Template:
                     required=m["need"] == "required",
                     minimum=int(m["min"]) if m["min"] is not None else None,
                     maximum=int(m["max"]) if m["max"] is not None else None,
+                    choices=_choices(m["doc"]),
                     description=m["doc"].strip(),
                 )
             )
@@ -171,6 +174,12 @@ def get_template(name: str, directory: str | Path | None = None) -> Template:
     return templates[name]
 
 
+def _choices(doc: str) -> list[str]:
+    """The values a 'One of: A, B, C' phrase of a parameter's description allows."""
+    found = _CHOICES.search(doc)
+    return [c.strip() for c in found["choices"].split(",") if c.strip()] if found else []
+
+
 def check_params(template: Template, params: dict[str, Any]) -> dict[str, Any]:
     """Validate parameters against the header; returns every declared parameter (left out: null)."""
     known = [p.name for p in template.params]
@@ -201,7 +210,10 @@ def _coerce(template: str, param: Param, value: Any) -> Any:
         # `--param name=1991` arrives as a number: for a string parameter it is the text.
         if isinstance(value, bool) or not isinstance(value, str | int | float):
             raise TemplateError(f"{where} must be a string, not {json.dumps(value)}")
-        return value if isinstance(value, str) else json.dumps(value)
+        text = value if isinstance(value, str) else json.dumps(value)
+        if param.choices and text.casefold() not in {c.casefold() for c in param.choices}:
+            raise TemplateError(f"{where} must be one of {', '.join(param.choices)}, not {text!r}")
+        return text
     if param.type == "boolean":
         if not isinstance(value, bool):
             raise TemplateError(f"{where} must be true or false, not {json.dumps(value)}")

@@ -110,6 +110,20 @@ def test_depth_out_of_range_is_an_error(kg_env: dict[str, str]) -> None:
     assert "must be between 1 and 3, not 7" in result.stderr
 
 
+def test_misspelt_label_is_an_error_listing_the_labels(kg_env: dict[str, str]) -> None:
+    result = run_kg(["query", "entities", "--param", "label=Setlement", "--format", "json"], kg_env)
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert "Settlement" in result.stderr and "'Setlement'" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_label_is_matched_in_any_case(loaded: dict[str, str]) -> None:
+    lower = run_kg(["query", "entities", "--param", "label=settlement", "--format", "json"], loaded)
+    exact = run_kg(["query", "entities", "--param", "label=Settlement", "--format", "json"], loaded)
+    assert lower.returncode == 0 and json.loads(lower.stdout) == json.loads(exact.stdout) != []
+
+
 def test_malformed_param_is_a_usage_error(kg_env: dict[str, str]) -> None:
     result = run_kg(["query", "entity", "-p", "Tovuz"], kg_env)
     assert result.returncode == 2
