@@ -51,6 +51,8 @@ class Gazetteer:
     demonyms: dict[str, str] = field(default_factory=dict)
     """Demonym as written ("Armenian") -> state key."""
     subdivisions: dict[str, list[GazEntry]] = field(default_factory=dict)
+    capitals: dict[str, str] = field(default_factory=dict)
+    """Capital city key -> the key of the state it is the capital of."""
     """Normalised ISO 3166-2 subdivision name -> regions; used only when the text says 'region'."""
 
     def __post_init__(self) -> None:
@@ -220,6 +222,8 @@ def load_gazetteer() -> Gazetteer:
             end=row["end"] or None,
             parties=_split(row["parties"]),
         )
+    for _path, _number, row in _rows("capitals.tsv"):
+        gaz.capitals[row["capital"]] = row["state"]
     for _path, _number, row in _rows("demonyms.tsv"):
         gaz.demonyms[row["demonym"]] = row["state"]
     gaz.index()

@@ -4,6 +4,16 @@ The pretrained NER mistypes this genre (villages as PERSON, districts as ORG, "A
 PERSON), so types come first from the text's own structure ("X settlement of the Y region",
 "the villages of A, B and C in the D district", "Armenian units", "Azerbaijan's Defence Ministry"),
 then from the gazetteers; the model's labels are used only for organisations and persons.
+
+Typing choices the ontology leaves open:
+- A state's own body named with its state ("Tajikistan's State Committee for National Security",
+  "the Border Service of Kyrgyzstan") is a Ministry (the ontology's "ministry or equivalent body"), keyed
+  by its state and linked MINISTRY_OF it, so that same-named bodies of two states stay two nodes and can
+  report and accuse like a ministry. Unowned, it stays an Organization.
+- A capital city that speaks or acts ("Baku denied", "brokered by Moscow", "accused Yerevan of") is its
+  State; elsewhere ("talks in Baku", datelines) it is a Settlement.
+- "The disputed X region", or a "region" the gazetteer knows as a Territory (Karabakh), is a Territory.
+- A "sector" (of the front, of a district) is a Region of kind sector.
 """
 
 from __future__ import annotations
@@ -12,7 +22,7 @@ from typing import Any
 
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
 from kg.components import register_extensions
@@ -55,6 +65,8 @@ REGION_KINDS = {
     "governorate": "governorate",
     "county": "county",
     "municipality": "municipality",
+    "sector": "sector",
+    "sectors": "sector",
 }
 ARMED_FORCE_NOUNS = {
     "forces",
@@ -109,6 +121,10 @@ NOT_A_NAME = {
     "the", "a", "an", "of", "in", "and", "or", "said", "says", "another", "this", "that", "these", "those",
     "some", "each", "every", "both", "all", "other", "several", "many", "two", "three", "near", "from",
 }  # fmt: skip
+STATE_BODY_NOUNS = {"committee", "service", "agency", "bureau", "directorate", "guard"}
+"""Head nouns of a state's own bodies ("State Committee for National Security", "Border Service")."""
+DISPUTED_WORDS = {"disputed", "contested"}
+"""An area a text calls "the disputed X region" is a Territory, not an administrative division."""
 NOT_AN_ORG = {"ministry", "government", "statement", "side", "border", "president", "officials", "police"}
 TITLE_WORDS = {
     "president",
@@ -178,6 +194,88 @@ MONTH_AND_DAY_NAMES = {
     "saturday",
     "sunday",
 }
+
+
+STATE_VOICE_VERBS = {
+    "say", "claim", "deny", "accuse", "blame", "reject", "insist", "warn", "announce", "state", "report",
+    "confirm", "dismiss", "condemn", "demand", "urge", "respond", "retaliate", "agree", "sign", "threaten",
+    "allege", "protest", "refuse", "hold", "negotiate", "broker", "mediate", "host", "recognise", "recognize",
+    "summon", "call", "vow", "pledge", "propose", "offer", "welcome", "criticise", "criticize",
+}  # fmt: skip
+"""Verbs whose subject, when it is a capital city, is the state's government speaking or acting."""
+STATE_AGENT_VERBS = {"broker", "host", "mediate", "accuse", "sponsor", "back", "propose", "sign", "blame"}
+"""Passive verbs whose by-agent, when it is a capital city, is its state ("brokered by Moscow")."""
+STATE_OBJECT_VERBS = {"accuse", "blame", "urge", "warn", "condemn", "criticise", "criticize", "call"}
+"""Verbs whose object, when it is a capital city, is its state ("accused Yerevan of ...")."""
+STATE_VOICE_NOUNS = {
+    "report", "statement", "claim", "claims", "position", "accusation", "allegation", "decision", "offer",
+    "proposal", "response", "denial", "demand", "stance",
+}  # fmt: skip
+"""Nouns whose possessor, when it is a capital city, is its state ("Baku's report")."""
+
+
+def speaks_for_state(token: Token) -> bool:
+    """Whether a capital named at token stands for its state: the subject of a speech or stance verb, the
+    agent of a brokering, the one accused, the owner of a statement."""
+    while token.dep_ == "conj" and token.head is not token:
+        token = token.head  # "Baku and Yerevan have held talks"
+    head = token.head
+    if token.dep_ == "nsubj" and head.lemma_ in STATE_VOICE_VERBS:
+        return True
+    if token.dep_ == "nsubjpass" and head.lemma_ in STATE_OBJECT_VERBS:
+        return True  # "Moscow was accused of ..."
+    if token.dep_ == "pobj" and head.lower_ == "by" and head.head.lemma_ in STATE_AGENT_VERBS:
+        return True
+    if token.dep_ == "dobj" and head.lemma_ in STATE_OBJECT_VERBS:
+        return True
+    return token.dep_ == "poss" and head.lemma_ in STATE_VOICE_NOUNS
+
+
+def merge_unscoped_places(
+    entities: dict[str, dict[str, Any]], mentions: list[dict[str, Any]], relations: list[dict[str, Any]]
+) -> None:
+    """A place named once without its container ("the Nakyal sector") and once with it ("Nakyal sector of
+    Kotli district") in one document is one place: the unscoped key joins the only scoped one."""
+    scoped: dict[tuple[str, str], list[str]] = {}
+    for key, entity in entities.items():
+        if "@" in key and entity["label"] in ("Settlement", "Region"):
+            scoped.setdefault((entity["label"], key.split("@", 1)[0]), []).append(key)
+    moved: dict[str, str] = {}
+    for key, entity in entities.items():
+        targets = scoped.get((entity["label"], key))
+        if "@" not in key and targets and len(targets) == 1:
+            moved[key] = targets[0]
+    for old, new in moved.items():
+        entity = entities.pop(old)
+        for alias in (entity["name"], *entity["aliases"]):
+            if alias != entities[new]["name"] and alias not in entities[new]["aliases"]:
+                entities[new]["aliases"].append(alias)
+    if not moved:
+        return
+    for mention in mentions:
+        mention["key"] = moved.get(mention["key"], mention["key"])
+    for rel in relations:
+        rel["source"] = moved.get(rel["source"], rel["source"])
+        rel["target"] = moved.get(rel["target"], rel["target"])
+
+
+def model_entities(doc: Doc) -> list[Span]:
+    """The model's entities; a given name and a surname it split in two ("Oleksandr", "Prokudin") joined."""
+    ents: list[Span] = []
+    for ent in doc.ents:
+        last = ents[-1] if ents else None
+        if (
+            last is not None
+            and ent.label_ == "PERSON"
+            and last.label_ == "PERSON"
+            and last.end == ent.start
+            and len(last) == 1
+            and len(ent) == 1
+        ):
+            ents[-1] = Span(doc, last.start, ent.end, label="PERSON")
+            continue
+        ents.append(ent)
+    return ents
 
 
 def known_names_of(entities: dict[str, dict[str, Any]]) -> set[str]:
@@ -531,16 +629,33 @@ class EntityRecognizer:
             kind = SETTLEMENT_KINDS.get(word) or REGION_KINDS[word]
             groups = self._names_before(doc, i, claimed, sent.start)
             after = i + 1
+            demonym_state = None
             if not groups and i + 1 < sent.end and doc[i + 1].lower_ == "of" and i > sent.start:
-                if doc[i - 1].lower_ in {"the", "a"}:
+                # "the northern Israeli towns of A and B": adjectives and a demonym may stand between.
+                b = i - 1
+                while b > sent.start and (doc[b].pos_ == "ADJ" or b in state_tokens) and not claimed[b]:
+                    if b in state_tokens and state_spans.get(b, (0, 0, "", False))[3]:
+                        demonym_state = state_tokens[b]
+                    b -= 1
+                if doc[b].lower_ in {"the", "a"}:
                     groups, after = self._names_after(doc, i + 2, claimed, sent.end)
                     # "the town of X district"? then X names the district, not a town.
                     if after < sent.end and doc[after].lower_ in REGION_KINDS:
                         groups, after = [], i + 1
             if not groups:
                 continue
+            disputed = any(c.dep_ == "amod" and c.lower_ in DISPUTED_WORDS for c in doc[i].children)
             found.append(
-                {"groups": groups, "label": label, "kind": kind, "kind_i": i, "after": after, "sent": sent}
+                {
+                    "groups": groups,
+                    "label": label,
+                    "kind": kind,
+                    "kind_i": i,
+                    "after": after,
+                    "sent": sent,
+                    "demonym_state": demonym_state,
+                    "disputed": disputed and kind == "region",
+                }
             )
         # Containers named right after: "of the Tovuz region", "in the D district", "of Azerbaijan".
         place_at: dict[int, dict[str, Any]] = {}
@@ -618,7 +733,14 @@ class EntityRecognizer:
                 b -= 1
             if b > sent.start and doc[b].text in {"'s", "’s"} and (b - 1) in state_tokens:
                 item["container_state"] = state_tokens[b - 1]
+            if (
+                item["container_item"] is None
+                and item["container_state"] is None
+                and not item["container_gaz"]
+            ):
+                item["container_state"] = item.get("demonym_state")
 
+        self._region_from_context(doc, found, state_spans)
         mentioned_states = set(state_tokens.values())
 
         def pick(candidates: list[GazEntry], container: str | None) -> GazEntry | None:
@@ -661,8 +783,29 @@ class EntityRecognizer:
             for start, end in item["groups"]:
                 surface = doc[start:end].text
                 label = item["label"]
+                if label == "Region" and item["kind"] == "region":
+                    # "the Karabakh region", "the disputed Kashmir region": areas, not divisions.
+                    territories = gaz.lookup(surface, "Territory")
+                    if territories or item.get("disputed"):
+                        label = "Territory"
+                if (
+                    label == "Settlement"
+                    and end == item["kind_i"]
+                    and item["kind"] in ("village", "settlement")
+                ):
+                    # "Zaporizhzhia village": a village of the Zaporizhzhia region, not the city.
+                    cities = [e for e in gaz.lookup(surface, "Settlement") if e.kind == "city"]
+                    regions = gaz.lookup(surface, "Region")
+                    if cities and regions and len(cities) == len(gaz.lookup(surface, "Settlement")):
+                        region = regions[0]
+                        add_entity(region.key, "Region", region.name, surface, kind=region.kind)
+                        add_mention(start, end, region.key)
+                        chains.append((region, item["sent"]))
+                        continue
                 entry = pick(gaz.lookup(surface, label), container)
-                if entry is None and label == "Region" and container is None:
+                if entry is None and label == "Territory":
+                    entry = next(iter(gaz.lookup(surface, "Territory")), None)
+                if entry is None and label == "Region" and container is None and item["kind"] != "sector":
                     entry = pick(gaz.subdivisions.get(normalise_name(surface), []), None)
                 if entry is not None:
                     key = entry.key
@@ -719,6 +862,12 @@ class EntityRecognizer:
                     if rtype:
                         relate(rtype, entry.key, entry.state, sent, "gazetteer", 0.9)
                 continue
+            capital_of = gaz.capitals.get(entry.key)
+            if capital_of and speaks_for_state(span.root):
+                # "Baku denied", "a ceasefire brokered by Moscow": the capital stands for its state.
+                add_state(capital_of)
+                add_mention(span.start, span.end, capital_of)
+                continue
             add_entity(entry.key, entry.label, entry.name, span.text, kind=entry.kind)
             for alias in entry.aliases:
                 add_entity(entry.key, entry.label, entry.name, alias)
@@ -750,6 +899,44 @@ class EntityRecognizer:
             if container:
                 relate("LOCATED_IN", key, container, span.sent, "town-comma-state", 0.75)
 
+        def state_body(ent: Span) -> bool:
+            """A state's own body, named with the state: "Tajikistan's State Committee for National
+            Security", "the Border Service of Kyrgyzstan". Typed Ministry (a ministry-equivalent body,
+            MINISTRY_OF its state), keyed by the state, so same-named bodies of two states stay apart."""
+            tokens = [t for t in ent if t.lower_ != "the" and t.text not in {"'s", "’s"}]
+            owner = None
+            while tokens and tokens[0].i in state_tokens:
+                owner = state_tokens[tokens[0].i]
+                tokens = tokens[1:]
+            while tokens and tokens[-1].lower_ in {"for", "of", "and"}:
+                tokens = tokens[:-1]  # the model's span may stop at "the Border Service of"
+            if not tokens or any(claimed[t.i] for t in tokens):
+                return False
+            if not any(t.lower_ in STATE_BODY_NOUNS for t in tokens) or not all(
+                t.is_title or t.lower_ in {"for", "of", "and"} for t in tokens
+            ):
+                return False
+            first, last = tokens[0].i, tokens[-1].i + 1
+            if owner is None and first - 1 >= 0 and doc[first - 1].text in {"'s", "’s"}:
+                owner = state_tokens.get(first - 2)
+            elif owner is None and first - 1 >= 0:
+                owner = state_tokens.get(first - 1)
+            if owner is None and last + 1 < len(doc) and doc[last].lower_ == "of":
+                owner = state_tokens.get(last + 1)
+            if owner is None:
+                return False
+            body = doc[first:last].text
+            key = ministry_key(body, owner)
+            name = f"{body} of {state_name(owner)}"
+            add_state(owner)
+            add_entity(key, "Ministry", name, portfolio=body.lower())
+            add_entity(key, "Ministry", name, f"{state_name(owner)}'s {body}")
+            for demonym in gaz.demonyms_of(owner)[:1]:
+                add_entity(key, "Ministry", name, f"{demonym} {body}")
+            add_mention(first, last, key)
+            relate("MINISTRY_OF", key, owner, ent.sent, "state-body-of-state", 0.85)
+            return True
+
         # 6. What the model finds that nothing above explains: names already known in this
         # document ("Residents of Teetwal", a surname alone), unknown places, organisations, persons.
         known_names: dict[str, str] = {}
@@ -757,7 +944,9 @@ class EntityRecognizer:
             if entity["label"] in ("Settlement", "Region", "Territory", "Organization"):
                 for form in (entity["name"], *entity["aliases"]):
                     known_names.setdefault(normalise_name(form), key)
-        for ent in sorted(doc.ents, key=lambda e: (e.label_ != "PERSON", e.start)):
+        for ent in sorted(model_entities(doc), key=lambda e: (e.label_ != "PERSON", e.start)):
+            if ent.label_ == "ORG" and not self._skipped(doc, ent.start) and state_body(ent):
+                continue
             if any(claimed[i] for i in range(ent.start, ent.end)) or self._skipped(doc, ent.start):
                 continue
             if ent.label_ not in ("ORG", "PERSON", "GPE", "LOC", "NORP", "FAC"):
@@ -918,11 +1107,57 @@ class EntityRecognizer:
                     add_state(party)
                     relate("PARTICIPANT", entry.key, party, sent, "gazetteer-conflict-party", 0.8)
 
+        merge_unscoped_places(entities, mentions, relations)
         mentions.sort(key=lambda m: m["start"])
         doc._.kg_entities = entities
         doc._.kg_mentions = mentions
         doc._.kg_relations = relations
         return doc
+
+    def _region_from_context(
+        self, doc: Doc, found: list[dict[str, Any]], state_spans: dict[int, tuple[int, int, str, bool]]
+    ) -> None:
+        """Settlements the text names without a container get the one region their context names:
+        a fronted phrase ("In the neighbouring X region, ... the town of Y") or, when their own sentence
+        names no region or state, the previous sentence's only region ("The X region came under fire.
+        The village of Y was hit"). Places the gazetteer knows keep its containers."""
+        regions_by_sent: dict[int, list[dict[str, Any]]] = {}
+        for item in found:
+            if item["label"] == "Region" and item["kind"] != "sector":
+                regions_by_sent.setdefault(item["sent"].start, []).append(item)
+        if not regions_by_sent:
+            return
+        previous_sent: dict[int, Span] = {}
+        last: Span | None = None
+        for sent in doc.sents:
+            if last is not None:
+                previous_sent[sent.start] = last
+            last = sent
+        for item in found:
+            if item["label"] != "Settlement" or item["container_item"] is not None:
+                continue
+            if item["container_state"] or item["container_gaz"]:
+                continue
+            if any(self.gaz.lookup(doc[s:e].text) for s, e in item["groups"]):
+                continue
+            sent = item["sent"]
+            first = item["groups"][0][0]
+            own = [r for r in regions_by_sent.get(sent.start, []) if r["groups"][0][0] < first]
+            opener = doc[sent.start]
+            if opener.lower_ == "in" and opener.dep_ == "prep" and own:
+                phrase_end = opener.right_edge.i
+                fronted = [r for r in own if r["kind_i"] <= phrase_end]
+                if len(fronted) == 1 and phrase_end < first:
+                    item["container_item"] = fronted[0]
+                continue
+            if regions_by_sent.get(sent.start) or any(
+                not state_spans[s][3] for s in state_spans if sent.start <= s < sent.end
+            ):
+                continue
+            before = previous_sent.get(sent.start)
+            candidates = regions_by_sent.get(before.start, []) if before is not None else []
+            if len(candidates) == 1 and len(candidates[0]["groups"]) == 1:
+                item["container_item"] = candidates[0]
 
     # --- gazetteer structure -----------------------------------------------------------------
 
