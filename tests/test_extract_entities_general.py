@@ -137,3 +137,14 @@ def test_azerbaijani_name_of_an_armenian_district_is_known(nlp: Any) -> None:
     entities, relations = _entities(nlp, "Fire came from the Shurnukh village of the Gorus region.")
     [(key, _)] = _by_name(entities, "Shurnukh")
     assert _located(relations, key) == {"region:goris@state:am"}
+
+
+def test_region_the_gazetteer_knows_as_a_territory_stays_a_territory(nlp: Any) -> None:
+    entities, _ = _entities(nlp, "Talks on the Karabakh region resumed in Geneva, diplomats said.")
+    assert entities["territory:karabakh"]["label"] == "Territory"
+    assert not any(k.startswith("region:karabakh") for k in entities)
+
+
+def test_body_with_no_state_named_stays_an_organization(nlp: Any) -> None:
+    entities, _ = _entities(nlp, "The International Committee of the Red Cross said aid was blocked.")
+    assert not any(e["label"] == "Ministry" for e in entities.values())

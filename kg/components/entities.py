@@ -154,6 +154,11 @@ TITLE_WORDS = {
     "interior",
     "press",
 }
+PERSON_TITLE_NOUNS = {
+    "president", "minister", "governor", "spokesman", "spokeswoman", "spokesperson", "commander", "mayor",
+    "ambassador", "envoy", "secretary", "general", "colonel", "chief", "head", "official",
+}  # fmt: skip
+"""Titles that introduce a person's full name ("regional governor Oleksandr Prokudin")."""
 PERSON_STOP = {"archive", "photo", "loading", "route", "getty", "images", "file", "agency", "read", "more"}
 ORG_TYPES = ("ORG",)
 
@@ -259,7 +264,7 @@ def merge_unscoped_places(
         rel["target"] = moved.get(rel["target"], rel["target"])
 
 
-def model_entities(doc: Doc) -> list[Span]:
+def model_entities(doc: Doc, titled: list[Span] | None = None) -> list[Span]:
     """The model's entities; a given name and a surname it split in two ("Oleksandr", "Prokudin") joined."""
     ents: list[Span] = []
     for ent in doc.ents:
@@ -275,6 +280,12 @@ def model_entities(doc: Doc) -> list[Span]:
             ents[-1] = Span(doc, last.start, ent.end, label="PERSON")
             continue
         ents.append(ent)
+    # "spokesman Dmytro Lykhovy said": two proper nouns after a title are a person the model missed.
+    for name in titled or ():
+        covering = [e for e in ents if e.start < name.end and name.start < e.end]
+        if all(e.label_ == "PERSON" and name.start <= e.start and e.end <= name.end for e in covering):
+            ents = [e for e in ents if e not in covering]
+            ents.append(Span(doc, name.start, name.end, label="PERSON"))
     return ents
 
 
@@ -308,6 +319,16 @@ class EntityRecognizer:
         self.words.add("MINISTRY", [[{"LOWER": {"IN": ["ministry", "ministries"]}}]])
         self.words.add("ANAPHOR", [[{"LOWER": "the"}, {"LOWER": {"IN": sorted(ANAPHORS)}}]])
         self.words.add("WAR", [[{"LOWER": {"IN": ["war", "conflict", "fighting", "hostilities"]}}]])
+        self.words.add(
+            "TITLED_NAME",
+            [
+                [
+                    {"LOWER": {"IN": sorted(PERSON_TITLE_NOUNS)}},
+                    {"IS_TITLE": True, "IS_ALPHA": True, "POS": "PROPN"},
+                    {"IS_TITLE": True, "IS_ALPHA": True, "POS": "PROPN"},
+                ]
+            ],
+        )
         self.words.add(
             "AFTER_PREPOSITION",
             [
@@ -944,7 +965,12 @@ class EntityRecognizer:
             if entity["label"] in ("Settlement", "Region", "Territory", "Organization"):
                 for form in (entity["name"], *entity["aliases"]):
                     known_names.setdefault(normalise_name(form), key)
-        for ent in sorted(model_entities(doc), key=lambda e: (e.label_ != "PERSON", e.start)):
+        titled = [
+            doc[s + 1 : e]
+            for m, s, e in word_hits
+            if doc.vocab.strings[m] == "TITLED_NAME" and not claimed[s + 1]
+        ]
+        for ent in sorted(model_entities(doc, titled), key=lambda e: (e.label_ != "PERSON", e.start)):
             if ent.label_ == "ORG" and not self._skipped(doc, ent.start) and state_body(ent):
                 continue
             if any(claimed[i] for i in range(ent.start, ent.end)) or self._skipped(doc, ent.start):
