@@ -148,3 +148,12 @@ def test_region_the_gazetteer_knows_as_a_territory_stays_a_territory(nlp: Any) -
 def test_body_with_no_state_named_stays_an_organization(nlp: Any) -> None:
     entities, _ = _entities(nlp, "The International Committee of the Red Cross said aid was blocked.")
     assert not any(e["label"] == "Ministry" for e in entities.values())
+
+
+def test_the_service_points_back_to_the_state_service_last_named(nlp: Any) -> None:
+    doc = nlp(
+        "Two guards were wounded on Monday, the Border Service of Kazakhstan said. According to the "
+        "service, the shooting lasted an hour. The ministry gave no details."
+    )
+    service = [m for m in doc._.kg_mentions if doc[m["start"] : m["end"]].text == "service"]
+    assert [m["key"] for m in service] == ["ministry:border-service:kz"]

@@ -175,6 +175,9 @@ ANAPHORS = {
     "district": "Region",
     "province": "Region",
     "oblast": "Region",
+    "service": "Ministry",
+    "committee": "Ministry",
+    "agency": "Ministry",
 }
 """Definite descriptions ("the village") and the label of what they point back to."""
 
@@ -1075,6 +1078,12 @@ class EntityRecognizer:
             previous: list[dict[str, Any]] = [m for m in mentions if m["end"] <= start]
             for earlier_mention in reversed(previous):
                 entity = entities[earlier_mention["key"]]
+                if wanted == "Ministry":
+                    # "the service": the state body last named with that word in its name, if any.
+                    if entity["label"] == wanted and noun.lower_ in entity["name"].lower().split():
+                        add_mention(start + 1, start + 2, earlier_mention["key"])
+                        break
+                    continue
                 if entity["label"] == wanted or entity.get("kind") == noun.lower_:
                     add_mention(start + 1, start + 2, earlier_mention["key"])
                     break
