@@ -19,7 +19,7 @@ from spacy.tokens import Doc, Span, Token
 
 from kg.components import register_extensions
 from kg.components.context import PARTY_LABELS, SPEECH_VERBS, DocContext, number_of
-from kg.dates import ResolvedDate, span_dates
+from kg.dates import ResolvedDate, resolve_date, span_dates
 from kg.resolve import event_key
 
 ATTACK_VERBS = [
@@ -54,6 +54,8 @@ CLASH_NOUNS = [
     "hostility",
     "battle",
     "firefight",
+    "shootout",
+    "gunfight",
     "escalation",
     "flare",
     "violence",
@@ -80,7 +82,9 @@ WEAPON_NOUNS = [
     "munition",
     "firearm",
 ]
-CASUALTY_VERBS = ["kill", "wound", "injure", "die", "claim", "martyr"]
+CASUALTY_VERBS = ["kill", "wound", "injure", "die", "claim", "martyr", "leave"]
+LEFT_STATES = {"dead": "killed", "wounded": "wounded", "injured": "wounded"}
+""""left 50 people dead": the state the victims were left in -> the casualty field."""
 PERSON_NOUNS = {
     "soldier",
     "soldiers",
@@ -103,11 +107,51 @@ PERSON_NOUNS = {
     "persons",
     "children",
     "women",
+    # singular forms: "One border guard was killed"
+    "guard",
+    "guardsman",
+    "fighter",
+    "militant",
+    "resident",
+    "officer",
+    "member",
+    "person",
+    "child",
+    "woman",
+    "man",
+    "men",
+    "worker",
+    "workers",
 }
 FRAME_VERBS_EXCLUDED = {"say", "accuse", "blame", "deny", "report", "claim", "add", "state"}
+WHEREABOUTS_NOUNS = {"direction", "area", "vicinity", "outskirts", "position", "side", "border"}
+HIT_VERBS = {"strike", "hit", "target", "destroy", "attack", "shell", "bomb", "down", "intercept", "seize"}
+REACTION_VERBS = {
+    "inform",
+    "notify",
+    "condemn",
+    "denounce",
+    "investigate",
+    "discuss",
+    "protest",
+    "respond",
+    "retaliate",
+    "repel",
+    "repulse",
+    "thwart",
+    "foil",
+    "prevent",
+    "mourn",
+    "criticise",
+    "criticize",
+}
+"""Verbs whose subject reacts to an attack named as their object, not who carried it out."""
+ABOUT_PREPOSITIONS = {"about", "over", "after", "following", "before", "despite", "regarding", "concerning"}
 NOT_WHERE_HIT = {"along", "across", "over", "via"}
 ROLE_PREPOSITIONS = {"from": "ORIGIN"}
 ORIGIN_VERBS = {"be", "station", "position", "locate", "deploy", "base", "use", "launch", "fire"}
+STATIONED_VERBS = {"station", "position", "locate", "deploy", "base", "entrench"}
+MEDIATING_VERBS = ("broker", "mediate", "host", "facilitate", "sponsor")
 FROM_ONLY = {"use", "launch", "fire"}
 NO_EVENT_DEPS = {"compound"}
 
@@ -120,6 +164,8 @@ class EventRecognizer:
         self.matcher = Matcher(nlp.vocab)
         self.matcher.add("Attack", [[{"LEMMA": {"IN": ATTACK_VERBS}, "POS": "VERB"}]])
         self.matcher.add("AttackNoun", [[{"LEMMA": {"IN": ATTACK_NOUNS}, "POS": {"IN": ["NOUN", "PROPN"]}}]])
+        # "carried out ceasefire violations": firing across the line, by whoever carried them out
+        self.matcher.add("Violation", [[{"LEMMA": {"IN": CEASEFIRE_NOUNS}}, {"LEMMA": "violation"}]])
         self.matcher.add(
             "Clash",
             [
@@ -162,6 +208,7 @@ class EventReader:
         self.fallback_dates: dict[str, list[ResolvedDate]] = {}
         self.dated_by_name: set[str] = set()
         self.triggers: list[dict[str, Any]] = []
+        self.attack_verbs: set[int] = set()
         self.last_attacker: str | None = None
         self.last_attack: str | None = None
         self.last_of: dict[str, str] = {}  # kind -> last event key of that kind
@@ -263,6 +310,7 @@ class EventReader:
     def read_sentence(self, sent: Span, hits: list[tuple[str, int, int]]) -> None:
         """Events of one sentence, in the order: mentions, then roles that refer to them."""
         local: dict[str, str] = {}
+        self.attack_verbs = {s for n, s, _e in hits if n == "Attack"}
         for name, start, end in hits:
             token = self.doc[start] if name != "Ceasefire" or end - start == 1 else self.doc[end - 1]
             if name in ("Attack", "AttackNoun"):
@@ -276,6 +324,10 @@ class EventReader:
                     if not self._has_attack_context(sent) and self.last_attack is None:
                         continue
                 local["Attack"] = self.attack(token, sent)
+            elif name == "Violation":
+                violation = self.doc[end - 1]
+                if "Attack" not in local and self.attacker_of(violation) is not None:
+                    local["Attack"] = self.attack(violation, sent)
             elif name == "Clash":
                 key = self.clash(token, sent)
                 if key:
@@ -287,6 +339,9 @@ class EventReader:
                 key = self.meeting(token, sent)
                 if key:
                     local["Meeting"] = key
+            elif name == "Weapon" and "Attack" not in local and _used_against(token):
+                # "X used artillery and drones against positions near A and B": an attack by X.
+                local["Attack"] = self.attack(token.head, sent)
         for name, start, _end in hits:
             token = self.doc[start]
             if name == "Weapon":
@@ -314,8 +369,15 @@ class EventReader:
                         if obj.dep_ == "pobj" and ctx.party_of(obj):
                             return ctx.party_of(obj)
             for child in token.children:
+                if (
+                    child.dep_ == "nsubj"
+                    and child.lower_ in ("that", "which", "who")
+                    and token.dep_ == "relcl"
+                ):
+                    # "Indian posts that were firing on civilians"
+                    return ctx.party_of(token.head)
                 if child.dep_ == "nsubj":
-                    party = ctx.party_of(child) or self._pronoun(child)
+                    party = ctx.party_of(child) or self._pronoun(child) or self._own(child)
                     if party or child.lemma_ not in ATTACK_NOUNS:
                         return party
             for child in token.children:
@@ -328,6 +390,11 @@ class EventReader:
                             return ctx.party_of(obj)
             if token.dep_ == "conj" and token.head.pos_ == "VERB":
                 return self.attacker_of(token.head)
+            if token.dep_ == "advcl" and token.tag_ == "VBG" and token.head.lemma_ not in SPEECH_VERBS:
+                # "The troops responded, targeting enemy posts": the subject of the main clause.
+                for child in token.head.children:
+                    if child.dep_ == "nsubj" and ctx.party_of(child):
+                        return ctx.party_of(child)
             # "accused Armenia of ... firing": the accused did it.
             head = token.head
             for _ in range(4):
@@ -352,13 +419,25 @@ class EventReader:
         head = token.head
         for _ in range(4):
             if head.pos_ in ("VERB", "AUX"):
-                if head.lemma_ in FRAME_VERBS_EXCLUDED or head.lemma_ == "be" or head.pos_ == "AUX":
+                if (
+                    head.lemma_ in FRAME_VERBS_EXCLUDED | REACTION_VERBS
+                    or head.lemma_ == "be"
+                    or head.pos_ == "AUX"
+                ):
                     return None
                 return self.attacker_of(head)
-            if head.head is head:
+            if head.dep_ == "prep" and head.lower_ in ABOUT_PREPOSITIONS:
+                return None  # "informed the CSTO about the attack": not who attacked
+            if head.head.i == head.i:
                 break
             head = head.head
         return None
+
+    def _own(self, noun: Token) -> str | None:
+        """ "The army said its jets struck X": "its" is the speaker's."""
+        if not any(c.dep_ == "poss" and c.lower_ in ("its", "their", "our") for c in noun.children):
+            return None
+        return self._reporter_of(noun)
 
     def _pronoun(self, token: Token) -> str | None:
         if token.lower_ not in ("they", "their", "it", "its", "them", "we", "our"):
@@ -383,23 +462,46 @@ class EventReader:
         if under_fire:
             # "Positions in the Kalbajar district came under fire from ...": the subject was hit.
             subject_tokens = {t.i for c in frame.children if c.dep_ == "agent" for t in c.subtree}
+        clause = list(frame.subtree)
+        main = frame.head if _subjected_to(frame) and frame.dep_ != "pobj" else frame
+        stranded = _stranded_main_verb(main)
+        if stranded is not None:
+            frame = main
+            # The parser hung the main verb inside the subject ("Units located near X subjected to fire
+            # the positions ..."): the words before it are the subject, the rest is the clause.
+            attacker = attacker or ctx.party_of(stranded)
+            subject_tokens = {t.i for t in sent if t.i < frame.left_edge.i}
+            clause = [t for t in sent if t.i < frame.left_edge.i or t.i >= frame.i]
         origins: list[Token] = []
         locations: list[Token] = []
-        for t in frame.subtree:
+        for t in clause:
+            if t.i in subject_tokens and self._where_stationed(t, sent.root):
+                # "units stationed in the direction of X fired": the attacker fired from X.
+                origins.append(t)
+                continue
             if t.i == token.i or t.i in subject_tokens or self._under_any(t, frame, NOT_WHERE_HIT):
                 continue
+            if self._in_other_attack(t, frame):
+                continue  # "struck X hours after rockets were fired at Y": Y is the other attack's
             (origins if self._under(t, frame, "from") else locations).append(t)
         origin_places = ctx.places_in(origins)
         location_places = ctx.places_in(locations)
-        if (
-            attacker is None
-            and self.last_attack is not None
-            and not self._elsewhere(self.last_attack, origin_places, location_places)
-        ):
-            key = self.last_attack
+        verbs = {token.i, token.head.i} | {c.i for c in token.children if c.pos_ == "VERB"}
+        # "fired on positions located near X on Friday evening": modifiers of the attack clause date it too.
+        verbs |= {t.i for t in frame.subtree if t.dep_ in ("acl", "relcl") and t.lemma_ not in SPEECH_VERBS}
+        if token.pos_ == "NOUN":
+            verbs |= {c.i for c in token.children if c.dep_ == "relcl"}
+            verbs |= {
+                g.i for c in token.children if c.dep_ == "relcl" for g in c.children if g.dep_ == "conj"
+            }
+        same = self._same_attack(token, origin_places, location_places) if attacker is None else None
+        if same is not None:
+            key = same
+            self.last_attack = key
             self.triggers.append({"i": token.i, "key": key})
         else:
             anchor = ctx.state(attacker) or attacker or f"unknown:{token.i}"
+            anchor = self._another_day(anchor, token, sent, verbs)
             key = self.event("Attack", anchor, token)
             self.last_attack = key
         if attacker is not None:
@@ -422,14 +524,6 @@ class EventReader:
                         self.relate("TARGET", key, party, sent, "came-under-fire", 0.75)
         for target in self._targets(frame, attacker):
             self.relate("TARGET", key, target, sent, "attack-object", 0.75)
-        verbs = {token.i, token.head.i} | {c.i for c in token.children if c.pos_ == "VERB"}
-        # "fired on positions located near X on Friday evening": modifiers of the attack clause date it too.
-        verbs |= {t.i for t in frame.subtree if t.dep_ in ("acl", "relcl") and t.lemma_ not in SPEECH_VERBS}
-        if token.pos_ == "NOUN":
-            verbs |= {c.i for c in token.children if c.dep_ == "relcl"}
-            verbs |= {
-                g.i for c in token.children if c.dep_ == "relcl" for g in c.children if g.dep_ == "conj"
-            }
         self.add_dates(key, sent, verbs)
         return key
 
@@ -438,13 +532,63 @@ class EventReader:
         if token.pos_ == "VERB":
             return token
         head = token.head.head if token.head.dep_ == "prep" and token.dep_ == "pobj" else token.head
+        if token.dep_ == "pobj" and token.head.lower_ in ABOUT_PREPOSITIONS:
+            return token
         if (
             head.pos_ == "VERB"
-            and head.lemma_ not in FRAME_VERBS_EXCLUDED
-            and token.dep_ in ("dobj", "nsubj", "pobj")
+            and head.lemma_ not in FRAME_VERBS_EXCLUDED | REACTION_VERBS
+            and (token.dep_ in ("dobj", "nsubj", "pobj") or _subjected_to(token))
         ):
             return head
         return token
+
+    def _another_day(self, anchor: str, token: Token, sent: Span, verbs: set[int]) -> str:
+        """An attack by the same side that a later paragraph dates to another day is another attack
+        ("X shelled A on Monday. ... On Wednesday X shelled B again"); one told over several sentences
+        of the same days stays one."""
+        key = self.events.get(("Attack", anchor))
+        if key is None:
+            return anchor
+        own = [d for d in self.ctx.dates(sent, verbs)[0] if d.precision == "day"]
+        known = {d.start for d in self.dates[key][0] if d.precision == "day"}
+        if not own or not known or own[0].start in known:
+            return anchor
+        first = next(t["i"] for t in self.triggers if t["key"] == key)
+        text = self.doc.text
+        if text.count("\n\n", 0, self.doc[first].idx) == text.count("\n\n", 0, token.idx):
+            return anchor
+        return f"{anchor}@{own[0].start}"
+
+    def _same_attack(self, token: Token, origins: list[str], locations: list[str]) -> str | None:
+        """The attack an unattributed mention ("the shelling", "rockets were fired from X") goes on: the
+        latest one it fits, not one that hit where this fire came from, nor one by the side that hit
+        here or that reports it ("the attack" a side complains of is the other side's)."""
+        ctx = self.ctx
+        reporter = ctx.state(self._reporter_of(token))
+        here = {ctx.place_state(p) for p in locations} - {None}
+        recent = list(dict.fromkeys(str(t["key"]) for t in reversed(self.triggers)))
+        for key in [k for k in recent if k.startswith("event:attack")]:
+            by = {
+                ctx.state(r["target"])
+                for r in ctx.relations
+                if r["source"] == key and r["type"] == "ATTACKER"
+            }
+            if (reporter and reporter in by) or (here & by):
+                continue
+            if not self._elsewhere(key, origins, locations):
+                return key
+        return None
+
+    def _reporter_of(self, token: Token) -> str | None:
+        """The party whose statement a word is in: the subject of the nearest saying verb above it."""
+        for verb in token.ancestors:
+            if verb.pos_ == "VERB" and verb.lemma_ in SPEECH_VERBS | {"inform", "tell", "notify"}:
+                for child in verb.children:
+                    if child.dep_ == "nsubj":
+                        party = self.ctx.party_of(child)
+                        if party:
+                            return party
+        return None
 
     def _elsewhere(self, key: str, origins: list[str], locations: list[str]) -> bool:
         """Whether an attack without a named attacker hit the other side: then it is another attack."""
@@ -461,9 +605,27 @@ class EventReader:
         came_from = {ctx.place_state(p) for p in origins} - {None}
         return bool(here and not here & hit) or bool(came_from & hit)
 
+    def _in_other_attack(self, token: Token, root: Token) -> bool:
+        current = token
+        while current.i != root.i and current.head.i != current.i:
+            if current.i in self.attack_verbs and current.dep_ in ("advcl", "ccomp", "conj", "relcl"):
+                return True
+            current = current.head
+        return False
+
+    def _where_stationed(self, token: Token, root: Token) -> bool:
+        """Whether a token of the attacker's phrase says where the attacker was: under "stationed",
+        "located", "deployed" ... ("units located in the direction of X", "troops deployed near X")."""
+        current = token
+        while current.i != root.i and current.head.i != current.i:
+            if current.dep_ in ("acl", "relcl") and current.lemma_ in STATIONED_VERBS:
+                return True
+            current = current.head
+        return False
+
     def _under_any(self, token: Token, root: Token, prepositions: set[str]) -> bool:
         current = token
-        while current.i != root.i and current.head is not current:
+        while current.i != root.i and current.head.i != current.i:
             if current.dep_ == "prep" and current.lower_ in prepositions:
                 return True
             current = current.head
@@ -471,7 +633,7 @@ class EventReader:
 
     def _under(self, token: Token, root: Token, preposition: str) -> bool:
         current = token
-        while current.i != root.i and current.head is not current:
+        while current.i != root.i and current.head.i != current.i:
             if current.dep_ == "prep" and current.lower_ == preposition:
                 return True
             current = current.head
@@ -523,6 +685,15 @@ class EventReader:
         if key is None:
             return
         children = [c for c in verb.children if c.dep_ in ("prep", "attr", "advmod")]
+        if verb.lemma_ == "be":
+            # "were in the direction of X", "were near X"; not "was in response to the killing in X"
+            children = [
+                c
+                for c in children
+                if any(
+                    o.dep_ == "pobj" and (ctx.key_at(o) or o.lemma_ in WHEREABOUTS_NOUNS) for o in c.children
+                )
+            ]
         if verb.lemma_ in FROM_ONLY:
             # "used sniper rifles from positions near X": the from-phrase may hang on the weapon.
             children = [c for c in verb.subtree if c.dep_ == "prep" and c.lower_ == "from"]
@@ -533,7 +704,7 @@ class EventReader:
     def weapon(self, token: Token, sent: Span, local: dict[str, str]) -> None:
         """Weapons named in an attack sentence: "various caliber weapons", "mortars", "drones"."""
         key = local.get("Attack") or (self.last_attack if self._mentions_use(token) else None)
-        if key is None:
+        if key is None or _hit_object(token):
             return
         left = token.i
         for child in token.lefts:
@@ -558,8 +729,20 @@ class EventReader:
             return None
         if token.lemma_ in ("fighting", "violence", "escalation") and self._refers_to_conflict(token, sent):
             return None
-        key = self.event("Clash", self.year_anchor(token), token)
-        self.add_dates(key, sent, {token.head.i} | {c.i for c in token.children})
+        verbs = {token.head.i} | {c.i for c in token.children}
+        anchor = self.year_anchor(token)
+        past = self._past_date(token, sent, verbs) if anchor == "current" else None
+        earlier = getattr(self, "_sentence_clash", None)
+        if past is None and anchor == "current" and earlier and earlier[0] == sent.start:
+            # "heavy fighting in July 2020, when 16 people were killed in clashes": one clash
+            self.triggers.append({"i": token.i, "key": earlier[1]})
+            return str(earlier[1])
+        key = self.event("Clash", past.start if past else anchor, token)
+        self._sentence_clash = (sent.start, key)
+        if past is not None and key not in self.dated_by_name:
+            self.dates[key][0].append(past)
+            self.dated_by_name.add(key)
+        self.add_dates(key, sent, verbs)
         # "clashes between Armenian and Azerbaijani forces"
         for prep in token.children:
             if prep.dep_ == "prep" and prep.lower_ in ("between", "with"):
@@ -568,6 +751,28 @@ class EventReader:
                     if party and self.ctx.label(party) in ("State", "ArmedForce"):
                         self.relate("PARTICIPANT", key, party, sent, "clash-between", 0.85)
         return key
+
+    def _past_date(self, token: Token, sent: Span, verbs: set[int]) -> ResolvedDate | None:
+        """A clash the sentence dates well before the report ("Clashes last April", "heavy fighting in
+        July 2020") is an earlier event, not the one the article reports: its date keeps it apart."""
+        published = self.ctx.published
+        own = {token.i, *verbs}
+        noun = token.head.head if token.dep_ == "pobj" and token.head.dep_ == "prep" else token
+        own.add(noun.i)
+        if noun.dep_ == "attr":
+            own.add(noun.head.i)  # "Tovuz was the scene of heavy fighting in July 2020"
+        for ent in sent.ents:
+            if ent.label_ != "DATE":
+                continue
+            # the date must hang on the clash word, on the noun it depends on, or on their clause
+            if not ({ent.root.i, ent.root.head.i, ent.root.head.head.i} & own):
+                continue
+            resolved = resolve_date(ent.text, published)
+            if resolved is None:
+                continue
+            if published is None or resolved.end < (published - dt.timedelta(days=21)).isoformat():
+                return resolved
+        return None
 
     def _refers_to_conflict(self, token: Token, sent: Span) -> bool:
         """ "That bout of fighting": a demonstrative pointing back at a war just named."""
@@ -586,7 +791,19 @@ class EventReader:
         if verb.lemma_ == "claim":
             return
         field = "killed" if verb.lemma_ in ("kill", "die", "martyr") else "wounded"
-        key = local.get("Clash") or local.get("Attack") or self.last_of.get("Clash") or self.last_attack
+        if verb.lemma_ == "leave":
+            # "Clashes last April left more than 50 people dead"
+            state = next((c for c in verb.children if c.dep_ in ("oprd", "acomp", "xcomp")), None)
+            if state is None or state.lower_ not in LEFT_STATES:
+                return
+            field = LEFT_STATES[state.lower_]
+        key = (
+            self._nearest_event(verb, sent)
+            or local.get("Clash")
+            or local.get("Attack")
+            or self.last_of.get("Clash")
+            or self.last_attack
+        )
         if key is None:
             key = self.event("Clash", "current", verb)
             self.add_dates(key, sent, {verb.i})
@@ -595,6 +812,9 @@ class EventReader:
         if not victims and verb.dep_ == "conj":
             # "two soldiers were killed and three wounded": the count is here, the party on the first verb.
             victims = [c for c in verb.children if c.like_num or any(g.like_num for g in c.children)]
+        # "RAWALPINDI, Nov 9: Three civilians ... were killed": a dateline the parser made the subject,
+        # with the victims in apposition to it.
+        victims += [c for v in victims for c in v.children if c.dep_ == "appos"]
         for victim in victims:
             for noun in [victim, *victim.conjuncts]:
                 if not (noun.lower_ in PERSON_NOUNS or noun.lemma_ in PERSON_NOUNS or noun.like_num):
@@ -622,6 +842,26 @@ class EventReader:
                     qualifier=qualifier,
                 )
         self.add_dates(key, sent, {verb.i})
+
+    def _nearest_event(self, verb: Token, sent: Span) -> str | None:
+        """Of the attacks and clashes this sentence names, the one closest to the casualty verb in the
+        parse: "Israeli strikes kill four ... as Hezbollah fires rockets" counts the strikes' dead."""
+        found = [
+            t
+            for t in self.triggers
+            if sent.start <= t["i"] < sent.end and str(t["key"]).startswith(("event:attack", "event:clash"))
+        ]
+        if len({t["key"] for t in found}) < 2:
+            return None
+        up = {a.i: n for n, a in enumerate([verb, *verb.ancestors])}
+
+        def distance(i: int) -> int:
+            for n, a in enumerate([self.doc[i], *self.doc[i].ancestors]):
+                if a.i in up:
+                    return n + up[a.i]
+            return 99
+
+        return str(min(found, key=lambda t: distance(t["i"]))["key"])
 
     def _victims_party(self, verb: Token, sent: Span, key: str) -> str | None:
         """Whose dead or wounded they are when the phrase does not say: "on the Kyrgyz side", "in
@@ -733,9 +973,15 @@ class EventReader:
                     self.relate("LOCATION", key, where, sent, "meeting-where", 0.75)
             for prep in token.children:
                 if prep.dep_ == "prep" and prep.lower_ in ("between", "with"):
+                    # "talks between X and Y hosted by Z": Z hosted, it did not take part.
+                    agents = {g.i for t in prep.subtree if t.dep_ == "agent" for g in t.subtree}
                     for t in prep.subtree:
                         party = ctx.key_at(t)
-                        if party and ctx.label(party) in ("State", "Ministry", "Person"):
+                        if (
+                            party
+                            and t.i not in agents
+                            and ctx.label(party) in ("State", "Ministry", "Person")
+                        ):
                             self.relate("PARTICIPANT", key, party, sent, "meeting-between", 0.8)
                 if prep.dep_ == "prep" and prep.lower_ in ("in", "at"):
                     for place in ctx.places_in(list(prep.subtree)):
@@ -763,8 +1009,11 @@ class EventReader:
     def mediators(self, token: Token, key: str, sent: Span) -> None:
         """ "brokered by Russia", "mediated by the EU", "under the auspices of the OSCE"."""
         ctx = self.ctx
-        for child in token.children:
-            if child.dep_ in ("acl", "relcl") and child.lemma_ in ("broker", "mediate", "host", "facilitate"):
+        # The brokering clause may hang on the event noun or on a noun of its phrase: "talks on a
+        # prisoner swap, brokered by X", "talks between A and B hosted by X".
+        clauses = [t for t in token.subtree if t.dep_ in ("acl", "relcl") and t.i > token.i]
+        for child in clauses:
+            if child.lemma_ in MEDIATING_VERBS:
                 rtype = {"broker": "BROKERED_BY", "host": "HOSTED_BY"}.get(child.lemma_, "MEDIATED_BY")
                 for agent in child.children:
                     if agent.dep_ == "agent":
@@ -773,6 +1022,9 @@ class EventReader:
                                 party = ctx.party_of(noun)
                                 if party:
                                     self.relate(rtype, key, party, sent, f"{child.lemma_}-by", 0.9)
+        # "under the auspices of X" on the event noun or on the verb it is the object of ("held talks
+        # under the auspices of X").
+        for child in [*token.children, *_frame_verb_children(token)]:
             if child.dep_ == "prep" and child.lower_ == "under":
                 for t in child.subtree:
                     if t.lower_ == "auspices":
@@ -781,6 +1033,7 @@ class EventReader:
                             if party and ctx.label(party) in PARTY_LABELS:
                                 self.relate("MEDIATED_BY", key, party, sent, "under-auspices", 0.85)
                                 break
+        for child in token.children:
             if child.dep_ in ("compound", "amod", "npadvmod") and child.i < token.i:
                 # "Russia-brokered deal"
                 for t in child.subtree:
@@ -880,6 +1133,7 @@ class EventReader:
         ctx = self.ctx
         self._fold_unattributed_attacks()
         self._most_specific_places()
+        self._no_self_targets()
         for key, (starts, ends) in self.dates.items():
             resolved = span_dates(starts, ends)
             if resolved is None and self.fallback_dates.get(key):
@@ -943,6 +1197,22 @@ class EventReader:
                 name = f"{entity['label']}: {phrase}"
             when = entity.get("start")
             entity["name"] = f"{name}, {when}" if when else f"{name} ({self.doc._.kg_key or 'document'})"
+
+    def _no_self_targets(self) -> None:
+        """An attack never targets its own side: drop a target of the attacker's state."""
+        ctx = self.ctx
+        sides: dict[str, set[str | None]] = {}
+        for rel in ctx.relations:
+            if rel["type"] == "ATTACKER":
+                sides.setdefault(rel["source"], set()).add(ctx.state(rel["target"]) or rel["target"])
+        ctx.relations[:] = [
+            r
+            for r in ctx.relations
+            if not (
+                r["type"] == "TARGET"
+                and (ctx.state(r["target"]) or r["target"]) in sides.get(r["source"], set())
+            )
+        ]
 
     def _most_specific_places(self) -> None:
         """Where an attack came from or hit: the settlements when the text names any, not their regions."""
@@ -1018,10 +1288,67 @@ def _governing_verb(token: Token) -> Token | None:
     return None
 
 
+def _frame_verb_children(token: Token) -> list[Token]:
+    """The children of the verb an event noun is the object of ("held several rounds of talks")."""
+    current = token
+    for _ in range(4):
+        if current.dep_ not in ("dobj", "pobj", "prep", "nsubjpass", "attr") or current.head is current:
+            return []
+        current = current.head
+        if current.pos_ == "VERB":
+            return list(current.children)
+    return []
+
+
 def _opened_fire(token: Token) -> bool:
+    if _subjected_to(token):
+        return True
     return token.head.lemma_ in ("open", "exchange", "come") or any(
         c.lower_ == "under" for c in token.ancestors
     )
+
+
+def _hit_object(weapon: Token) -> bool:
+    """ "struck launchers", "destroyed a tank": a weapon that was hit, not one that was used."""
+    noun = weapon
+    while noun.dep_ == "conj":
+        noun = noun.head
+    verb = noun.head.head if noun.dep_ == "pobj" else noun.head
+    return noun.dep_ in ("dobj", "pobj") and verb.lemma_ in HIT_VERBS
+
+
+def _used_against(weapon: Token) -> bool:
+    """ "used artillery against positions": a weapon used on someone is an attack."""
+    noun = weapon
+    while noun.dep_ == "conj":
+        noun = noun.head
+    verb = noun.head
+    if noun.dep_ != "dobj" or verb.pos_ != "VERB" or verb.lemma_ not in ("use", "employ"):
+        return False
+    return any(c.dep_ == "prep" and c.lower_ in ("against", "on") for c in [*verb.children, *noun.children])
+
+
+def _subjected_to(token: Token) -> bool:
+    """ "subjected the positions to fire" (the noun under "to", or the parser's xcomp)."""
+    if token.dep_ == "pobj" and token.head.lower_ == "to":
+        return token.head.head.lemma_ == "subject"
+    return token.dep_ in ("xcomp", "advcl") and token.head.lemma_ == "subject"
+
+
+def _stranded_main_verb(verb: Token) -> Token | None:
+    """The subject noun of a sentence whose main verb the parser attached deep inside that subject as
+    a modifier, with no finite verb at the root: that root noun, else None."""
+    root = verb.sent.root
+    if (
+        verb.pos_ != "VERB"
+        or verb.dep_ != "acl"
+        or not (verb.tag_ == "VBD" or verb.lemma_ == "subject")
+        or root.pos_ not in ("NOUN", "PROPN")
+        or verb.head.i == root.i
+        or any(c.dep_ in ("agent", "nsubj", "nsubjpass") for c in verb.children)
+    ):
+        return None
+    return root
 
 
 @Language.factory("kg_events")

@@ -1,0 +1,235 @@
+"""Events in the general language of conflict reporting: mediators, casualties, dates, origins.
+
+Each text here is our own, written to pin one rule; none is copied from a real article.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.extract import extract_documents, load_nlp
+from kg.models import Document, Extraction
+
+pytestmark = pytest.mark.model
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return load_nlp()
+
+
+def _extract(nlp, text: str, published: str = "2024-03-15") -> Extraction:
+    return next(extract_documents([Document(key="t", text=text, published=published)], nlp=nlp))
+
+
+def _names(ex: Extraction) -> dict[str, str]:
+    return {e.key: e.name for e in ex.entities}
+
+
+def _edges(ex: Extraction, rtype: str) -> list[tuple[str, str]]:
+    names = _names(ex)
+    return [(names[r.source], names[r.target]) for r in ex.relations if r.type == rtype]
+
+
+def _targets_of(ex: Extraction, rtype: str) -> set[str]:
+    return {target for _source, target in _edges(ex, rtype)}
+
+
+def test_host_named_after_the_parties_of_talks_is_the_host_not_a_participant(nlp):
+    ex = _extract(
+        nlp,
+        "The talks between the Armenian and Azerbaijani foreign ministers hosted by the United States "
+        "ended on Tuesday.",
+    )
+    assert "United States" in _targets_of(ex, "HOSTED_BY")
+    assert "United States" not in _targets_of(ex, "PARTICIPANT")
+
+
+def test_broker_hanging_on_the_subject_of_the_talks_brokers_them(nlp):
+    ex = _extract(nlp, "Talks on a grain deal, brokered by Turkey, continued in Istanbul on Monday.")
+    assert "Turkey" in _targets_of(ex, "BROKERED_BY")
+
+
+def test_talks_held_under_the_auspices_of_a_body_are_mediated_by_it(nlp):
+    ex = _extract(
+        nlp, "Armenia and Azerbaijan held two rounds of talks under the auspices of the European Union."
+    )
+    assert "European Union" in _targets_of(ex, "MEDIATED_BY")
+
+
+def test_one_border_guard_killed_counts_one_dead(nlp):
+    ex = _extract(nlp, "One Tajik border guard was killed in a shootout with Kyrgyz forces on Monday.")
+    killed = [r.killed for r in ex.relations if r.type == "PARTICIPANT" and r.killed is not None]
+    assert killed == [1]
+
+
+def test_clashes_that_left_people_dead_count_the_dead(nlp):
+    ex = _extract(
+        nlp, "Kyrgyz and Tajik forces clashed on Monday. The clashes left twelve Tajik soldiers dead."
+    )
+    assert [r.killed for r in ex.relations if r.killed is not None] == [12]
+
+
+def test_casualties_go_to_the_attack_whose_clause_caused_them(nlp):
+    ex = _extract(
+        nlp,
+        "Israeli drone strikes killed three people in south Lebanon on Tuesday as Hezbollah fired "
+        "rockets at northern Israel.",
+    )
+    names = _names(ex)
+    counted = [names[r.source] for r in ex.relations if r.type == "PARTICIPANT" and r.killed == 3]
+    assert counted and all("Israel" in name for name in counted)
+
+
+def test_clash_dated_months_before_the_report_is_a_separate_earlier_clash(nlp):
+    ex = _extract(
+        nlp,
+        "Kyrgyz and Tajik troops clashed on the border on Thursday. The fighting last October killed "
+        "dozens of soldiers.",
+        published="2022-01-28",
+    )
+    clashes = [e for e in ex.entities if e.label == "Clash"]
+    assert sorted(e.start for e in clashes) == ["2021-10", "2022-01-27"]
+
+
+def test_fighting_that_a_place_was_the_scene_of_takes_the_month_and_year_given(nlp):
+    ex = _extract(
+        nlp,
+        "Azerbaijan accused Armenia of shelling. The district was the scene of heavy fighting in "
+        "March 2019, when dozens were killed in clashes.",
+    )
+    clashes = [e for e in ex.entities if e.label == "Clash"]
+    assert [e.start for e in clashes] == ["2019-03"]
+
+
+def _places(ex: Extraction, rtype: str) -> set[str]:
+    names = _names(ex)
+    return {names[r.target] for r in ex.relations if r.type == rtype and r.source.startswith("event:attack")}
+
+
+def test_place_where_the_attacking_units_were_stationed_is_the_origin(nlp):
+    ex = _extract(
+        nlp,
+        "Armenian units stationed near the village of Tegh fired on Azerbaijani positions near the "
+        "village of Zabukh on Monday.",
+    )
+    assert _places(ex, "ORIGIN") == {"Tegh"}
+    assert _places(ex, "LOCATION") == {"Zabukh"}
+
+
+def test_agent_of_a_passive_attack_stationed_somewhere_fired_from_there(nlp):
+    ex = _extract(
+        nlp,
+        "The positions of the Azerbaijani Army near the village of Zabukh were fired upon by Armenian "
+        "units stationed in the direction of the village of Tegh.",
+    )
+    assert _places(ex, "ORIGIN") == {"Tegh"}
+    assert _places(ex, "LOCATION") == {"Zabukh"}
+
+
+def test_units_that_subjected_positions_to_fire_attacked_them(nlp):
+    ex = _extract(
+        nlp,
+        "On Monday, units of the Armenian armed forces located in the direction of the village of Yeraskh "
+        "subjected to fire with small arms the positions of the Azerbaijani Army located in the direction "
+        "of Heydarabad village.",
+    )
+    names = _names(ex)
+    attackers = {names[r.target] for r in ex.relations if r.type == "ATTACKER"}
+    assert "Armenia" in attackers
+    assert _places(ex, "ORIGIN") == {"Yeraskh"}
+    assert _places(ex, "LOCATION") == {"Heydarabad"}
+
+
+def test_weapons_used_against_positions_near_villages_hit_those_villages(nlp):
+    ex = _extract(
+        nlp,
+        "The Armenian armed forces used mortars and drones against Azerbaijani positions near the "
+        "villages of Zabukh and Sus on Monday.",
+    )
+    names = _names(ex)
+    assert "Armenia" in {names[r.target] for r in ex.relations if r.type == "ATTACKER"}
+    assert _places(ex, "LOCATION") == {"Zabukh", "Sus"}
+
+
+def test_informing_a_body_about_the_attack_does_not_make_the_informer_the_attacker(nlp):
+    ex = _extract(
+        nlp,
+        "Azerbaijani forces shelled the village of Sotk on Monday. Armenia's Foreign Ministry said it had "
+        "informed the OSCE about the attack.",
+    )
+    names = _names(ex)
+    attackers = {names[r.target] for r in ex.relations if r.type == "ATTACKER"}
+    assert "Armenia" not in attackers and "Ministry of Foreign Affairs of Armenia" not in attackers
+    assert not [r for r in ex.relations if r.type == "TARGET" and names[r.target] == "OSCE"]
+
+
+def test_its_jets_in_a_statement_are_the_speakers_and_hit_only_their_own_targets(nlp):
+    ex = _extract(
+        nlp,
+        "Hezbollah fired rockets at the town of Safed on Friday. The Israeli army said its jets struck "
+        "launchers in the village of Arnoun hours after rockets were fired from Lebanon towards Safed.",
+    )
+    names = _names(ex)
+    israeli = {r.source for r in ex.relations if r.type == "ATTACKER" and names[r.target] == "Israel"}
+    assert israeli
+    hit = {names[r.target] for r in ex.relations if r.type == "LOCATION" and r.source in israeli}
+    assert hit == {"Arnoun"}
+    assert all("launchers" not in e.weapons for e in ex.entities)
+
+
+def test_ceasefire_violations_carried_out_by_troops_are_their_attack(nlp):
+    ex = _extract(
+        nlp,
+        "Two civilians were killed on Sunday as Indian troops carried out ceasefire violations in the "
+        "Poonch sector, Pakistan's army said.",
+    )
+    names = _names(ex)
+    attacks = [e for e in ex.entities if e.label == "Attack"]
+    assert len(attacks) == 1
+    assert "India" in {names[r.target] for r in ex.relations if r.type == "ATTACKER"}
+    assert [r.killed for r in ex.relations if r.killed is not None] == [2]
+
+
+def test_troops_responding_by_targeting_posts_attack_those_posts_not_themselves(nlp):
+    ex = _extract(
+        nlp,
+        "Indian troops shelled the village of Kirni on Sunday. Pakistan Army troops responded, targeting "
+        "Indian posts that were firing on civilians.",
+    )
+    names = _names(ex)
+    for rel in ex.relations:
+        if rel.type == "TARGET":
+            attackers = {
+                names[r.target] for r in ex.relations if r.type == "ATTACKER" and r.source == rel.source
+            }
+            assert not ({"India", "Armed Forces of India"} & attackers and "India" in names[rel.target])
+
+
+def test_victims_in_apposition_to_a_dateline_are_counted(nlp):
+    ex = _extract(
+        nlp,
+        "KOTLI, March 3: Four civilians, including a child, were killed as Indian troops shelled the "
+        "village of Kirni, Pakistan said.",
+    )
+    assert [r.killed for r in ex.relations if r.killed is not None] == [4]
+
+
+def test_same_side_attacking_again_on_another_day_in_a_later_paragraph_is_another_attack(nlp):
+    ex = _extract(
+        nlp,
+        "Russian forces shelled the town of Nikopol on Monday, the governor said.\n\n"
+        "On Wednesday, Russian forces shelled the town of Nikopol again.",
+    )
+    attacks = [e for e in ex.entities if e.label == "Attack"]
+    assert sorted(e.start for e in attacks) == ["2024-03-11", "2024-03-13"]
+
+
+def test_one_attack_told_over_several_paragraphs_of_the_same_night_stays_one(nlp):
+    ex = _extract(
+        nlp,
+        "Russian forces shelled the town of Nikopol on Monday, the governor said.\n\n"
+        "The Russian shelling on Monday damaged a school in Nikopol.\n\n"
+        "Russian forces also used drones in their attacks.",
+    )
+    assert len([e for e in ex.entities if e.label == "Attack"]) == 1
