@@ -226,3 +226,29 @@ def test_bare_name_of_a_place_named_earlier_is_that_place_when_captured(nlp: Any
     by_ukraine = [r for r in captures if _state(r["source"]) == "state:ua"]
     assert [r["target"].split("@")[0] for r in by_ukraine] == ["settlement:robotyne"]
     assert by_ukraine[0]["date"] == "2023-08"
+
+
+def test_region_divided_between_named_states_lies_in_each(nlp: Any) -> None:
+    located = _relations(
+        nlp, "The Fergana Valley is divided between Uzbekistan, Kyrgyzstan and Tajikistan.", "LOCATED_IN"
+    )
+    divided = {r["target"] for r in located if r["rule"] == "divided-between"}
+    assert divided == {"state:uz", "state:kg", "state:tj"}
+
+
+def test_disputed_region_divided_between_them_lies_in_the_two_states_of_the_story(nlp: Any) -> None:
+    located = _relations(
+        nlp,
+        "Indian and Pakistani troops traded fire on Tuesday, Pakistan said. The neighbours have fought "
+        "three wars over the disputed Kashmir region, which a ceasefire line divides between them.",
+        "LOCATED_IN",
+    )
+    divided = {(r["source"], r["target"]) for r in located if r["rule"] == "divided-between"}
+    assert divided == {("territory:kashmir", "state:in"), ("territory:kashmir", "state:pk")}
+
+
+def test_anything_else_divided_between_two_sides_is_no_place_relation(nlp: Any) -> None:
+    located = _relations(
+        nlp, "The aid was divided between Armenia and Azerbaijan, the European Union said.", "LOCATED_IN"
+    )
+    assert not [r for r in located if r["rule"] == "divided-between"]

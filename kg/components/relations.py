@@ -121,6 +121,7 @@ class RelationRecognizer:
             ],
         )
         self.matcher.add("PROTEST", [[{"LEMMA": "protest"}]])
+        self.matcher.add("DIVIDE", [[{"LEMMA": {"IN": ["divide", "split", "partition"]}, "POS": "VERB"}]])
         self.matcher.add(
             "FORMER",
             [
@@ -192,6 +193,8 @@ class RelationReader:
             self.wrongdoing(token, sent)
         elif name == "PROTEST":
             self.protest(token, sent)
+        elif name == "DIVIDE":
+            self.divide(token, sent)
         elif name == "FORMER":
             self.former(span, sent)
 
@@ -696,6 +699,41 @@ class RelationReader:
             place = ctx.key_at(subject) if subject is not None else None
         if place and ctx.label(place) in PLACE_LABELS:
             self.relate("RECOGNISED_AS_PART_OF", place, state, sent, "recognised-as-part-of", 0.85)
+
+    def divide(self, verb: Token, sent: Span) -> None:
+        """ "the disputed Kashmir region, divided between India and Pakistan", "the line that divides the
+        region between them" -> the region is LOCATED_IN each state that holds a part of it."""
+        ctx = self.ctx
+        nouns = [c for c in verb.children if c.dep_ in ("dobj", "nsubjpass")]
+        between = _prep_object(verb, ("between",))
+        if between is None:
+            between = next((o for n in nouns for o in [_prep_object(n, ("between",))] if o is not None), None)
+        if between is None:
+            return
+        places = [p for n in nouns for p in ctx.places_in(list(n.subtree))]
+        relative = any(n.tag_ in ("WDT", "WP") for n in nouns)  # "the region, which X divides between"
+        if not places and (verb.dep_ == "acl" or relative) and ctx.key_at(verb.head):
+            places = [ctx.key_at(verb.head)]  # type: ignore[list-item]
+        places = [p for p in places if ctx.label(p) in ("Territory", "Region")]
+        if not places:
+            return
+        if between.lower_ in ("them", "both"):
+            # "between them": the two states the document is about.
+            counts: dict[str, int] = {}
+            for mention in self.doc._.kg_mentions or ():
+                state = ctx.state(mention["key"])
+                if state and ctx.entities[state].get("status") != "historical":
+                    counts[state] = counts.get(state, 0) + 1
+            holders = sorted(counts, key=lambda k: -counts[k])[:2]
+        else:
+            holders = [h for h in (ctx.state(ctx.party_of(t)) for t in [between, *between.conjuncts]) if h]
+        if len(set(holders)) < 2:
+            return
+        for place in places:
+            for holder in dict.fromkeys(holders):
+                if ctx.place_state(place) not in (None, holder) and not ctx.label(place) == "Territory":
+                    continue
+                self.relate("LOCATED_IN", place, holder, sent, "divided-between", 0.6)
 
     def former(self, span: Span, sent: Span) -> None:
         """ "the two former Soviet republics", "Armenia, a former Soviet republic" -> FORMERLY_PART_OF."""
