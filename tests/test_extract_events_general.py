@@ -233,3 +233,19 @@ def test_one_attack_told_over_several_paragraphs_of_the_same_night_stays_one(nlp
         "Russian forces also used drones in their attacks.",
     )
     assert len([e for e in ex.entities if e.label == "Attack"]) == 1
+
+
+def test_same_side_striking_in_another_region_in_a_later_paragraph_is_another_attack(nlp):
+    ex = _extract(
+        nlp,
+        "Russian forces shelled the town of Beryslav in the Kherson region, governor Oleksandr Prokudin "
+        "said.\n\n"
+        "In the neighbouring Zaporizhzhia region, a Russian glide bomb struck the town of Orikhiv, "
+        "governor Ivan Fedorov said.",
+    )
+    names = _names(ex)
+    hit: dict[str, set[str]] = {}
+    for rel in ex.relations:
+        if rel.type == "LOCATION" and rel.source.startswith("event:attack"):
+            hit.setdefault(rel.source, set()).add(names[rel.target])
+    assert sorted(hit.values(), key=sorted) == [{"Beryslav"}, {"Orikhiv"}]

@@ -502,6 +502,7 @@ class EventReader:
         else:
             anchor = ctx.state(attacker) or attacker or f"unknown:{token.i}"
             anchor = self._another_day(anchor, token, sent, verbs)
+            anchor = self._another_region(anchor, token, location_places)
             key = self.event("Attack", anchor, token)
             self.last_attack = key
         if attacker is not None:
@@ -558,6 +559,44 @@ class EventReader:
         if text.count("\n\n", 0, self.doc[first].idx) == text.count("\n\n", 0, token.idx):
             return anchor
         return f"{anchor}@{own[0].start}"
+
+    def _another_region(self, anchor: str, token: Token, places: list[str]) -> str:
+        """An attack by the same side that a later paragraph places in another region is reported as
+        another attack ("In the neighbouring region, a Russian bomb struck the town of X")."""
+        key = self.events.get(("Attack", anchor))
+        places = [p for p in places if self.ctx.label(p) == "Settlement"]  # a town or village it names
+        if key is None or not places:
+            return anchor
+        hit = [r["target"] for r in self.ctx.relations if r["source"] == key and r["type"] == "LOCATION"]
+        before, here = self._regions(hit), self._regions(places)
+        if not before or not here or before & here:
+            return anchor
+        first = next(t["i"] for t in self.triggers if t["key"] == key)
+        text = self.doc.text
+        if text.count("\n\n", 0, self.doc[first].idx) == text.count("\n\n", 0, token.idx):
+            return anchor
+        return f"{anchor}@{sorted(here)[0]}"
+
+    def _regions(self, places: list[str]) -> set[str]:
+        """The regions (and territories) places are or lie in, following LOCATED_IN."""
+        ctx = self.ctx
+        found: set[str] = set()
+        for place in places:
+            current: str | None = place
+            for _ in range(4):
+                if current is None or ctx.label(current) == "State":
+                    break
+                if ctx.label(current) in ("Region", "Territory"):
+                    found.add(current)
+                current = next(
+                    (
+                        r["target"]
+                        for r in ctx.relations
+                        if r["type"] == "LOCATED_IN" and r["source"] == current
+                    ),
+                    None,
+                )
+        return found
 
     def _same_attack(self, token: Token, origins: list[str], locations: list[str]) -> str | None:
         """The attack an unattributed mention ("the shelling", "rockets were fired from X") goes on: the
