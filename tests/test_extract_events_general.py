@@ -249,3 +249,13 @@ def test_same_side_striking_in_another_region_in_a_later_paragraph_is_another_at
         if rel.type == "LOCATION" and rel.source.startswith("event:attack"):
             hit.setdefault(rel.source, set()).add(names[rel.target])
     assert sorted(hit.values(), key=sorted) == [{"Beryslav"}, {"Orikhiv"}]
+
+
+def test_accused_party_is_the_one_firing_in_an_accusing_headline(nlp):
+    ex = _extract(
+        nlp,
+        "Tajikistan accuses Kyrgyzstan of breaking ceasefire, shelling border villages\n\n"
+        "Tajikistan's border troops said Kyrgyz forces shelled the village of Vorukh on Monday.",
+    )
+    attackers = _targets_of(ex, "ATTACKER")
+    assert attackers and not attackers & {"Tajikistan", "Armed Forces of Tajikistan"}

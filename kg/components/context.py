@@ -174,7 +174,7 @@ class DocContext:
         for ent in sent.ents:
             if ent.label_ not in ("DATE", "TIME"):
                 continue
-            governor = _governing_verb(ent.root)
+            governor = governing_verb(ent.root)
             reported = governor is not None and governor.lemma_ in REPORT_VERBS
             if reported != speech:
                 continue
@@ -197,12 +197,13 @@ class DocContext:
         return None
 
 
-def _governing_verb(token: Token) -> Token | None:
+def governing_verb(token: Token, pos: tuple[str, ...] = ("VERB", "AUX")) -> Token | None:
+    """The nearest verb above a token (within six steps up the parse), or None."""
     current = token
     for _ in range(6):
-        if current.pos_ in ("VERB", "AUX") and current is not token:
+        if current.pos_ in pos and current.i != token.i:
             return current
-        if current.head is current:
+        if current.head.i == current.i:
             return None
         current = current.head
     return None

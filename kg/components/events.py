@@ -18,7 +18,7 @@ from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span, Token
 
 from kg.components import register_extensions
-from kg.components.context import PARTY_LABELS, SPEECH_VERBS, DocContext, number_of
+from kg.components.context import PARTY_LABELS, SPEECH_VERBS, DocContext, governing_verb, number_of
 from kg.dates import ResolvedDate, resolve_date, span_dates
 from kg.resolve import event_key
 
@@ -269,7 +269,7 @@ class EventReader:
         if verbs is not None:
             verbs = set(verbs)
             for i in list(verbs):
-                governor = _governing_verb(self.doc[i])
+                governor = governing_verb(self.doc[i], ("VERB",))
                 if governor is not None and governor.lemma_ not in SPEECH_VERBS:
                     verbs.add(governor.i)
         starts, ends = self.ctx.dates(sent, verbs)
@@ -278,7 +278,7 @@ class EventReader:
         published = self.ctx.published
         for t in sent:
             if t.lower_ == "overnight" and published is not None and t.ent_type_ not in ("DATE", "TIME"):
-                governor = _governing_verb(t)
+                governor = governing_verb(t, ("VERB",))
                 if verbs is None or (governor is not None and governor.i in verbs):
                     night = (published - dt.timedelta(days=1)).isoformat()
                     self.dates[key][0].append(ResolvedDate(night, night, "day"))
@@ -390,8 +390,13 @@ class EventReader:
                             return ctx.party_of(obj)
             if token.dep_ == "conj" and token.head.pos_ == "VERB":
                 return self.attacker_of(token.head)
-            if token.dep_ == "advcl" and token.tag_ == "VBG" and token.head.lemma_ not in SPEECH_VERBS:
+            framed = (
+                token.head.lemma_ in SPEECH_VERBS
+                or token.head.lemma_ in FRAME_VERBS_EXCLUDED | REACTION_VERBS
+            )
+            if token.dep_ == "advcl" and token.tag_ == "VBG" and not framed:
                 # "The troops responded, targeting enemy posts": the subject of the main clause.
+                # Not "X accuses Y of breaching truce, firing on posts": there the accused fired.
                 for child in token.head.children:
                     if child.dep_ == "nsubj" and ctx.party_of(child):
                         return ctx.party_of(child)
@@ -1314,17 +1319,6 @@ class EventReader:
                 counts[state] = counts.get(state, 0) + 1
         ranked = sorted(counts, key=lambda k: -counts[k])
         return ranked[:2]
-
-
-def _governing_verb(token: Token) -> Token | None:
-    current = token
-    for _ in range(6):
-        if current.pos_ == "VERB" and current is not token:
-            return current
-        if current.head is current:
-            return None
-        current = current.head
-    return None
 
 
 def _frame_verb_children(token: Token) -> list[Token]:

@@ -14,7 +14,7 @@ from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span, Token
 
 from kg.components import register_extensions
-from kg.components.context import PARTY_LABELS, PLACE_LABELS, SPEECH_VERBS, DocContext
+from kg.components.context import PARTY_LABELS, PLACE_LABELS, SPEECH_VERBS, DocContext, governing_verb
 from kg.dates import resolve_date
 from kg.names import normalise_name
 from kg.resolve import armed_force_key
@@ -523,7 +523,8 @@ class RelationReader:
     def statement_date(self, verb: Token, sent: Span) -> str | None:
         """When something was said: a date on the verb, else the publication date."""
         for ent in sent.ents:
-            if ent.label_ == "DATE" and _governing_verb(ent.root) is verb:
+            governor = governing_verb(ent.root) if ent.label_ == "DATE" else None
+            if governor is not None and governor.i == verb.i:
                 resolved = resolve_date(ent.text, self.ctx.published)
                 if resolved:
                     return resolved.start
@@ -762,17 +763,6 @@ class RelationReader:
         for member in members:
             if member != historical:
                 self.relate("FORMERLY_PART_OF", member, historical, sent, "former-republic", 0.7)
-
-
-def _governing_verb(token: Token) -> Token | None:
-    current = token
-    for _ in range(6):
-        if current.pos_ in ("VERB", "AUX") and current is not token:
-            return current
-        if current.head is current:
-            return None
-        current = current.head
-    return None
 
 
 def _subject(verb: Token) -> Token | None:
