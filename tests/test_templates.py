@@ -494,7 +494,13 @@ def test_quotes_braces_and_cypher_keywords_in_values_are_harmless(seeded: Connec
     before = run(seeded, "stats")
     assert run(seeded, "entity", name=value) == []
     assert run(seeded, "attacks", attacker=value, target=value) == []
-    assert run(seeded, "entities", label=value, document=value) == []
+    assert run(seeded, "entities", label=None, document=value) == []
+    with pytest.raises(TemplateError, match="must be one of"):
+        run(seeded, "entities", label=value)
+    # Past the parameter check (as in the Browser), the value is still only a value.
+    entities = get_template("entities")
+    params = {"label": value, "document": value}
+    assert run_template(seeded.driver, entities, params, database=seeded.database) == []
     assert run(seeded, "stats") == before
 
 
