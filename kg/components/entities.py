@@ -764,6 +764,7 @@ class EntityRecognizer:
             ):
                 item["container_state"] = item.get("demonym_state")
 
+        self._kind_from_previous(doc, found, place_at)
         self._region_from_context(doc, found, state_spans)
         mentioned_states = set(state_tokens.values())
 
@@ -1148,6 +1149,49 @@ class EntityRecognizer:
         doc._.kg_mentions = mentions
         doc._.kg_relations = relations
         return doc
+
+    def _kind_from_previous(
+        self, doc: Doc, found: list[dict[str, Any]], place_at: dict[int, dict[str, Any]]
+    ) -> None:
+        """Shelled "border villages in the D district", then "the villages of A, B and C":
+        the definite, named villages take the region the previous sentence gave the same unnamed,
+        plural kind word. Places the gazetteer knows keep its containers."""
+        used = {item["kind_i"] for item in found}
+        anchors: dict[tuple[int, str], list[dict[str, Any]]] = {}  # (sentence start, word)
+        for item in found:
+            sent = item["sent"]
+            if item["label"] != "Settlement" or sent.start == 0:
+                continue
+            previous = doc[sent.start - 1].sent
+            word = doc[item["kind_i"]].lower_
+            if (sent.start, word) in anchors:
+                continue
+            regions: list[dict[str, Any]] = []
+            for t in previous:
+                if t.lower_ != word or t.i in used or t.tag_ != "NNS" or t.i + 1 >= previous.end:
+                    continue
+                k = t.i + 1
+                if doc[k].lower_ not in {"in", "of"}:
+                    continue
+                k += 1
+                if k < previous.end and doc[k].lower_ == "the":
+                    k += 1
+                if k in place_at and place_at[k]["label"] == "Region":
+                    regions.append(place_at[k])
+            anchors[(sent.start, word)] = regions
+        for item in found:
+            if item["label"] != "Settlement" or item["container_item"] is not None:
+                continue
+            if item["container_state"] or item["container_gaz"]:
+                continue
+            i = item["kind_i"]
+            if i <= item["sent"].start or doc[i - 1].lower_ != "the" or doc[i].tag_ != "NNS":
+                continue
+            if any(self.gaz.lookup(doc[s:e].text) for s, e in item["groups"]):
+                continue
+            regions = anchors.get((item["sent"].start, doc[i].lower_), [])
+            if len(regions) == 1 and len(regions[0]["groups"]) == 1:
+                item["container_item"] = regions[0]
 
     def _region_from_context(
         self, doc: Doc, found: list[dict[str, Any]], state_spans: dict[int, tuple[int, int, str, bool]]

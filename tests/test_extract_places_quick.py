@@ -1,0 +1,34 @@
+"""Places: quick rules pinned by short texts of our own (none copied from a real article)."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.extract import extract_documents, load_nlp
+from kg.models import Document, Extraction
+
+pytestmark = pytest.mark.model
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return load_nlp()
+
+
+def _extract(nlp, text: str, published: str = "2024-03-15") -> Extraction:
+    return next(extract_documents([Document(key="t", text=text, published=published)], nlp=nlp))
+
+
+def _located_in(ex: Extraction) -> set[tuple[str, str]]:
+    names = {e.key: e.name for e in ex.entities}
+    return {(names[r.source], names[r.target]) for r in ex.relations if r.type == "LOCATED_IN"}
+
+
+def test_named_villages_take_region_of_previous_unnamed_villages(nlp):
+    ex = _extract(
+        nlp,
+        "Troops shelled several border villages in the Marden district on Monday. "
+        "Officials said mortars hit the villages of Kelvor, Ostrana and Pimsk, damaging homes.",
+    )
+    edges = _located_in(ex)
+    assert {("Kelvor", "Marden"), ("Ostrana", "Marden"), ("Pimsk", "Marden")} <= edges
