@@ -153,6 +153,7 @@ class RelationReader:
         self.last_speaker: str | None = None
         self.reporters: dict[str, list[str]] = {}
         self._place_names: dict[str, str] | None = None
+        self.named_speakers: dict[str, str] = {}
 
     def relate(
         self, rtype: str, source: str, target: str, sent: Span, rule: str, confidence: float, **attrs: Any
@@ -241,6 +242,18 @@ class RelationReader:
                 if prep.dep_ == "prep" and prep.lower_ == "by":
                     for obj in prep.children:
                         party = ctx.party_of(obj)
+        if subject.pos_ == "PROPN":
+            # "The Border Troops of X's committee said": a named unit of a party speaks for it, and
+            # "the Border Troops" later in the article are the same unit.
+            name = " ".join(t.lower_ for t in subject.children if t.dep_ == "compound" and t.i < subject.i)
+            name = f"{name} {subject.lower_}".strip()
+            for prep in subject.children:
+                if party is None and prep.dep_ == "prep" and prep.lower_ == "of":
+                    party = next((ctx.party_of(o) for o in prep.children if o.dep_ == "pobj"), None)
+            if party is not None and ctx.label(party) in REPORTERS:
+                self.named_speakers.setdefault(name, party)
+            elif party is None:
+                party = self.named_speakers.get(name)
         if party is None and subject.lower_ in ("it", "they"):
             # "X lodged a protest over the violations, which it said were ...": "it" is X.
             party = self.governing_subject(verb)
@@ -327,6 +340,13 @@ class RelationReader:
                 accuser = self.ctx.party_of(subject) or (
                     self.last_speaker if subject.lower_ in SPEAKER_NOUNS else None
                 )
+        elif (
+            verb.tag_ == "VBG"
+            and verb.dep_ in ("advcl", "xcomp")
+            and not any(c.dep_ == "nsubj" for c in verb.children)
+        ):
+            # "..., the statement said, accusing X of Y": the one whose clause it hangs on accuses.
+            accuser = self.speaker(verb.head)
         for child in verb.children:
             if child.dep_ == "nsubj":
                 accuser = ctx.party_of(child)
