@@ -32,3 +32,17 @@ def test_named_villages_take_region_of_previous_unnamed_villages(nlp):
     )
     edges = _located_in(ex)
     assert {("Kelvor", "Marden"), ("Ostrana", "Marden"), ("Pimsk", "Marden")} <= edges
+
+
+def test_weapons_used_against_villages_hit_them(nlp):
+    # The parser may read "grenade" as a verb conjoined to "used", with "against" under it.
+    ex = _extract(
+        nlp,
+        "Officials said Kyrgyz border guards used mortars and grenade launchers against the villages "
+        "of Kelvor, Ostrana and Pimsk, damaging homes.",
+    )
+    names = {e.key: e.name for e in ex.entities}
+    hit = {
+        names[r.target] for r in ex.relations if r.type == "LOCATION" and r.source.startswith("event:attack")
+    }
+    assert {"Kelvor", "Ostrana", "Pimsk"} <= hit

@@ -1358,7 +1358,16 @@ def _used_against(weapon: Token) -> bool:
     verb = noun.head
     if noun.dep_ != "dobj" or verb.pos_ != "VERB" or verb.lemma_ not in ("use", "employ"):
         return False
-    return any(c.dep_ == "prep" and c.lower_ in ("against", "on") for c in [*verb.children, *noun.children])
+    if any(c.dep_ == "prep" and c.lower_ in ("against", "on") for c in [*verb.children, *noun.children]):
+        return True
+    # "used mortars and grenade launchers against": the parser may make "grenade" a verb conjoined
+    # to "used", with "against" under it; a conjoined verb without its own subject shares the use.
+    return any(
+        c.dep_ == "prep" and c.lower_ == "against"
+        for conj in verb.children
+        if conj.dep_ == "conj" and not any(g.dep_ in ("nsubj", "nsubjpass") for g in conj.children)
+        for c in conj.children
+    )
 
 
 def _subjected_to(token: Token) -> bool:
