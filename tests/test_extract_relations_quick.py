@@ -46,3 +46,10 @@ def test_participle_accusing_hanging_on_a_statement_is_the_speakers_accusation(n
         '"Our soldiers returned fire," the statement said, accusing Azerbaijan of provoking the clash.',
     )
     assert ("Ministry of Defence of Armenia", "Azerbaijan") in _edges(ex, "ACCUSES")
+
+
+def test_occupied_in_an_apposition_describes_the_place_it_follows(nlp):
+    ex = _extract(nlp, "Azerbaijan lost Kalbajar, a district occupied by Armenian forces since 1993.")
+    occupied = [r for r in ex.relations if r.type == "OCCUPIED"]
+    names = {e.key: e.name for e in ex.entities}
+    assert [(names[r.target], r.since) for r in occupied] == [("Kalbajar", "1993")]

@@ -624,9 +624,13 @@ class RelationReader:
                 occupier = next((ctx.party_of(o) for o in child.children if o.dep_ == "pobj"), None)
             elif child.dep_ in ("dobj", "nsubjpass"):
                 places += ctx.places_in(list(child.subtree)) or [p for p in [self.place_named(child)] if p]
-        if verb.dep_ in ("acl", "relcl") and ctx.key_at(verb.head):
+        described = verb.head
+        if verb.dep_ in ("acl", "relcl") and not ctx.key_at(described) and described.dep_ == "appos":
+            # "the Shebaa Farms, a strip of land occupied by X": the place the apposition describes
+            described = described.head
+        if verb.dep_ in ("acl", "relcl") and ctx.key_at(described):
             # "the occupied Karabakh region", "the region, which was occupied by X from 1993"
-            places.append(ctx.key_at(verb.head))  # type: ignore[arg-type]
+            places.append(ctx.key_at(described))  # type: ignore[arg-type]
         places = [p for p in places if ctx.label(p) in PLACE_LABELS]
         if occupier is None and verb.dep_ == "conj" and not any(c.dep_ == "nsubj" for c in verb.children):
             occupier = self.doer(verb)
