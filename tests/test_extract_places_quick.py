@@ -46,3 +46,17 @@ def test_weapons_used_against_villages_hit_them(nlp):
         names[r.target] for r in ex.relations if r.type == "LOCATION" and r.source.startswith("event:attack")
     }
     assert {"Kelvor", "Ostrana", "Pimsk"} <= hit
+
+
+def test_positions_that_came_under_fire_did_not_fire(nlp):
+    ex = _extract(
+        nlp,
+        "Armenian units opened fire on Azerbaijani positions near the Kelvor settlement. "
+        "Azerbaijani positions near the Pimsk settlement also came under fire from the direction "
+        "of the Ostrana settlement, the ministry said.",
+    )
+    names = {e.key: e.name for e in ex.entities}
+    attackers = {names[r.target] for r in ex.relations if r.type == "ATTACKER"}
+    origins = {names[r.target] for r in ex.relations if r.type == "ORIGIN"}
+    assert "Azerbaijan" not in attackers
+    assert "Ostrana" in origins

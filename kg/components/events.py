@@ -368,6 +368,10 @@ class EventReader:
                     for obj in child.children:
                         if obj.dep_ == "pobj" and ctx.party_of(obj):
                             return ctx.party_of(obj)
+            # "Azerbaijani positions came under fire": the subject was hit, it did not fire.
+            under_fire = token.lemma_ == "come" and any(
+                c.dep_ == "prep" and c.lower_ == "under" for c in token.children
+            )
             for child in token.children:
                 if (
                     child.dep_ == "nsubj"
@@ -376,7 +380,7 @@ class EventReader:
                 ):
                     # "Indian posts that were firing on civilians"
                     return ctx.party_of(token.head)
-                if child.dep_ == "nsubj":
+                if child.dep_ == "nsubj" and not under_fire:
                     party = ctx.party_of(child) or self._pronoun(child) or self._own(child)
                     if party or child.lemma_ not in ATTACK_NOUNS:
                         return party
