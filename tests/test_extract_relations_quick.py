@@ -53,3 +53,16 @@ def test_occupied_in_an_apposition_describes_the_place_it_follows(nlp):
     occupied = [r for r in ex.relations if r.type == "OCCUPIED"]
     names = {e.key: e.name for e in ex.entities}
     assert [(names[r.target], r.since) for r in occupied] == [("Kalbajar", "1993")]
+
+
+def test_who_gives_the_toll_is_the_first_source_of_the_event(nlp):
+    ex = _extract(
+        nlp,
+        "Israel's military said it struck targets in Nabatieh on Monday. "
+        "The strike killed three people, Lebanon's health ministry said.",
+    )
+    names = {e.key: e.name for e in ex.entities}
+    reported = [r for r in ex.relations if r.type == "REPORTED"]
+    assert reported
+    best = max(reported, key=lambda r: r.confidence)
+    assert names[best.source] == "Ministry of Health of Lebanon"

@@ -36,6 +36,7 @@ CAPTURE_VERBS = [
 CONTROL_VERBS = {"take", "regain", "gain"}  # only with "control of": "took control of X"
 SUBORDINATE_DEPS = {"advcl", "relcl", "acl", "xcomp", "pcomp", "amod", "prep", "pobj"}
 REPORTERS = {"Ministry", "State", "Person", "Organization", "ArmedForce"}
+CASUALTY_VERBS = {"kill", "wound", "injure"}
 SPEAKER_NOUNS = {"statement", "it", "ministry", "spokesman", "spokesperson", "spokeswoman"}
 SAYING_VERBS = SPEECH_VERBS | {
     "stress",
@@ -325,6 +326,9 @@ class RelationReader:
                 if speaker not in reporters:
                     reporters.append(speaker)
                 confidence = 0.85 if reporters[0] == speaker else 0.7
+                if any(w.lemma_ in CASUALTY_VERBS and w.pos_ == "VERB" for w in said):
+                    # "The strikes killed 11, the ministry said": who gives the toll is its source.
+                    confidence = 0.9
                 self.relate("REPORTED", speaker, key, sent, "speech-verb", confidence)
 
     # --- accusations and denials ------------------------------------------------------------------
