@@ -95,6 +95,19 @@ class DocContext:
             if rel["type"] in ("MINISTRY_OF", "ARMED_FORCE_OF"):
                 self.state_of[rel["source"]] = rel["target"]
 
+    def relate(
+        self, rtype: str, source: str, target: str, sent: Span, rule: str, confidence: float, **attrs: Any
+    ) -> None:
+        """Record one relation with the sentence that states it."""
+        rel: dict[str, Any] = {
+            "type": rtype,
+            "source": source,
+            "target": target,
+            "sent": [sent.start, sent.end],
+        }
+        rel.update(rule=rule, confidence=confidence, **{k: v for k, v in attrs.items() if v is not None})
+        self.relations.append(rel)
+
     def skipped(self, i: int) -> bool:
         """Whether token i is in a link line, not content."""
         return any(a <= i < b for a, b in self.skip)

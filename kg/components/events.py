@@ -219,19 +219,6 @@ class EventReader:
 
     # --- bookkeeping -----------------------------------------------------------------------
 
-    def relate(
-        self, rtype: str, source: str, target: str, sent: Span, rule: str, confidence: float, **attrs: Any
-    ):
-        """Record one relation with the sentence that states it."""
-        rel: dict[str, Any] = {
-            "type": rtype,
-            "source": source,
-            "target": target,
-            "sent": [sent.start, sent.end],
-        }
-        rel.update(rule=rule, confidence=confidence, **{k: v for k, v in attrs.items() if v is not None})
-        self.ctx.relations.append(rel)
-
     def event(self, kind: str, anchor: str, token: Token) -> str:
         """The key of the event of this kind and anchor, creating it on first mention."""
         key = self.events.get((kind, anchor))
@@ -516,14 +503,14 @@ class EventReader:
             self.last_attack = key
         if attacker is not None:
             self.last_attacker = attacker
-            self.relate("ATTACKER", key, attacker, sent, "attack-subject", 0.85)
+            self.ctx.relate("ATTACKER", key, attacker, sent, "attack-subject", 0.85)
             state = ctx.state(attacker)
             if state and state != attacker:
-                self.relate("ATTACKER", key, state, sent, "attack-subject-state", 0.8)
+                self.ctx.relate("ATTACKER", key, state, sent, "attack-subject-state", 0.8)
         for place in origin_places:
-            self.relate("ORIGIN", key, place, sent, "attack-from-place", 0.8)
+            self.ctx.relate("ORIGIN", key, place, sent, "attack-from-place", 0.8)
         for place in location_places:
-            self.relate("LOCATION", key, place, sent, "attack-place", 0.8)
+            self.ctx.relate("LOCATION", key, place, sent, "attack-place", 0.8)
         if under_fire:
             for child in frame.children:
                 if child.dep_ == "nsubj":
@@ -531,9 +518,9 @@ class EventReader:
                         (ctx.party_of(t) for t in child.subtree if ctx.party_of(t)), None
                     )
                     if party and ctx.state(party) != ctx.state(attacker):
-                        self.relate("TARGET", key, party, sent, "came-under-fire", 0.75)
+                        self.ctx.relate("TARGET", key, party, sent, "came-under-fire", 0.75)
         for target in self._targets(frame, attacker):
-            self.relate("TARGET", key, target, sent, "attack-object", 0.75)
+            self.ctx.relate("TARGET", key, target, sent, "attack-object", 0.75)
         self.add_dates(key, sent, verbs)
         return key
 
@@ -747,7 +734,7 @@ class EventReader:
             children = [c for c in verb.subtree if c.dep_ == "prep" and c.lower_ == "from"]
         tokens = [t for c in children for t in c.subtree]
         for place in ctx.places_in(tokens):
-            self.relate("ORIGIN", key, place, sent, "attacker-positioned-at", 0.75)
+            self.ctx.relate("ORIGIN", key, place, sent, "attacker-positioned-at", 0.75)
 
     def weapon(self, token: Token, sent: Span, local: dict[str, str]) -> None:
         """Weapons named in an attack sentence: "various caliber weapons", "mortars", "drones"."""
@@ -797,7 +784,7 @@ class EventReader:
                 for t in prep.subtree:
                     party = self.ctx.key_at(t)
                     if party and self.ctx.label(party) in ("State", "ArmedForce"):
-                        self.relate("PARTICIPANT", key, party, sent, "clash-between", 0.85)
+                        self.ctx.relate("PARTICIPANT", key, party, sent, "clash-between", 0.85)
         return key
 
     def _past_date(self, token: Token, sent: Span, verbs: set[int]) -> ResolvedDate | None:
@@ -879,7 +866,7 @@ class EventReader:
                 ):
                     party = ctx.state(party) or party
                 self._victim_party = (sent.start, party)
-                self.relate(
+                self.ctx.relate(
                     "PARTICIPANT",
                     key,
                     party,
@@ -965,7 +952,7 @@ class EventReader:
                     for noun in [child, *child.conjuncts]:
                         party = ctx.party_of(noun)
                         if party:
-                            self.relate("PARTICIPANT", key, party, sent, "meeting-subject", 0.8)
+                            self.ctx.relate("PARTICIPANT", key, party, sent, "meeting-subject", 0.8)
         elif token.pos_ == "VERB" and token.lemma_ == "host":
             if token.dep_ == "acl":
                 noun = token.head
@@ -977,19 +964,19 @@ class EventReader:
                         for obj in agent.children:
                             party = ctx.party_of(obj)
                             if party:
-                                self.relate("HOSTED_BY", key, party, sent, "meeting-hosted-by", 0.85)
+                                self.ctx.relate("HOSTED_BY", key, party, sent, "meeting-hosted-by", 0.85)
                 return key
             host = next((ctx.party_of(c) for c in token.children if c.dep_ == "nsubj"), None)
             if host is None or any(c.dep_ == "nsubjpass" for c in token.children):
                 return None
             key = self.event("Meeting", "current", token)
-            self.relate("HOSTED_BY", key, host, sent, "meeting-host", 0.85)
+            self.ctx.relate("HOSTED_BY", key, host, sent, "meeting-host", 0.85)
             for obj in token.children:
                 if obj.dep_ == "dobj":
                     for t in obj.subtree:
                         party = ctx.key_at(t)
                         if party and ctx.label(party) in PARTY_LABELS and party != host:
-                            self.relate("PARTICIPANT", key, party, sent, "meeting-guest", 0.8)
+                            self.ctx.relate("PARTICIPANT", key, party, sent, "meeting-guest", 0.8)
         else:
             first = next((anchor for (kind, anchor) in self.events if kind == "Meeting"), "current")
             key = self.event("Meeting", self._meeting_place(token) or first, token)
@@ -1011,14 +998,14 @@ class EventReader:
                             for noun in [obj, *obj.conjuncts]:
                                 party = ctx.party_of(noun)
                                 if party:
-                                    self.relate(rtype, key, party, sent, f"{verb.lemma_}-by", 0.85)
+                                    self.ctx.relate(rtype, key, party, sent, f"{verb.lemma_}-by", 0.85)
                     if agent.dep_ == "prep" and agent.lower_ in ("in", "at"):
                         for place in ctx.places_in(list(agent.subtree)):
-                            self.relate("LOCATION", key, place, sent, "meeting-place", 0.75)
+                            self.ctx.relate("LOCATION", key, place, sent, "meeting-place", 0.75)
             if verb.dep_ == "relcl" and any(c.lower_ == "where" for c in verb.children):
                 where = ctx.key_at(verb.head)
                 if where and ctx.label(where) in ("Settlement", "Region", "State"):
-                    self.relate("LOCATION", key, where, sent, "meeting-where", 0.75)
+                    self.ctx.relate("LOCATION", key, where, sent, "meeting-where", 0.75)
             for prep in token.children:
                 if prep.dep_ == "prep" and prep.lower_ in ("between", "with"):
                     # "talks between X and Y hosted by Z": Z hosted, it did not take part.
@@ -1030,10 +1017,10 @@ class EventReader:
                             and t.i not in agents
                             and ctx.label(party) in ("State", "Ministry", "Person")
                         ):
-                            self.relate("PARTICIPANT", key, party, sent, "meeting-between", 0.8)
+                            self.ctx.relate("PARTICIPANT", key, party, sent, "meeting-between", 0.8)
                 if prep.dep_ == "prep" and prep.lower_ in ("in", "at"):
                     for place in ctx.places_in(list(prep.subtree)):
-                        self.relate("LOCATION", key, place, sent, "meeting-place", 0.75)
+                        self.ctx.relate("LOCATION", key, place, sent, "meeting-place", 0.75)
         self.add_dates(key, sent, {token.i, token.head.i})
         self.mediators(token, key, sent)
         return key
@@ -1069,7 +1056,7 @@ class EventReader:
                             for noun in [obj, *obj.conjuncts]:
                                 party = ctx.party_of(noun)
                                 if party:
-                                    self.relate(rtype, key, party, sent, f"{child.lemma_}-by", 0.9)
+                                    self.ctx.relate(rtype, key, party, sent, f"{child.lemma_}-by", 0.9)
         # "under the auspices of X" on the event noun or on the verb it is the object of ("held talks
         # under the auspices of X").
         for child in [*token.children, *_frame_verb_children(token)]:
@@ -1079,7 +1066,7 @@ class EventReader:
                         for g in t.subtree:
                             party = ctx.key_at(g)
                             if party and ctx.label(party) in PARTY_LABELS:
-                                self.relate("MEDIATED_BY", key, party, sent, "under-auspices", 0.85)
+                                self.ctx.relate("MEDIATED_BY", key, party, sent, "under-auspices", 0.85)
                                 break
         for child in token.children:
             if child.dep_ in ("compound", "amod", "npadvmod") and child.i < token.i:
@@ -1089,7 +1076,7 @@ class EventReader:
                         party = next((ctx.key_at(g) for g in child.subtree if ctx.key_at(g)), None)
                         if party and ctx.label(party) in PARTY_LABELS:
                             rtype = "BROKERED_BY" if t.lower_ == "brokered" else "MEDIATED_BY"
-                            self.relate(rtype, key, party, sent, f"{t.lower_}-compound", 0.85)
+                            self.ctx.relate(rtype, key, party, sent, f"{t.lower_}-compound", 0.85)
         # "X brokered the truce": the subject of a brokering verb with the event as object.
         if token.dep_ == "dobj" and token.head.lemma_ in ("broker", "mediate"):
             for child in token.head.children:
@@ -1097,7 +1084,7 @@ class EventReader:
                     party = ctx.party_of(child)
                     if party:
                         rtype = "BROKERED_BY" if token.head.lemma_ == "broker" else "MEDIATED_BY"
-                        self.relate(rtype, key, party, sent, "brokered-subject", 0.85)
+                        self.ctx.relate(rtype, key, party, sent, "brokered-subject", 0.85)
 
     def settlement(self, token: Token, sent: Span, local: dict[str, str]) -> None:
         """Ceasefires and agreements: what they ended, who brokered them."""
@@ -1119,7 +1106,7 @@ class EventReader:
             verb = prep.head
             ended = self._ended_subject(verb, sent, local)
             if ended:
-                self.relate("ENDED", key, ended, sent, "ended-with", 0.85)
+                self.ctx.relate("ENDED", key, ended, sent, "ended-with", 0.85)
         # "a truce that ended the fighting", "the agreement ended the war"
         for verb in [token.head] + [c for c in token.children if c.dep_ in ("relcl", "acl")]:
             if verb.lemma_ == "end" and verb.pos_ == "VERB":
@@ -1128,7 +1115,7 @@ class EventReader:
                         ended = local.get("Clash") if obj.i in {t["i"] for t in self.triggers} else None
                         ended = ended or self.conflict_at.get(obj.i) or self._event_at(obj)
                         if ended and ended != key:
-                            self.relate("ENDED", key, ended, sent, "ended-object", 0.8)
+                            self.ctx.relate("ENDED", key, ended, sent, "ended-object", 0.8)
         # "violating a truce": attacks by the accused violated it.
         if token.head.lemma_ in ("violate", "breach", "break") or any(
             c.lemma_ in ("violate", "breach", "break") for c in token.children
@@ -1137,7 +1124,7 @@ class EventReader:
             if attack is None:
                 self.pending_violation = (key, sent)
             else:
-                self.relate("VIOLATED", attack, key, sent, "violated-truce", 0.75)
+                self.ctx.relate("VIOLATED", attack, key, sent, "violated-truce", 0.75)
         if token.dep_ == "dobj" or token.dep_ == "nsubj":
             for child in token.head.children:
                 if (
@@ -1148,7 +1135,7 @@ class EventReader:
                     for noun in [child, *child.conjuncts]:
                         party = ctx.party_of(noun)
                         if party:
-                            self.relate("PARTICIPANT", key, party, sent, "signed-by", 0.8)
+                            self.ctx.relate("PARTICIPANT", key, party, sent, "signed-by", 0.8)
 
     def _ended_subject(self, verb: Token, sent: Span, local: dict[str, str]) -> str | None:
         subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
@@ -1193,7 +1180,7 @@ class EventReader:
         self._names()
         pending = getattr(self, "pending_violation", None)
         if pending and self.last_attack:
-            self.relate("VIOLATED", self.last_attack, pending[0], pending[1], "violated-truce", 0.7)
+            self.ctx.relate("VIOLATED", self.last_attack, pending[0], pending[1], "violated-truce", 0.7)
         sides: dict[str, set[str]] = {}
         for rel in ctx.relations:
             if rel["type"] in ("PARTICIPANT", "ATTACKER", "TARGET") and rel["source"] in ctx.entities:
@@ -1210,7 +1197,7 @@ class EventReader:
                     if rel2["type"] == "PARTICIPANT" and rel2["source"] == rel["target"]:
                         party = ctx.state(rel2["target"]) or rel2["target"]
                         if party not in sides.get(rel["source"], set()):
-                            self.relate(
+                            self.ctx.relate(
                                 "PARTICIPANT",
                                 rel["source"],
                                 party,
@@ -1226,7 +1213,7 @@ class EventReader:
             sent = self.doc[self.triggers[[t["key"] for t in self.triggers].index(key)]["i"]].sent
             for party in main:
                 if party not in sides.get(key, set()):
-                    self.relate("PARTICIPANT", key, party, sent, "document-parties", 0.5)
+                    self.ctx.relate("PARTICIPANT", key, party, sent, "document-parties", 0.5)
         self.doc._.kg_triggers = self.triggers
 
     def _names(self) -> None:

@@ -7,8 +7,6 @@ parse, so other phrasings (passive voice, "blamed X for", "the ministry denied t
 
 from __future__ import annotations
 
-from typing import Any
-
 from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span, Token
@@ -155,19 +153,6 @@ class RelationReader:
         self.reporters: dict[str, list[str]] = {}
         self._place_names: dict[str, str] | None = None
         self.named_speakers: dict[str, str] = {}
-
-    def relate(
-        self, rtype: str, source: str, target: str, sent: Span, rule: str, confidence: float, **attrs: Any
-    ):
-        """Record one relation with the sentence that states it."""
-        rel: dict[str, Any] = {
-            "type": rtype,
-            "source": source,
-            "target": target,
-            "sent": [sent.start, sent.end],
-        }
-        rel.update(rule=rule, confidence=confidence, **{k: v for k, v in attrs.items() if v is not None})
-        self.ctx.relations.append(rel)
 
     def rule(self, name: str, span: Span) -> None:
         """Run the rule a Matcher hit calls for."""
@@ -329,7 +314,7 @@ class RelationReader:
                 if any(w.lemma_ in CASUALTY_VERBS and w.pos_ == "VERB" for w in said):
                     # "The strikes killed 11, the ministry said": who gives the toll is its source.
                     confidence = 0.9
-                self.relate("REPORTED", speaker, key, sent, "speech-verb", confidence)
+                self.ctx.relate("REPORTED", speaker, key, sent, "speech-verb", confidence)
 
     # --- accusations and denials ------------------------------------------------------------------
 
@@ -380,7 +365,7 @@ class RelationReader:
             for one in sides:
                 for other in sides:
                     if ctx.state(one) != ctx.state(other):
-                        self.relate(
+                        self.ctx.relate(
                             "ACCUSES",
                             one,
                             other,
@@ -405,7 +390,7 @@ class RelationReader:
         if accuser is None or accused is None or ctx.state(accuser) == ctx.state(accused):
             return
         allegation = _text(allegation_tokens) or None
-        self.relate(
+        self.ctx.relate(
             "ACCUSES",
             accuser,
             accused,
@@ -429,7 +414,7 @@ class RelationReader:
             return
         if ctx.label(accused) not in ("State", "ArmedForce", "Ministry"):
             return
-        self.relate(
+        self.ctx.relate(
             "ACCUSES",
             accuser,
             accused,
@@ -602,7 +587,7 @@ class RelationReader:
         if target is None:
             return
         claim = _text(claim_tokens) or None
-        self.relate(
+        self.ctx.relate(
             "DENIES",
             denier,
             target,
@@ -642,7 +627,7 @@ class RelationReader:
             return
         since = self.since(verb, sent)
         for place in places:
-            self.relate("OCCUPIED", occupier, place, sent, "occupied", 0.85, since=since, disc="")
+            self.ctx.relate("OCCUPIED", occupier, place, sent, "occupied", 0.85, since=since, disc="")
 
     def since(self, verb: Token, sent: Span) -> str | None:
         """The year an ongoing state began: "since 1991, when X occupied", "occupied ... in 1991"."""
@@ -683,7 +668,7 @@ class RelationReader:
         date = date or self.since(verb, sent)
         for place in places:
             if place and ctx.label(place) in PLACE_LABELS:
-                self.relate("CAPTURED", capturer, place, sent, f"{verb.lemma_}-place", 0.8, date=date)
+                self.ctx.relate("CAPTURED", capturer, place, sent, f"{verb.lemma_}-place", 0.8, date=date)
 
     def place_named(self, token: Token) -> str | None:
         """The place a bare proper name stands for when the document named that place before
@@ -727,7 +712,7 @@ class RelationReader:
             subject = next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
             place = ctx.key_at(subject) if subject is not None else None
         if place and ctx.label(place) in PLACE_LABELS:
-            self.relate("RECOGNISED_AS_PART_OF", place, state, sent, "recognised-as-part-of", 0.85)
+            self.ctx.relate("RECOGNISED_AS_PART_OF", place, state, sent, "recognised-as-part-of", 0.85)
 
     def divide(self, verb: Token, sent: Span) -> None:
         """ "the disputed Kashmir region, divided between India and Pakistan", "the line that divides the
@@ -762,7 +747,7 @@ class RelationReader:
             for holder in dict.fromkeys(holders):
                 if ctx.place_state(place) not in (None, holder) and not ctx.label(place) == "Territory":
                     continue
-                self.relate("LOCATED_IN", place, holder, sent, "divided-between", 0.6)
+                self.ctx.relate("LOCATED_IN", place, holder, sent, "divided-between", 0.6)
 
     def former(self, span: Span, sent: Span) -> None:
         """ "the two former Soviet republics", "Armenia, a former Soviet republic" -> FORMERLY_PART_OF."""
@@ -790,7 +775,7 @@ class RelationReader:
                 members = [k for k in [ctx.state(ctx.key_at(subject))] if k] if subject is not None else []
         for member in members:
             if member != historical:
-                self.relate("FORMERLY_PART_OF", member, historical, sent, "former-republic", 0.7)
+                self.ctx.relate("FORMERLY_PART_OF", member, historical, sent, "former-republic", 0.7)
 
 
 def _subject(verb: Token) -> Token | None:
