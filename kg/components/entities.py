@@ -26,6 +26,7 @@ from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
 from kg.components import register_extensions
+from kg.components.records import graph_from_dicts
 from kg.gazetteer import GazEntry, Gazetteer, load_gazetteer
 from kg.names import normalise_name, slug
 from kg.resolve import (
@@ -1148,6 +1149,7 @@ class EntityRecognizer:
         doc._.kg_entities = entities
         doc._.kg_mentions = mentions
         doc._.kg_relations = relations
+        doc._.kg = graph_from_dicts(entities, mentions, relations, doc._.kg_skip or [])
         return doc
 
     def _kind_from_previous(

@@ -12,7 +12,7 @@ from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span, Token
 
 from kg.components import register_extensions
-from kg.components.context import PARTY_LABELS, PLACE_LABELS, SPEECH_VERBS, DocContext, governing_verb
+from kg.components.legacy.context import PARTY_LABELS, PLACE_LABELS, SPEECH_VERBS, DocContext, governing_verb
 from kg.dates import resolve_date
 from kg.names import normalise_name
 from kg.resolve import armed_force_key
@@ -847,7 +847,7 @@ def _text(tokens: list[Token]) -> str:
     return " ".join(text.split())
 
 
-@Language.factory("kg_relations")
+@Language.factory("kg_legacy_relations")
 def make_relations(nlp: Language, name: str) -> RelationRecognizer:
     """Factory: accusations, denials, reports, occupations, captures, territorial status."""
     return RelationRecognizer(nlp)

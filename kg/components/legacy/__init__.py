@@ -1,0 +1,1 @@
+"""The first engine (word lists in Python), kept until the frames engine reaches its scores."""

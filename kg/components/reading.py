@@ -1,0 +1,498 @@
+"""Reference: what a matched word stands for. The part of reading that is not a pattern.
+
+Frames say which word fills a role; a `Reader` says which entity that word names: the party of a
+noun phrase ("Armenian positions" -> Armenia, "the Armed Forces of Azerbaijan", "its troops" ->
+the speaker's forces), the places under it, the speaker of a clause ("X said ...", "according to
+X", "the statement added" -> the party that spoke last), a count and its qualifier, a weapon's
+phrase, the dates a clause gives. It reads the parse locally (a token's children and heads, one
+sentence) and keeps only the document-order state reference needs (who spoke last).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from spacy.tokens import Doc, Span, Token
+
+from kg.components.records import DocGraph
+from kg.dates import ResolvedDate, parse_published, resolve_date
+from kg.gazetteer import load_gazetteer
+from kg.rules import lexicon
+
+PARTY_LABELS = frozenset({"State", "ArmedForce", "Ministry", "Organization", "Person"})
+PLACE_LABELS = frozenset({"Settlement", "Region", "Territory", "Site"})
+REPORTER_LABELS = PARTY_LABELS
+MODIFIER_DEPS = ("amod", "compound", "poss", "nmod")
+CLAUSE_DEPS = ("relcl", "advcl", "ccomp", "acl")
+
+
+def governing_verb(token: Token, pos: tuple[str, ...] = ("VERB", "AUX")) -> Token | None:
+    """The nearest verb above a token (within six steps up the parse), or None."""
+    current = token
+    for _ in range(6):
+        if current.pos_ in pos and current.i != token.i:
+            return current
+        if current.head.i == current.i:
+            return None
+        current = current.head
+    return None
+
+
+def subject_of(verb: Token) -> Token | None:
+    """The subject of a verb, or of the verb it is conjoined to ("X said ... and accused Y")."""
+    subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subject is None and verb.dep_ == "conj":
+        subject = next((c for c in verb.head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    return subject
+
+
+def phrase_text(tokens: list[Token]) -> str:
+    """The words of tokens in text order, without quotes and trailing punctuation."""
+    words = [t for t in sorted(tokens, key=lambda t: t.i) if not t.is_space and t.text not in {"“", "”", '"'}]
+    while words and (words[-1].is_punct or words[-1].dep_ in ("cc", "prep")):
+        words.pop()
+    while words and words[0].is_punct:
+        words.pop(0)
+    return " ".join("".join(t.text_with_ws for t in words).split())
+
+
+def clause_words(root: Token) -> list[Token]:
+    """A phrase without the finite verbs conjoined to it and the clauses hanging on it."""
+    dropped: set[int] = set()
+    for t in root.subtree:
+        if t.i in dropped or t.i == root.i:
+            continue
+        finite_conj = t.dep_ == "conj" and t.tag_ in ("VBD", "VBZ", "VBP")
+        if finite_conj or t.dep_ in ("advcl", "relcl") or (t.dep_ == "cc" and t.head.i == root.i):
+            dropped.update(d.i for d in t.subtree)
+    return [t for t in root.subtree if t.i not in dropped]
+
+
+def predicate_words(verb: Token) -> list[Token]:
+    """A verb and its objects, without its subject, auxiliaries and the clauses hanging on it."""
+    dropped: set[int] = set()
+    for child in verb.children:
+        if child.dep_ in (
+            "nsubj",
+            "nsubjpass",
+            "aux",
+            "auxpass",
+            "mark",
+            "advcl",
+            "ccomp",
+            "conj",
+            "cc",
+            "punct",
+        ):
+            dropped.update(t.i for t in child.subtree)
+    for t in verb.subtree:
+        if t.dep_ in ("relcl", "advcl") and t.i != verb.i and t.i not in dropped:
+            dropped.update(d.i for d in t.subtree)
+    return [t for t in verb.subtree if t.i not in dropped]
+
+
+class Reader:
+    """Lookups from words to the entities of one Doc, with the reference state of document order."""
+
+    def __init__(self, doc: Doc) -> None:
+        self.doc = doc
+        self.graph: DocGraph = doc._.kg
+        self.lex = lexicon()
+        self.published = parse_published(doc._.kg_published)
+        self.at: dict[int, str] = {}
+        for mention in self.graph.mentions:
+            for i in range(mention.start, mention.end):
+                self.at.setdefault(i, mention.key)
+        self.last_speaker: str | None = None
+        self.named_speakers: dict[str, str] = {}
+        self.gazetteer = load_gazetteer()
+
+    # --- entities -------------------------------------------------------------------------------
+
+    def key_at(self, token: Token) -> str | None:
+        """The entity a token is part of."""
+        return self.at.get(token.i)
+
+    def label(self, key: str | None) -> str | None:
+        """The label of an entity key."""
+        return self.graph.label(key)
+
+    def is_party(self, key: str | None) -> bool:
+        """Whether a key is a party (state, force, ministry, organisation, person)."""
+        return self.label(key) in PARTY_LABELS
+
+    def is_place(self, key: str | None) -> bool:
+        """Whether a key is a place below a state (settlement, region, territory, site)."""
+        return self.label(key) in PLACE_LABELS
+
+    def state(self, key: str | None) -> str | None:
+        """The state a party belongs to (itself for a state)."""
+        return self.graph.state(key)
+
+    def side(self, key: str | None) -> str | None:
+        """A party's side: its state, or itself when it belongs to none (an armed group)."""
+        return self.graph.side(key)
+
+    def place_state(self, key: str | None) -> str | None:
+        """The state a place lies in (itself for a state)."""
+        return self.graph.place_state(key)
+
+    # --- parties -------------------------------------------------------------------------------------
+
+    def antecedent(self, token: Token) -> Token:
+        """What a relative pronoun stands for ('clashes that claimed lives': 'that' is the clashes)."""
+        if (
+            token.lower_ in ("that", "which", "who")
+            and token.head.dep_ in ("relcl", "acl")
+            and token.head.head.i != token.head.i
+        ):
+            return token.head.head
+        return token
+
+    def recent_conflict(self, token: Token) -> str | None:
+        """The named conflict a demonstrative phrase points back to ('that bout of fighting')."""
+        noun = token.head.head if token.dep_ == "pobj" and token.head.dep_ == "prep" else token
+        if not any(c.lower_ in ("that", "this") for c in (*noun.children, *token.children)):
+            return None
+        before = [m for m in self.graph.mentions if m.start < token.i and m.start >= token.i - 80]
+        conflicts = [m.key for m in before if self.label(m.key) == "Conflict"]
+        return conflicts[-1] if conflicts else None
+
+    def party(self, token: Token) -> str | None:
+        """The party a noun phrase headed by token names: itself, a modifier ("Armenian units"), an
+        of-phrase ("the army of X"), a by-phrase ("a statement by X"), a capital standing for its state
+        ("Baku denied"), or a pronoun's referent."""
+        token = self.antecedent(token)
+        key = self.key_at(token)
+        if self.is_party(key):
+            return key
+        capital = self.capital_state(token)
+        if capital is not None:
+            return capital
+        for child in token.children:
+            if child.dep_ in MODIFIER_DEPS and child.i < token.i and self.is_party(self.key_at(child)):
+                return self.key_at(child)
+        for child in token.children:
+            if child.dep_ == "prep" and child.lower_ in ("of", "by"):
+                for obj in child.children:
+                    if obj.dep_ == "pobj" and self.is_party(self.key_at(obj)):
+                        return self.key_at(obj)
+        return self.pronoun(token)
+
+    def parties(self, token: Token) -> list[str]:
+        """The parties of a noun phrase and of the phrases conjoined to it ("Armenia and Azerbaijan")."""
+        found: list[str] = []
+        for noun in (token, *token.conjuncts):
+            key = self.party(noun)
+            if key is not None and key not in found:
+                found.append(key)
+        return found
+
+    def capital_state(self, token: Token) -> str | None:
+        """The state a capital city stands for when it acts or speaks ("Baku denied", "accused Yerevan")."""
+        key = self.key_at(token)
+        state = self.gazetteer.capitals.get(key) if key else None
+        if state is None:
+            return None
+        entry = self.gazetteer.get(state)
+        name = entry.name if entry else state
+        self.graph.entity(
+            state,
+            "State",
+            name,
+            iso2=entry.iso2 if entry else None,
+            iso3=entry.iso3 if entry else None,
+            status=entry.status if entry else None,
+        )
+        mention = next((m for m in self.graph.mentions if m.start <= token.i < m.end), None)
+        if mention is not None:
+            self.graph.recast[mention.start] = state
+        return state
+
+    def pronoun(self, token: Token) -> str | None:
+        """What "it"/"they"/"its troops" stand for: the party that is the subject of the clause the
+        possessive is in ("Baku repeated its accusations"); "we"/"our" and a singular "it" said by a
+        party: the speaker; "they" said by a singular speaker: the party last named as a subject."""
+        word = token if self.lex.has("party_pronoun", token) else None
+        word = word or next((c for c in token.children if self.lex.has("possessive_pronoun", c)), None)
+        if word is None:
+            return None
+        if word is not token or word.dep_ == "poss":
+            owner = self._clause_subject(word)
+            if owner is not None:
+                return self._as_force(owner, word, token)
+        speaker = self.voice(token)
+        plural = word.lower_ in ("they", "their", "them")
+        if speaker is None or (plural and not self._plural_speaker(token)):
+            earlier = self.previous_subject(token, exclude=self.side(speaker) if speaker else None)
+            return self._as_force(earlier, word, token) if earlier else None
+        return self._as_force(speaker, word, token)
+
+    def _as_force(self, party: str, word: Token, token: Token) -> str:
+        """'its troops' of a state are its armed forces; otherwise the party's side."""
+        if word is not token and self.lex.has("force_name_noun", token):
+            force = self._force_of(party)
+            if force is not None:
+                return force
+        return self.state(party) or party
+
+    def _plural_speaker(self, token: Token) -> bool:
+        for head in token.ancestors:
+            if head.pos_ == "VERB" and self.lex.has("speech_verb", head):
+                subject = subject_of(head)
+                return subject is not None and subject.tag_ in ("NNS", "NNPS")
+        return False
+
+    def previous_subject(self, token: Token, exclude: str | None = None) -> str | None:
+        """The party last named as the subject of a verb before a word (within a few sentences)."""
+        for i in range(token.i - 1, max(token.i - 120, -1), -1):
+            t = self.doc[i]
+            if t.dep_ not in ("nsubj", "nsubjpass") or self.lex.has("party_pronoun", t):
+                continue
+            key = self.key_at(t) if self.is_party(self.key_at(t)) else self._party_near(t)
+            if key is not None and (exclude is None or self.side(key) != exclude):
+                return key
+        return None
+
+    def _clause_subject(self, word: Token) -> str | None:
+        """The party that is the subject of the nearest verb above a word, named before it."""
+        verb = governing_verb(word, ("VERB",))
+        subject = subject_of(verb) if verb is not None else None
+        if subject is None or subject.i > word.i or subject.i == word.i:
+            return None
+        key = self.key_at(subject)
+        if self.is_party(key):
+            return key
+        return self.capital_state(subject) or self._party_near(subject)
+
+    def _force_of(self, party: str) -> str | None:
+        state = self.state(party)
+        for key, record in self.graph.entities.items():
+            if record.label == "ArmedForce" and self.state(key) == state and key != state:
+                return key
+        return None
+
+    # --- who speaks ----------------------------------------------------------------------------------
+
+    def speaker(self, verb: Token) -> str | None:
+        """Who says what verb says: its subject's party, "a statement by X", a named unit that spoke
+        before, or the party that spoke last ("it said", "the statement added")."""
+        subject = subject_of(verb)
+        if subject is None:
+            return None
+        party = self.key_at(subject) if self.is_party(self.key_at(subject)) else None
+        party = party or self._party_near(subject)
+        if party is None and subject.pos_ == "PROPN":
+            party = self.named_speakers.get(self._unit_name(subject))
+        if party is None and self.lex.has("speaker_word", subject):
+            party = self._governing_subject(verb) if subject.lower_ in ("it", "they") else None
+            party = party or self.last_speaker
+        if party is not None and self.label(party) in REPORTER_LABELS:
+            if subject.pos_ == "PROPN":
+                self.named_speakers.setdefault(self._unit_name(subject), party)
+            self.last_speaker = party
+            return party
+        return None
+
+    def _party_near(self, noun: Token) -> str | None:
+        for child in noun.children:
+            if child.dep_ in MODIFIER_DEPS and child.i < noun.i and self.is_party(self.key_at(child)):
+                return self.key_at(child)
+            if child.dep_ == "prep" and child.lower_ in ("of", "by", "for"):
+                for obj in child.children:
+                    key = self.key_at(obj)
+                    if obj.dep_ == "pobj" and self.is_party(key):
+                        return key
+                    if obj.dep_ == "pobj":
+                        inner = self._party_near(obj)
+                        if inner is not None:
+                            return inner
+            if child.dep_ == "appos" and self.is_party(self.key_at(child)):
+                return self.key_at(child)
+        return None
+
+    def _unit_name(self, subject: Token) -> str:
+        words = [t.lower_ for t in subject.children if t.dep_ == "compound" and t.i < subject.i]
+        return " ".join([*words, subject.lower_])
+
+    def _governing_subject(self, verb: Token) -> str | None:
+        head = verb
+        for _ in range(6):
+            if head.head.i == head.i:
+                return None
+            head = head.head
+            subject = next((c for c in head.children if c.dep_ == "nsubj"), None)
+            key = self.key_at(subject) if subject is not None else None
+            if self.label(key) in REPORTER_LABELS:
+                return key
+        return None
+
+    def voice(self, token: Token) -> str | None:
+        """Who says the clause a word is in: the speaker of a speech verb above it, or "according to X"."""
+        head = token
+        for _ in range(8):
+            if head.head.i == head.i:
+                break
+            head = head.head
+            voiced = self.lex.has("speech_verb", head) or self.lex.has("stance_verb", head)
+            if head.pos_ == "VERB" and voiced and head.i != token.i:
+                speaker = self.speaker(head)
+                if speaker is not None:
+                    return speaker
+            if head.pos_ == "NOUN" and self.lex.has("statement_noun", head):
+                author = self._party_near(head) or self._issuer(head)
+                if author is not None:
+                    return author
+        return self.according_to(token.sent)
+
+    def _issuer(self, statement: Token) -> str | None:
+        """Who issued a statement: 'the ministry issued a statement on ...'."""
+        verb = statement.head if statement.dep_ in ("dobj", "pobj") else None
+        if verb is not None and verb.dep_ == "prep":
+            verb = verb.head
+        return self.speaker(verb) if verb is not None and verb.pos_ == "VERB" else None
+
+    def according_to(self, sent: Span) -> str | None:
+        """The party a sentence is attributed to with "according to X"."""
+        for t in sent:
+            if t.lower_ == "according" and t.i + 1 < sent.end and self.doc[t.i + 1].lower_ == "to":
+                obj = next((c for c in self.doc[t.i + 1].children if c.dep_ == "pobj"), None)
+                if obj is None:
+                    return None
+                party = self.party(obj) or self._party_near(obj)
+                if party is None and self.lex.has("speaker_word", obj):
+                    party = self.last_speaker
+                return party if self.label(party) in REPORTER_LABELS else None
+        return None
+
+    # --- places, words, numbers -------------------------------------------------------------------
+
+    def places(self, tokens: list[Token]) -> list[str]:
+        """Place keys named among tokens, most specific only, in order, no repeats."""
+        keys: list[str] = []
+        for token in tokens:
+            key = self.key_at(token)
+            if self.is_place(key) and key not in keys:
+                keys.append(key)  # type: ignore[arg-type]
+        return [k for k in keys if not any(self.graph.inside(o, k) for o in keys if o != k)]
+
+    def places_under(self, token: Token) -> list[str]:
+        """The places a phrase names, not those of the clauses hanging on it."""
+        return self.places(clause_words(token))
+
+    def count(self, token: Token) -> tuple[int | None, str | None]:
+        """The number a noun is counted with ("More than 200 soldiers" -> 200, "more than")."""
+        for child in token.children:
+            if child.dep_ == "nummod" or (child.like_num and child.i < token.i):
+                return self._value(child), self._qualifier(child)
+        if token.like_num:
+            return self._value(token), self._qualifier(token)
+        if token.tag_ in ("NN", "NNP") and any(
+            self.lex.has("indefinite_one", c) for c in token.children if c.i < token.i
+        ):
+            return 1, None  # "An Azerbaijani soldier was killed"
+        return None, None
+
+    def _value(self, token: Token) -> int | None:
+        text = token.text.replace(",", "")
+        if text.isdigit():
+            return int(text)
+        value = self.lex.value("number_word", token.lower_)
+        return int(value) if value is not None else None
+
+    def _qualifier(self, number: Token) -> str | None:
+        words = [t.lower_ for t in self.doc[max(number.i - 3, 0) : number.i]]
+        for size in (3, 2, 1):
+            if len(words) >= size:
+                qualifier = self.lex.value("qualifier", " ".join(words[-size:]))
+                if qualifier is not None:
+                    return str(qualifier)
+        return None
+
+    def weapons(self, token: Token) -> list[str]:
+        """The weapons a phrase names, with those conjoined to it ("mortars and artillery")."""
+        found = []
+        for noun in (token, *token.conjuncts):
+            if self.lex.has("weapon_noun", noun) or self.lex.has("weapon_fire_modifier", noun):
+                found.append(self.weapon(noun))
+        return found
+
+    def weapon(self, token: Token) -> str:
+        """A weapon's phrase: the noun with its modifiers ("large-calibre weapons", "kamikaze drones");
+        a fire named for its weapon keeps the fire ("sniper fire")."""
+        if token.dep_ in ("compound", "amod", "nmod") and self.lex.has("fire_noun", token.head):
+            return f"{token.text} {token.head.text}"
+        left = token.i
+        for child in token.lefts:
+            if child.dep_ in ("amod", "compound", "nmod", "npadvmod") or child.text == "-":
+                if self.lex.has("not_a_weapon_modifier", child) or self.key_at(child):
+                    continue
+                if not any(t.dep_ == "cc" or self.key_at(t) or t.like_num for t in child.subtree):
+                    left = min(left, child.left_edge.i)
+        return " ".join(self.doc[left : token.i + 1].text.split())
+
+    # --- dates --------------------------------------------------------------------------------------
+
+    def dates(
+        self, sent: Span, verbs: set[int] | None = None, speech: bool = False
+    ) -> tuple[list[ResolvedDate], list[ResolvedDate]]:
+        """Start and end dates a sentence gives; not those on speech verbs ("said on Friday") unless
+        `speech`; only those on `verbs` when given."""
+        starts: list[ResolvedDate] = []
+        ends: list[ResolvedDate] = []
+        for ent in sent.ents:
+            if ent.label_ not in ("DATE", "TIME"):
+                continue
+            governor = governing_verb(ent.root)
+            reported = governor is not None and self.lex.has("report_verb", governor)
+            if reported != speech or (verbs is not None and governor is not None and governor.i not in verbs):
+                continue
+            resolved = resolve_date(ent.text, self.published)
+            if resolved is not None:
+                prep = self._preposition(ent.root)
+                (ends if prep and self.lex.has("end_preposition", prep) else starts).append(resolved)
+        return starts, ends
+
+    def _preposition(self, token: Token) -> Token | None:
+        current = token
+        for _ in range(4):
+            if current.dep_ == "prep":
+                return current
+            if current.head.i == current.i:
+                return None
+            current = current.head
+        return None
+
+    def statement_date(self, verb: Token) -> str | None:
+        """When something was said: a date on the verb, else the publication date."""
+        for ent in verb.sent.ents:
+            governor = governing_verb(ent.root) if ent.label_ == "DATE" else None
+            if governor is not None and governor.i == verb.i:
+                resolved = resolve_date(ent.text, self.published)
+                if resolved:
+                    return resolved.start
+        return self.published.isoformat() if self.published else None
+
+    def sentence_of(self, i: int) -> Span:
+        """The sentence token i is in."""
+        return self.doc[i].sent
+
+    def fill(self, filler: str, token: Token) -> Any:
+        """Read a role's token with one of the fillers of kg/rules (`party`, `places`, `text`...)."""
+        if filler == "party":
+            return self.party(token)
+        if filler == "parties":
+            return self.parties(token)
+        if filler in ("places", "place"):
+            return self.places_under(token)
+        if filler == "text":
+            return phrase_text(clause_words(token))
+        if filler == "predicate":
+            return phrase_text(predicate_words(token))
+        if filler == "count":
+            return self.count(token)
+        if filler == "weapon":
+            return self.weapons(token)
+        if filler == "token":
+            return token
+        return self.key_at(token)

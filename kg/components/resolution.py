@@ -1,0 +1,278 @@
+"""The last step of the pipeline: event identity, then the one place where facts are decided.
+
+Components only ever add to the DocGraph. Here the event mentions become events (kg.resolve's
+EventIdentity), their roles become relations, implicit roles are filled where roles.toml says so
+(the target of fire on a village is the state it lies in), and the decisions that need the whole
+document are taken once: no attack on one's own side, the most specific places an attack hit,
+casualties on the party they belong to, who reported each event.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from kg.components import register_extensions
+from kg.components.events import mention_key
+from kg.components.records import DocGraph, Fact, Mention
+from kg.dates import parse_published
+from kg.resolve import Event, EventIdentity, event_dates, event_key
+from kg.rules import Rules, load_rules
+
+
+class GraphResolver:
+    """Turn one Doc's event mentions into events and relations, and decide what is kept."""
+
+    def __init__(self, doc: Doc, rules: Rules) -> None:
+        self.doc = doc
+        self.rules = rules
+        self.graph: DocGraph = doc._.kg
+        self.document = doc._.kg_key or "doc"
+        self.mention_events: dict[str, str] = {}
+
+    def resolve(self) -> None:
+        """Events, their relations, then the decisions."""
+        self.recast_mentions()
+        events = EventIdentity(self.graph, self.paragraph).assign()
+        counts: dict[str, int] = {}
+        for event in events:
+            counts[event.kind] = counts.get(event.kind, 0) + 1
+            event.key = event_key(event.kind, self.document, counts[event.kind])
+            for mention in event.mentions:
+                mention.key = event.key
+                self.mention_events[mention_key(mention.trigger)] = event.key
+        for event in events:
+            self.add_event(event)
+        for fact in self.graph.facts:
+            fact.source = self.mention_events.get(fact.source, fact.source)
+            fact.target = self.mention_events.get(fact.target, fact.target)
+        self.violations(events)
+        self.document_parties(events)
+        self.decide(events)
+
+    def recast_mentions(self) -> None:
+        """Mentions reference found to stand for another entity (a capital that speaks is its state) take
+        that entity's key; an entity left with no mention and no relation is dropped."""
+        if not self.graph.recast:
+            return
+        self.graph.mentions = [
+            Mention(m.start, m.end, self.graph.recast.get(m.start, m.key)) for m in self.graph.mentions
+        ]
+        used = {m.key for m in self.graph.mentions}
+        used |= {f.source for f in self.graph.facts if f.type != "LOCATED_IN"} | {
+            f.target for f in self.graph.facts
+        }
+        for key in [k for k in self.graph.entities if k not in used]:
+            del self.graph.entities[key]
+
+    def paragraph(self, i: int) -> int:
+        """The paragraph (blank-line separated) token i is in."""
+        return self.doc.text.count("\n\n", 0, self.doc[i].idx)
+
+    # --- events ---------------------------------------------------------------------------------
+
+    def add_event(self, event: Event) -> None:
+        """The event's entity, its role relations, casualties and reporters."""
+        first = (
+            next(m for m in event.mentions if m.kind != "Casualty")
+            if event.kind != "Clash" or any(m.kind != "Casualty" for m in event.mentions)
+            else event.mentions[0]
+        )
+        sent = self.doc[first.sent[0] : first.sent[1]]
+        props: dict[str, Any] = {"summary": " ".join(sent.text.split())}
+        when = event_dates(event, self.doc._.kg_published)
+        if when is not None:
+            props.update(start=when.start, end=when.end, date_precision=when.precision)
+        weapons = [w for w in event.values("weapons") if isinstance(w, str)]
+        if weapons:
+            props["weapons"] = weapons
+        record = self.graph.entity(
+            event.key, event.kind, self.name(event, when.start if when else None), **props
+        )
+        record.props.setdefault("weapons", weapons) if weapons else None
+        for mention in event.mentions:
+            bounds = mention.sent
+            rule = mention.rules[0] if mention.rules else event.kind.lower()
+            for role in (
+                "ATTACKER",
+                "TARGET",
+                "ORIGIN",
+                "LOCATION",
+                "PARTICIPANT",
+                "ENDED",
+                "BROKERED_BY",
+                "MEDIATED_BY",
+                "HOSTED_BY",
+            ):
+                for key in mention.roles.get(role, ()):
+                    self.graph.relate(
+                        role, event.key, self.mention_events.get(key, key), bounds, rule, mention.confidence
+                    )
+                    state = self.graph.state(key)
+                    if role == "ATTACKER" and state and state != key:
+                        self.graph.relate(role, event.key, state, bounds, rule, mention.confidence - 0.05)
+            self.reporters(event, mention)
+            if mention.kind == "Casualty":
+                self.casualties(event, mention)
+        self.implicit_target(event)
+
+    def name(self, event: Event, when: str | None) -> str:
+        """A readable name: "Attack by Armenia, 2022-09-22", "Ceasefire: truce (doc-...)"."""
+        attackers = [k for k in event.role("ATTACKER") if self.graph.label(k) == "State"]
+        if not attackers:
+            attackers = [s for s in (self.graph.state(k) for k in event.role("ATTACKER")) if s]
+        if event.kind == "Attack" and attackers:
+            name = f"Attack by {self.graph.entities[attackers[0]].name}"
+        else:
+            trigger = self.doc[event.mentions[0].trigger]
+            name = f"{event.kind}: {trigger.text.lower()}"
+        return f"{name}, {when}" if when else f"{name} ({self.document})"
+
+    def reporters(self, event: Event, mention: Any) -> None:
+        """Who reported the event: the first voice weighs most, the one giving a toll most of all."""
+        first = next((r for m in event.mentions for r in m.props.get("reporters", ())), None)
+        for reporter in mention.props.get("reporters", ()):
+            confidence = 0.9 if mention.kind == "Casualty" else 0.85 if reporter == first else 0.7
+            self.graph.relate("REPORTED", reporter, event.key, mention.sent, "voice-of-clause", confidence)
+
+    def casualties(self, event: Event, mention: Any) -> None:
+        """Killed and wounded on the party they belong to (the event's target side when unsaid)."""
+        field = mention.props["field"]
+        previous: str | None = None
+        for count in mention.props["counts"]:
+            party = count["party"] or (
+                previous if self.doc[count["noun"]].lower_ in ("others", "other") else None
+            )
+            party = party or self.victim_side(event, mention)
+            previous = party
+            if party is None:
+                continue
+            attrs = {field: count["count"], "qualifier": count["qualifier"]}
+            rule = mention.rules[0] if mention.rules else "casualty"
+            self.graph.relate("PARTICIPANT", event.key, party, mention.sent, rule, 0.85, **attrs)
+
+    def victim_side(self, event: Event, mention: Any) -> str | None:
+        """The side casualties belong to when the text does not say: the one side the event hit."""
+        targets = {self.graph.side(k) for k in event.role("TARGET")}
+        if len(targets) == 1:
+            return targets.pop()
+        places = mention.roles.get("LOCATION") or event.role("LOCATION")
+        states = {self.graph.place_state(p) for p in places} - {None}
+        attackers = {self.graph.side(k) for k in event.role("ATTACKER")}
+        if len(states) == 1 and not states & attackers:
+            return states.pop()
+        return None
+
+    def implicit_target(self, event: Event) -> None:
+        """Fire on a village or a post hits the state the place lies in, unless the text says whom."""
+        family = self.rules.families.get(event.kind.lower())
+        if family is None or family.implicit.get("target") != "place_state" or event.role("TARGET"):
+            return
+        attackers = {self.graph.side(k) for k in event.role("ATTACKER")}
+        for mention in event.mentions:
+            for place in mention.roles.get("LOCATION", ()):
+                state = self.graph.place_state(place)
+                if state and state not in attackers and self.graph.label(state) == "State":
+                    self.graph.relate("TARGET", event.key, state, mention.sent, "target-is-place-state", 0.6)
+
+    # --- across events ------------------------------------------------------------------------------
+
+    def violations(self, events: list[Event]) -> None:
+        """'X violated the ceasefire': X's attacks violated it (else the last attack told before)."""
+        attacks = [e for e in events if e.kind == "Attack"]
+        for settlement in (e for e in events if e.kind in ("Ceasefire", "Agreement")):
+            for mention in settlement.mentions:
+                violators = {self.graph.side(v) for v in mention.props.get("violators", ())}
+                if not violators:
+                    continue
+                by = [a for a in attacks if {self.graph.side(k) for k in a.role("ATTACKER")} & violators]
+                before = [a for a in attacks if a.mentions[0].trigger <= mention.trigger]
+                for attack in by or before[-1:] or attacks[:1]:
+                    self.graph.relate(
+                        "VIOLATED", attack.key, settlement.key, mention.sent, "violated-truce", 0.75
+                    )
+
+    def document_parties(self, events: list[Event]) -> None:
+        """An event with fewer than two sides takes the two states the document is about, weakly."""
+        brokers = {
+            f.target for f in self.graph.facts if f.type in ("BROKERED_BY", "HOSTED_BY", "MEDIATED_BY")
+        }
+        main = self.main_parties(brokers)
+        if len(main) < 2:
+            return
+        for event in events:
+            sides = {
+                self.graph.side(f.target)
+                for f in self.graph.facts
+                if f.source == event.key and f.type in ("ATTACKER", "TARGET", "PARTICIPANT")
+            }
+            if len(sides) >= 2:
+                continue
+            for party in main:
+                if party not in sides:
+                    self.graph.relate(
+                        "PARTICIPANT", event.key, party, event.mentions[0].sent, "document-parties", 0.5
+                    )
+
+    def main_parties(self, brokers: set[str]) -> list[str]:
+        """The two states a document is about: the most mentioned, brokers and hosts aside."""
+        counts: dict[str, int] = {}
+        for mention in self.graph.mentions:
+            state = self.graph.state(mention.key)
+            record = self.graph.entities.get(state) if state else None
+            if (
+                state
+                and state not in brokers
+                and record is not None
+                and record.props.get("status") != "historical"
+            ):
+                counts[state] = counts.get(state, 0) + 1
+        return sorted(counts, key=lambda k: -counts[k])[:2]
+
+    def decide(self, events: list[Event]) -> None:
+        """Drop what the whole document contradicts: targets on the attacker's side, regions of an
+        attack that names its settlements."""
+        attackers: dict[str, set[str | None]] = {}
+        settled: set[tuple[str, str]] = set()
+        for fact in self.graph.facts:
+            if fact.type == "ATTACKER":
+                attackers.setdefault(fact.source, set()).add(self.graph.side(fact.target))
+            if fact.type in ("LOCATION", "ORIGIN") and self.graph.label(fact.target) == "Settlement":
+                settled.add((fact.source, fact.type))
+        self.graph.facts[:] = [f for f in self.graph.facts if not self._contradicted(f, attackers, settled)]
+
+    def _contradicted(
+        self, fact: Fact, attackers: dict[str, set[str | None]], settled: set[tuple[str, str]]
+    ) -> bool:
+        if fact.type == "TARGET" and self.graph.side(fact.target) in attackers.get(fact.source, set()):
+            return True
+        return (
+            fact.type in ("LOCATION", "ORIGIN")
+            and fact.source.startswith("event:attack")
+            and (fact.source, fact.type) in settled
+            and self.graph.label(fact.target) != "Settlement"
+        )
+
+
+class Resolver:
+    """The pipeline's last component: event identity and decisions on each Doc's DocGraph."""
+
+    def __init__(self, rules: Rules) -> None:
+        register_extensions()
+        self.rules = rules
+
+    def __call__(self, doc: Doc) -> Doc:
+        """Resolve the Doc's events and facts in place."""
+        GraphResolver(doc, self.rules).resolve()
+        return doc
+
+
+@Language.factory("kg_resolve", requires=["doc._.kg"], assigns=["doc._.kg"])
+def make_resolve(nlp: Language, name: str) -> Resolver:
+    """Factory: event identity and the decisions taken once per document."""
+    return Resolver(load_rules())
+
+
+__all__ = ["GraphResolver", "Resolver", "make_resolve", "parse_published"]
