@@ -122,22 +122,24 @@ def build(paths: tuple[str, ...], published: str | None, workers: int, batch_siz
 
 
 @cli.command()
-@click.argument("file", type=str)
+@click.argument("paths", nargs=-1, required=True)
 @click.option("--batch-size", type=click.IntRange(1), default=500, show_default=True, help="Rows a write.")
 @silent_option
 @fail_cleanly
-def load(file: str, batch_size: int, silent: bool) -> None:
-    """Load an extraction file (JSON lines from `kg extract`, or - for stdin) into Neo4j.
+def load(paths: tuple[str, ...], batch_size: int, silent: bool) -> None:
+    """Load extraction files (JSON lines from `kg extract`) into Neo4j.
 
-    Loading is idempotent: loading the same file twice leaves the graph as it was.
+    PATH is an extraction file, a folder of them (its *.jsonl files, in name order), or - for
+    standard input. Loading is idempotent: loading the same file twice leaves the graph as it was.
 
     Example:
 
         kg extract examples/articles | kg load -
+        kg load shards/
     """
-    from kg.load import load_file
+    from kg.pipeline import load_paths
 
-    result = load_file(file, batch_size=batch_size, silent=silent)
+    result = load_paths(list(paths), batch_size=batch_size, silent=silent)
     if result.skipped:
         sys.exit(EXIT_SKIPPED)
 
