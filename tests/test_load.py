@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 from conftest import run_kg
 
-from kg import queries
+from kg import queries, server
 from kg.connection import Connection
 from kg.load import Batch, apply_schema, load_extractions, reset_graph, write_batch
 from kg.models import SCHEMA_VERSION, Document, Entity, Extraction, Relation, dump_extraction
@@ -281,6 +284,7 @@ def report_extraction(number: int, state_name: str = "Armenia") -> Extraction:
     )
 
 
+@pytest.mark.neo4j
 def test_line_that_is_not_utf8_is_skipped_at_its_own_number_and_every_other_line_is_loaded(
     graph: Connection, kg_env: dict[str, str], tmp_path: Path
 ) -> None:
@@ -303,6 +307,7 @@ def test_line_that_is_not_utf8_is_skipped_at_its_own_number_and_every_other_line
     assert sorted(keys) == ["doc-1", "doc-2", "doc-3", "doc-4", "doc-6", "doc-7"]
 
 
+@pytest.mark.neo4j
 def test_folder_of_shards_loads_every_jsonl_file_in_name_order(
     graph: Connection, kg_env: dict[str, str], tmp_path: Path
 ) -> None:
@@ -321,6 +326,7 @@ def test_folder_of_shards_loads_every_jsonl_file_in_name_order(
     assert one(graph, "MATCH (e:State) RETURN e.aliases") == ["Armenia"]
 
 
+@pytest.mark.neo4j
 @pytest.mark.parametrize("command", ["load", "extract", "build"])
 def test_missing_path_is_reported_and_skipped_with_the_same_status_by_every_command(
     kg_env: dict[str, str], tmp_path: Path, command: str
@@ -329,6 +335,41 @@ def test_missing_path_is_reported_and_skipped_with_the_same_status_by_every_comm
     result = run_kg([command, str(missing), "--silent"], kg_env)
     assert result.returncode == 3, result.stderr
     assert result.stderr.splitlines() == [f"Error: {missing}: no such file or folder (check the path)"]
+
+
+def managed_env(tmp_path: Path) -> dict[str, str]:
+    """A user's environment relying on the managed server of a fresh KG_HOME (which nothing starts)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("NEO4J_", "KG_"))}
+    env["KG_HOME"] = str(tmp_path / "home")
+    return env
+
+
+@pytest.mark.parametrize("command", ["load", "extract"])
+def test_empty_file_folder_and_standard_input_are_reported_as_empty_by_load_as_by_extract(
+    tmp_path: Path, command: str
+) -> None:
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("\n  \n")
+    folder = tmp_path / "nothing"
+    folder.mkdir()
+    env = managed_env(tmp_path)
+    from_file = run_kg([command, str(empty), "--silent"], env)
+    from_stdin = run_kg([command, "-", "--silent"], env, stdin="")
+    assert (from_file.returncode, from_stdin.returncode) == (3, 3)
+    assert from_file.stderr.splitlines() == [f"Error: {empty}: is empty (nothing to read)"]
+    assert from_stdin.stderr.splitlines() == ["Error: -: is empty (nothing to read)"]
+    from_folder = run_kg([command, str(folder), "--silent"], env)
+    assert from_folder.returncode == 3
+    assert from_folder.stderr.startswith(f"Error: {folder}: no ")
+    assert "this folder" in from_folder.stderr and len(from_folder.stderr.splitlines()) == 1
+    # Nothing to load is no reason to start a server.
+    assert server.status(Path(env["KG_HOME"])) is None
+
+
+def test_load_library_draws_no_progress_of_its_own() -> None:
+    code = "import sys, kg.load; print('click' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "False"
 
 
 def test_reset_empties_the_graph_and_says_how_many_nodes_went(
