@@ -414,7 +414,7 @@ def test_random_bytes_are_reported_not_read(tmp_path: Path) -> None:
 
 def test_json_errors_of_articles_name_the_column_with_a_single_at(tmp_path: Path) -> None:
     lines = write(tmp_path, "docs.jsonl", '{"text": "unterminated\n')
-    whole = write(tmp_path, "doc.json", '{"text": "unterminated\n')
+    whole = write(tmp_path, "doc.json", '{"text": "unterminated')
     messages = [e.message for e in errors_of(read([str(lines), str(whole)]))]
     assert messages == [
         "not valid JSON (Invalid control character at column 23): fix or remove it",
