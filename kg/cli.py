@@ -40,6 +40,11 @@ def fail_cleanly(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def warn(message: str) -> None:
+    """A one-line warning on standard error (shown with --silent too; the exit status stays)."""
+    click.echo(f"Warning: {message}", err=True)
+
+
 silent_option = click.option("--silent", is_flag=True, help="No progress bars or progress messages.")
 quiet_anyway = click.option(
     "--silent", is_flag=True, expose_value=False, help="Accepted everywhere; this command shows no progress."
@@ -203,7 +208,7 @@ def query(name: str, pairs: tuple[str, ...], fmt: str | None, directory: str | N
     params = _parse_params(pairs)
     if fmt is None:
         fmt = "table" if sys.stdout.isatty() else "json"
-    click.echo(run_query_command(name, params, fmt=fmt, directory=directory))
+    click.echo(run_query_command(name, params, fmt=fmt, directory=directory, warn=warn))
 
 
 @cli.command()
@@ -219,7 +224,7 @@ def templates(directory: str | None) -> None:
     """
     from kg.query import describe_templates
 
-    click.echo(describe_templates(directory))
+    click.echo(describe_templates(directory, warn=warn))
 
 
 # --- the local server -----------------------------------------------------------------
