@@ -40,6 +40,11 @@ def fail_cleanly(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def warn(message: str) -> None:
+    """A one-line warning on standard error (shown with --silent too; the exit status stays)."""
+    click.echo(f"Warning: {message}", err=True)
+
+
 silent_option = click.option("--silent", is_flag=True, help="No progress bars or progress messages.")
 quiet_anyway = click.option(
     "--silent", is_flag=True, expose_value=False, help="Accepted everywhere; this command shows no progress."
@@ -122,22 +127,24 @@ def build(paths: tuple[str, ...], published: str | None, workers: int, batch_siz
 
 
 @cli.command()
-@click.argument("file", type=str)
+@click.argument("paths", nargs=-1, required=True)
 @click.option("--batch-size", type=click.IntRange(1), default=500, show_default=True, help="Rows a write.")
 @silent_option
 @fail_cleanly
-def load(file: str, batch_size: int, silent: bool) -> None:
-    """Load an extraction file (JSON lines from `kg extract`, or - for stdin) into Neo4j.
+def load(paths: tuple[str, ...], batch_size: int, silent: bool) -> None:
+    """Load extraction files (JSON lines from `kg extract`) into Neo4j.
 
-    Loading is idempotent: loading the same file twice leaves the graph as it was.
+    PATH is an extraction file, a folder of them (its *.jsonl files, in name order), or - for
+    standard input. Loading is idempotent: loading the same file twice leaves the graph as it was.
 
     Example:
 
         kg extract examples/articles | kg load -
+        kg load shards/
     """
-    from kg.load import load_file
+    from kg.pipeline import load_paths
 
-    result = load_file(file, batch_size=batch_size, silent=silent)
+    result = load_paths(list(paths), batch_size=batch_size, silent=silent)
     if result.skipped:
         sys.exit(EXIT_SKIPPED)
 
@@ -201,7 +208,7 @@ def query(name: str, pairs: tuple[str, ...], fmt: str | None, directory: str | N
     params = _parse_params(pairs)
     if fmt is None:
         fmt = "table" if sys.stdout.isatty() else "json"
-    click.echo(run_query_command(name, params, fmt=fmt, directory=directory))
+    click.echo(run_query_command(name, params, fmt=fmt, directory=directory, warn=warn))
 
 
 @cli.command()
@@ -217,7 +224,7 @@ def templates(directory: str | None) -> None:
     """
     from kg.query import describe_templates
 
-    click.echo(describe_templates(directory))
+    click.echo(describe_templates(directory, warn=warn))
 
 
 # --- the local server -----------------------------------------------------------------

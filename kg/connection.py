@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Mapping
+from pathlib import Path
 from types import TracebackType
 
 from pydantic import BaseModel, ConfigDict
@@ -26,6 +27,8 @@ class Settings(BaseModel):
     password: str
     database: str | None = None
     managed: bool = False
+    home: Path | None = None
+    """The KG_HOME of the managed server (its password file is named when the password is refused)."""
 
 
 def settings_from_env(environ: Mapping[str, str] | None = None, *, start_server: bool = True) -> Settings:
@@ -48,7 +51,9 @@ def settings_from_env(environ: Mapping[str, str] | None = None, *, start_server:
     info = server.ensure_running(home) if start_server else server.status(home)
     if info is None:
         raise ServerError("the local Neo4j server is not running: start it with `kg server start`")
-    return Settings(uri=info.bolt_uri, username=info.username, password=info.password(), managed=True)
+    return Settings(
+        uri=info.bolt_uri, username=info.username, password=info.password(), managed=True, home=home
+    )
 
 
 class Connection:
@@ -65,10 +70,7 @@ class Connection:
             self.driver = neo4j.GraphDatabase.driver(settings.uri, auth=auth)
             self.driver.verify_connectivity()
         except neo4j_errors.AuthError:
-            raise ServerError(
-                f"Neo4j at {settings.uri} refused the username or password: "
-                "check NEO4J_USERNAME/NEO4J_PASSWORD"
-            ) from None
+            raise ServerError(_refused(settings)) from None
         except (neo4j_errors.ServiceUnavailable, OSError) as exc:
             raise ServerError(
                 f"cannot reach Neo4j at {settings.uri} ({_first_line(exc)}): "
@@ -93,6 +95,15 @@ class Connection:
 def connect(*, start_server: bool = True, settings: Settings | None = None) -> Connection:
     """Open a connection to the configured server (starting the local one when needed)."""
     return Connection(settings or settings_from_env(start_server=start_server))
+
+
+def _refused(settings: Settings) -> str:
+    """Why the server refused us, naming what the user set: the password file or NEO4J_*."""
+    if settings.managed and settings.home is not None:
+        from kg.server import password_refused
+
+        return password_refused(settings.home)
+    return f"Neo4j at {settings.uri} refused the username or password: check NEO4J_USERNAME/NEO4J_PASSWORD"
 
 
 def _first_line(exc: BaseException) -> str:

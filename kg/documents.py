@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from kg.errors import InputError
-from kg.models import Document, LineError
+from kg.models import Document, LineError, describe_json_error
 
 MAX_DOCUMENT_BYTES = 5 * 1024 * 1024
 """A single article (a text file, stdin text, one JSON line) larger than this is refused."""
@@ -738,9 +738,11 @@ def _read_json(path: Path, name: str) -> Iterator[Document | LineError]:
     try:
         data: Any = json.loads(path.read_bytes())
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        where = f" at line {exc.lineno} column {exc.colno}" if isinstance(exc, json.JSONDecodeError) else ""
-        reason = exc.msg if isinstance(exc, json.JSONDecodeError) else "not UTF-8"
-        yield LineError(path=name, line=0, message=f"not valid JSON ({reason}{where}): fix the file")
+        if isinstance(exc, json.JSONDecodeError):
+            reason = describe_json_error(exc, with_line=True)
+        else:
+            reason = "not UTF-8"
+        yield LineError(path=name, line=0, message=f"not valid JSON ({reason}): fix the file")
         return
     items = data if isinstance(data, list) else [data]
     if not items:
@@ -760,7 +762,7 @@ def _jsonl_document(line: str, name: str, number: int) -> Document | LineError:
         return LineError(
             path=name,
             line=number,
-            message=f"not valid JSON ({exc.msg} at column {exc.colno}): fix or remove it",
+            message=f"not valid JSON ({describe_json_error(exc)}): fix or remove it",
         )
     if not isinstance(data, dict):
         return LineError(

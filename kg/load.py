@@ -13,31 +13,29 @@ time, so memory stays flat however long the stream is.
 
 from __future__ import annotations
 
-import contextlib
-import io
 import os
 import queue
 import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import IO, Any
+from pathlib import Path
+from typing import Any, NamedTuple
 
-import click
 from neo4j import Driver, ManagedTransaction, Session
 from neo4j.exceptions import DriverError, Neo4jError
 from neo4j.spatial import WGS84Point
 from pydantic import BaseModel, ConfigDict, Field
 
 from kg import queries
-from kg.errors import InputError, LoadError, ServerError
+from kg.errors import LoadError, ServerError
 from kg.models import (
     ALL_LABELS,
     EVIDENCE_CAP,
     RELATION_TYPES,
     Extraction,
     LineError,
-    read_extractions,
+    read_numbered_extractions,
 )
 from kg.names import normalise_name
 
@@ -121,66 +119,39 @@ def reset_graph(driver: Driver, database: str | None = None) -> int:
 # --- loading ----------------------------------------------------------------------------------
 
 
+class InputLine(NamedTuple):
+    """One item of the loader's input: an extraction or an unusable line, and where it was read."""
+
+    item: Extraction | LineError
+    path: str | None = None
+    """The input file (- for stdin); None: not from a file, reports name the document's path or key."""
+    line: int = 0
+    """Its line in that file; 0: unknown."""
+
+
 def load_extractions(
     driver: Driver,
     extractions: Iterable[Extraction],
     *,
     database: str | None = None,
     batch_size: int = 500,
-    progress: bool = True,
-    total: int | None = None,
+    on_batch: Callable[[LoadResult], None] | None = None,
 ) -> LoadResult:
     """Load a stream of extractions into Neo4j in batches; re-loading the same stream changes nothing."""
-    numbered = ((0, extraction) for extraction in extractions)
-    return load_batches(
-        driver, numbered, database=database, batch_size=batch_size, progress=progress, total=total
-    )
-
-
-def load_file(path: str, *, batch_size: int = 500, silent: bool = False) -> LoadResult:
-    """`kg load`: load an extraction file (or - for stdin), reporting and skipping its unusable lines."""
-    from kg.connection import connect
-
-    def report(error: LineError) -> None:
-        where = error.path if error.line == 0 else f"{error.path} line {error.line}"
-        click.echo(f"Error: {where}: {error.message}", err=True)
-
-    with _open_input(path) as stream, connect() as conn:
-        total = None if path == "-" else _count_lines(path)
-        lines = _NumberedLines(stream, path)
-        result = load_batches(
-            conn.driver,
-            lines.extractions(),
-            database=conn.database,
-            batch_size=batch_size,
-            progress=not silent,
-            total=total,
-            on_skip=report,
-            path=path,
-        )
-    if not silent:
-        skipped = f"; {len(result.skipped)} skipped (see above)" if result.skipped else ""
-        click.echo(
-            f"Loaded {result.documents} documents, {result.entities} entities and {result.relations} "
-            f"relations in {result.batches} batches{skipped}.",
-            err=True,
-        )
-    return result
+    items = (InputLine(extraction) for extraction in extractions)
+    return load_batches(driver, items, database=database, batch_size=batch_size, on_batch=on_batch)
 
 
 def load_batches(
     driver: Driver,
-    items: Iterable[tuple[int, Extraction | LineError]],
+    items: Iterable[InputLine],
     *,
     database: str | None = None,
     batch_size: int = 500,
-    progress: bool = True,
-    total: int | None = None,
     on_skip: Callable[[LineError], None] | None = None,
-    path: str | None = None,
+    on_batch: Callable[[LoadResult], None] | None = None,
 ) -> LoadResult:
-    """Load (line number, extraction or unusable line) pairs read from `path` (None: no file, the
-    documents' own paths or keys are reported; line 0: unknown)."""
+    """Load extractions (and report unusable lines) in batches; on_batch sees the counts after each write."""
     if batch_size < 1:
         raise ValueError("batch_size must be at least 1")
     apply_schema(driver, database)
@@ -191,26 +162,20 @@ def load_batches(
         if on_skip is not None:
             on_skip(error)
 
-    bar: Any = (
-        click.progressbar(items, length=total, label="Loading", file=sys.stderr)
-        if progress
-        else contextlib.nullcontext(items)
-    )
-    with driver.session(database=database) as session, bar as stream:
-        for batch in read_ahead(batches_of(stream, batch_size, skip, path)):
+    with driver.session(database=database) as session:
+        for batch in read_ahead(batches_of(items, batch_size, skip)):
             _flush(session, batch, result, skip)
+            if on_batch is not None:
+                on_batch(result)
     return result
 
 
 def batches_of(
-    items: Iterable[tuple[int, Extraction | LineError]],
-    batch_size: int,
-    skip: Callable[[LineError], None],
-    path: str | None = None,
+    items: Iterable[InputLine], batch_size: int, skip: Callable[[LineError], None]
 ) -> Iterator[Batch]:
     """Cut the stream into full batches, reporting the unusable lines as they come."""
     batch = Batch()
-    for line, item in items:
+    for item, path, line in items:
         if isinstance(item, LineError):
             skip(item)
             continue
@@ -522,49 +487,64 @@ def _neo4j_message(exc: Exception) -> str:
     return text.strip().splitlines()[0] if text.strip() else type(exc).__name__
 
 
-# --- input ------------------------------------------------------------------------------------
+# --- input ----------------------------------------------------------------------------------
+
+EXTRACTION_SUFFIX = ".jsonl"
+"""A folder given to `kg load` is read as the extraction files (shards) with this suffix in it."""
 
 
-class _NumberedLines:
-    """Feeds a text stream to read_extractions while remembering the number of the current line."""
+def read_extraction_paths(paths: Iterable[str]) -> Iterator[InputLine]:
+    """The lines of extraction files: a file, a folder (its *.jsonl files in name order) or - for stdin.
 
-    def __init__(self, stream: IO[str], path: str):
-        self.stream = stream
-        self.path = path
-        self.number = 0
-
-    def _lines(self) -> Iterator[str]:
-        for line in self.stream:
-            self.number += 1
-            yield line
-
-    def extractions(self) -> Iterator[tuple[int, Extraction | LineError]]:
-        """(line number, extraction or unusable line) for every non-blank line."""
-        try:
-            for item in read_extractions(self._lines(), self.path):
-                yield (item.line if isinstance(item, LineError) else self.number), item
-        except UnicodeDecodeError:
-            raise InputError(
-                f"{self.path} line {self.number + 1}: not UTF-8 text; `kg extract` writes UTF-8 JSON lines"
-            ) from None
+    A path that does not exist, an empty file or folder, and each unusable line come out as a
+    LineError (reported and skipped by the loader); a file of another schema version stops the read.
+    """
+    for path in paths:
+        if path == "-":
+            yield from _read_extraction_lines(sys.stdin.buffer, "-")
+        elif os.path.isdir(path):
+            yield from _read_extraction_folder(Path(path), path)
+        elif os.path.exists(path):
+            yield from _read_extraction_file(path)
+        else:
+            yield InputLine(
+                LineError(path=path, line=0, message="no such file or folder (check the path)"), path
+            )
 
 
-@contextlib.contextmanager
-def _open_input(path: str) -> Iterator[IO[str]]:
-    if path == "-":
-        yield io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8")
+def _read_extraction_folder(folder: Path, name: str) -> Iterator[InputLine]:
+    try:
+        shards = sorted(
+            entry.name
+            for entry in os.scandir(folder)
+            if entry.name.endswith(EXTRACTION_SUFFIX) and not entry.name.startswith(".") and entry.is_file()
+        )
+    except OSError as exc:
+        message = f"cannot read this folder ({exc.strerror or exc}): check its permissions"
+        yield InputLine(LineError(path=name, line=0, message=message), name)
         return
-    if not os.path.isfile(path):
-        raise InputError(f"{path}: no such file; give an extraction file from `kg extract`, or - for stdin")
-    with open(path, encoding="utf-8") as stream:
-        yield stream
+    if not shards:
+        message = f"no {EXTRACTION_SUFFIX} files in this folder (give the files `kg extract` wrote)"
+        yield InputLine(LineError(path=name, line=0, message=message), name)
+    for shard in shards:
+        yield from _read_extraction_file(os.path.join(name, shard))
 
 
-def _count_lines(path: str) -> int:
-    count = 0
-    last = b"\n"
-    with open(path, "rb") as stream:
-        while chunk := stream.read(1 << 20):
-            count += chunk.count(b"\n")
-            last = chunk[-1:]
-    return count + (last != b"\n")
+def _read_extraction_file(path: str) -> Iterator[InputLine]:
+    try:
+        stream = open(path, "rb")  # bytes: each line is decoded on its own
+    except OSError as exc:
+        message = f"cannot read it ({exc.strerror or exc}): check its permissions"
+        yield InputLine(LineError(path=path, line=0, message=message), path)
+        return
+    with stream:
+        yield from _read_extraction_lines(stream, path)
+
+
+def _read_extraction_lines(lines: Iterable[bytes], path: str) -> Iterator[InputLine]:
+    empty = True
+    for number, item in read_numbered_extractions(lines, path):
+        empty = False
+        yield InputLine(item, path, number)
+    if empty:
+        yield InputLine(LineError(path=path, line=0, message="is empty (nothing to read)"), path)

@@ -204,7 +204,7 @@ def parse_extraction_line(line: str) -> Extraction:
     try:
         data = json.loads(line)
     except json.JSONDecodeError as exc:
-        raise InputError(f"not valid JSON ({exc.msg} at column {exc.colno})") from None
+        raise InputError(f"not valid JSON ({describe_json_error(exc)})") from None
     if not isinstance(data, dict):
         raise InputError("not a JSON object: each line must be one extraction object")
     version = data.get("schema_version")
@@ -220,18 +220,49 @@ def parse_extraction_line(line: str) -> Extraction:
         raise InputError(f"invalid extraction at {where}: {first['msg']}") from None
 
 
-def read_extractions(stream: Iterable[str], path: str = "-") -> Iterator[Extraction | LineError]:
+def describe_json_error(exc: json.JSONDecodeError, *, with_line: bool = False) -> str:
+    """Python's JSON error as 'Expecting value at column 3', never 'starting at at column 3'."""
+    where = f"line {exc.lineno} column {exc.colno}" if with_line else f"column {exc.colno}"
+    return f"{exc.msg} {where}" if exc.msg.endswith(" at") else f"{exc.msg} at {where}"
+
+
+def read_extractions(stream: Iterable[bytes | str], path: str = "-") -> Iterator[Extraction | LineError]:
     """Stream extractions from a JSON-lines file, yielding a LineError for each unusable line."""
-    for number, line in enumerate(stream, start=1):
+    for _, item in read_numbered_extractions(stream, path):
+        yield item
+
+
+def read_numbered_extractions(
+    lines: Iterable[bytes | str], path: str = "-"
+) -> Iterator[tuple[int, Extraction | LineError]]:
+    """(line number, extraction or unusable line) for each non-blank line of a JSON-lines file.
+
+    Lines read as bytes are decoded one by one, so a line that is not UTF-8 is one unusable line,
+    not the end of the file.
+    """
+    for number, line in enumerate(lines, start=1):
+        if number == 1:
+            line = (
+                line.removeprefix(b"\xef\xbb\xbf") if isinstance(line, bytes) else line.removeprefix("\ufeff")
+            )
         if not line.strip():
             continue
         try:
-            yield parse_extraction_line(line)
+            text = line.decode("utf-8") if isinstance(line, bytes) else line
+        except UnicodeDecodeError as exc:
+            message = (
+                f"not UTF-8 (byte 0x{line[exc.start]:02x} at column {exc.start + 1}): "
+                "fix or remove the line (`kg extract` writes UTF-8)"
+            )
+            yield number, LineError(path=path, line=number, message=message)
+            continue
+        try:
+            yield number, parse_extraction_line(text)
         except SchemaVersionError as exc:
             # A file of another version is wrong as a whole: stop at its first line.
             raise SchemaVersionError(f"{path} line {number}: {exc}") from None
         except InputError as exc:
-            yield LineError(path=path, line=number, message=str(exc))
+            yield number, LineError(path=path, line=number, message=str(exc))
 
 
 def open_text(path: str | Path) -> IO[str]:

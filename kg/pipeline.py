@@ -1,9 +1,12 @@
-"""Orchestration: read -> extract (-> load), streaming, in one process or several.
+"""Orchestration: read -> extract (-> load), streaming, in one process or several; progress.
 
 Documents flow through in chunks; with `--workers N` the chunks go to N processes (spawned,
 each loading the spaCy model once) and come back in input order, with a bounded number of
 chunks in flight so memory stays flat however many articles there are. A document on which
 extraction crashes is reported and skipped; the run goes on.
+
+Progress, the messages about skipped input and the summary line of `extract`, `build` and `load`
+all go through one `Progress` on standard error; the library stages only call back.
 """
 
 from __future__ import annotations
@@ -11,11 +14,13 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
+import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future
-from typing import IO, TYPE_CHECKING, Any, NamedTuple
+from itertools import chain
+from typing import IO, TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -25,6 +30,8 @@ from kg.models import Document, Extraction, LineError, dump_extraction
 
 if TYPE_CHECKING:
     from spacy.language import Language
+
+    from kg.load import InputLine, LoadResult
 
 EXTRACT_BATCH_SIZE = 64
 """Documents per nlp.pipe batch when the command's --batch-size is about writes (build)."""
@@ -105,13 +112,55 @@ def build_paths(
             on_skip=_recorder(result, progress),
         )
         loaded = load_extractions(
-            conn.driver, counted(extractions), database=conn.database, batch_size=batch_size, progress=False
+            conn.driver, counted(extractions), database=conn.database, batch_size=batch_size
         )
     for error in loaded.skipped:
         result.skipped.append(error)
         progress.error(format_line_error(error))
     progress.done(result)
     return result
+
+
+def load_paths(paths: list[str], *, batch_size: int = 500, silent: bool = False) -> LoadResult:
+    """Load extraction files (a file, a folder of *.jsonl shards, - for stdin), skipping unusable lines."""
+    from kg.connection import connect
+    from kg.load import LoadResult, load_batches, read_extraction_paths
+
+    progress = Progress("Loaded", silent=silent)
+
+    def report(error: LineError) -> None:
+        progress.error(format_line_error(error))
+
+    head, rest = _until_first_extraction(read_extraction_paths(paths))
+    if not any(isinstance(line.item, Extraction) for line in head):
+        # Nothing to load (missing paths, empty input): no reason to start or reach a server.
+        result = LoadResult()
+        for line in head:
+            if isinstance(line.item, LineError):
+                result.skipped.append(line.item)
+                report(line.item)
+    else:
+        with connect() as conn:
+            result = load_batches(
+                conn.driver,
+                chain(head, rest),
+                database=conn.database,
+                batch_size=batch_size,
+                on_skip=report,
+                on_batch=progress.tick,
+            )
+    progress.done(result, detail=f" ({result.batches} batches)")
+    return result
+
+
+def _until_first_extraction(lines: Iterator[InputLine]) -> tuple[list[InputLine], Iterator[InputLine]]:
+    """The lines up to the first extraction (included), and the rest of the stream."""
+    head: list[InputLine] = []
+    for line in lines:
+        head.append(line)
+        if isinstance(line.item, Extraction):
+            break
+    return head, lines
 
 
 class ExtractedLine(NamedTuple):
@@ -194,8 +243,10 @@ def extract_stream(
     chunk_size = batch_size if workers == 1 else max(1, min(batch_size, MAX_CHUNK))
     chunks = _chunks(items, chunk_size, on_skip)
     if workers == 1:
-        nlp = _load_nlp()
+        nlp: Language | None = None
         for chunk in chunks:
+            # Loaded with the first chunk: input with no document at all is reported at once.
+            nlp = nlp or _load_nlp()
             for item in extract_isolated(chunk, nlp, batch_size):
                 if isinstance(item, LineError):
                     on_skip(item)
@@ -329,8 +380,21 @@ def _settle(
 # --- progress on standard error ---------------------------------------------------------
 
 
+class Counts(Protocol):
+    """What a run has done so far (PipelineResult, LoadResult)."""
+
+    documents: int
+    entities: int
+    relations: int
+    skipped: list[LineError]
+
+
 class Progress:
-    """A one-line progress counter on standard error (a terminal only), errors and a final summary."""
+    """A one-line progress counter on standard error (a terminal only), errors and a final summary.
+
+    The loader calls it back from its read-ahead thread (skipped lines) and from the writing one
+    (counts), so every write holds a lock.
+    """
 
     def __init__(self, verb: str, *, silent: bool, stream: IO[str] | None = None):
         self.verb = verb
@@ -340,8 +404,9 @@ class Progress:
         self.started = time.monotonic()
         self.last = 0.0
         self.shown = False
+        self._lock = threading.Lock()
 
-    def tick(self, result: PipelineResult) -> None:
+    def tick(self, result: Counts) -> None:
         """Redraw the counter (at most a few times a second)."""
         if not self.live:
             return
@@ -350,9 +415,10 @@ class Progress:
             return
         self.last = now
         rate = result.documents / max(now - self.started, 1e-9)
-        self.stream.write(f"\r{self.verb} {result.documents} documents ({rate:.1f}/s)")
-        self.stream.flush()
-        self.shown = True
+        with self._lock:
+            self.stream.write(f"\r{self.verb} {result.documents} documents ({rate:.1f}/s)")
+            self.stream.flush()
+            self.shown = True
 
     def _clear(self) -> None:
         if self.shown:
@@ -361,27 +427,29 @@ class Progress:
 
     def error(self, message: str) -> None:
         """Report an unusable input: always shown, --silent or not."""
-        self._clear()
-        self.stream.write(f"Error: {message}\n")
-        self.stream.flush()
+        self._say(f"Error: {message}")
 
     def note(self, message: str) -> None:
         """Report something the user should know that is not an error."""
-        self._clear()
-        self.stream.write(f"Note: {message}\n")
-        self.stream.flush()
+        self._say(f"Note: {message}")
 
-    def done(self, result: PipelineResult) -> None:
-        """Print the summary line."""
-        self._clear()
+    def _say(self, line: str) -> None:
+        with self._lock:
+            self._clear()
+            self.stream.write(line + "\n")
+            self.stream.flush()
+
+    def done(self, result: Counts, detail: str = "") -> None:
+        """Print the summary line (detail goes after the time, e.g. ' (3 batches)')."""
+        with self._lock:
+            self._clear()
         if self.silent:
             return
         seconds = time.monotonic() - self.started
         line = (
             f"{self.verb} {result.documents} documents: {result.entities} entities, "
-            f"{result.relations} relations in {seconds:.1f}s"
+            f"{result.relations} relations in {seconds:.1f}s{detail}"
         )
         if result.skipped:
             line += f"; {len(result.skipped)} inputs reported above were skipped"
-        self.stream.write(line + "\n")
-        self.stream.flush()
+        self._say(line)

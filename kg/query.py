@@ -13,6 +13,7 @@ import io
 import json
 import re
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal
 
@@ -94,8 +95,12 @@ def parse_template(path: Path) -> Template:
     """Parse one template file's header; a malformed header is a TemplateError naming the file."""
     try:
         text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise TemplateError(f"cannot read template {path}: {exc}") from None
+    except UnicodeDecodeError:
+        raise TemplateError(f"template {path} is not UTF-8 text: re-save it as UTF-8") from None
+    except OSError as exc:
+        raise TemplateError(
+            f"cannot read template {path} ({exc.strerror or exc}): give a readable .cypher file"
+        ) from None
     header: list[str] = []
     for line in text.splitlines():
         match = _HEADER_LINE.match(line.strip()) if line.strip() else None
@@ -155,22 +160,50 @@ def _strip_comments(cypher: str) -> str:
     return re.sub(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"", "''", "\n".join(lines))
 
 
-def load_templates(directory: str | Path | None = None) -> dict[str, Template]:
-    """All templates of a folder (default: the project's cypher/), by name."""
-    folder = Path(directory) if directory is not None else TEMPLATE_DIR
-    if not folder.is_dir():
-        raise TemplateError(f"template folder {folder} does not exist: give a folder of .cypher files")
-    templates = {path.stem: parse_template(path) for path in sorted(folder.glob("*.cypher"))}
-    if not templates:
-        raise TemplateError(f"no .cypher templates in {folder}: add files named <template>.cypher")
+def load_templates(
+    directory: str | Path | None = None, *, warn: Callable[[str], None] | None = None
+) -> dict[str, Template]:
+    """All usable templates of a folder (default: the project's cypher/), by name.
+
+    A file that cannot be read or parsed is left out, and warn (if given) is told why in one line.
+    """
+    templates, broken = _scan_templates(directory)
+    if warn is not None:
+        for error in broken.values():
+            warn(f"{error} (skipped it; the other templates work)")
     return templates
 
 
-def get_template(name: str, directory: str | Path | None = None) -> Template:
-    """The template of that name, or a TemplateError listing the ones that exist."""
-    templates = load_templates(directory)
+def _scan_templates(directory: str | Path | None) -> tuple[dict[str, Template], dict[str, TemplateError]]:
+    """The templates of a folder by name, and the error of each file that is not usable."""
+    folder = Path(directory) if directory is not None else TEMPLATE_DIR
+    if not folder.is_dir():
+        raise TemplateError(f"template folder {folder} does not exist: give a folder of .cypher files")
+    templates: dict[str, Template] = {}
+    broken: dict[str, TemplateError] = {}
+    for path in sorted(folder.glob("*.cypher")):
+        try:
+            templates[path.stem] = parse_template(path)
+        except TemplateError as exc:
+            broken[path.stem] = exc
+    if not templates and not broken:
+        raise TemplateError(f"no .cypher templates in {folder}: add files named <template>.cypher")
+    return templates, broken
+
+
+def get_template(
+    name: str, directory: str | Path | None = None, *, warn: Callable[[str], None] | None = None
+) -> Template:
+    """The template of that name, or a TemplateError (its own, or one listing the ones that exist)."""
+    templates, broken = _scan_templates(directory)
+    if name in broken:
+        raise broken[name]
+    if warn is not None:
+        for error in broken.values():
+            warn(f"{error} (skipped it; the other templates work)")
     if name not in templates:
-        raise TemplateError(f"unknown template {name!r}: choose one of {', '.join(sorted(templates))}")
+        choices = ", ".join(sorted(templates)) or "none is usable"
+        raise TemplateError(f"unknown template {name!r}: choose one of {choices}")
     return templates[name]
 
 
@@ -335,9 +368,11 @@ def _table(names: list[str], rows: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
-def describe_templates(directory: str | None) -> str:
+def describe_templates(directory: str | None, *, warn: Callable[[str], None] | None = None) -> str:
     """The `kg templates` listing: each template with its parameters and purpose."""
-    templates = load_templates(directory)
+    templates = load_templates(directory, warn=warn)
+    if not templates:
+        raise TemplateError(f"no usable template in {directory or TEMPLATE_DIR}: fix the files named above")
     blocks = []
     for template in templates.values():
         params = ", ".join(p.describe() for p in template.params) or "no parameters"
@@ -350,19 +385,30 @@ def describe_templates(directory: str | None) -> str:
 
 
 def query_rows(
-    name: str, params: dict[str, Any], *, directory: str | None = None
+    name: str,
+    params: dict[str, Any],
+    *,
+    directory: str | None = None,
+    warn: Callable[[str], None] | None = None,
 ) -> tuple[Template, list[dict[str, Any]]]:
     """Check the parameters, connect and run the named template; the template and its rows."""
     from kg.connection import connect
 
-    template = get_template(name, directory)
+    template = get_template(name, directory, warn=warn)
     checked = check_params(template, params)
     with connect() as conn:
         rows = run_template(conn.driver, template, checked, database=conn.database)
     return template, rows
 
 
-def run_query_command(name: str, params: dict[str, Any], *, fmt: str, directory: str | None) -> str:
+def run_query_command(
+    name: str,
+    params: dict[str, Any],
+    *,
+    fmt: str,
+    directory: str | None,
+    warn: Callable[[str], None] | None = None,
+) -> str:
     """What `kg query` prints: the rows of the named template in the chosen format."""
-    template, rows = query_rows(name, params, directory=directory)
+    template, rows = query_rows(name, params, directory=directory, warn=warn)
     return format_rows(template.columns, rows, fmt)

@@ -22,6 +22,7 @@ import secrets
 import shutil
 import signal
 import socket
+import stat
 import string
 import subprocess
 import sys
@@ -75,6 +76,8 @@ class ServerInfo(BaseModel):
                 f"cannot read the password file {self.password_file} ({exc.strerror}): "
                 "run kg as the user who started the server"
             ) from None
+        except UnicodeDecodeError:
+            raise ServerError(password_refused(self.home, "is not text (damaged?)")) from None
 
 
 class Ports(BaseModel):
@@ -134,7 +137,7 @@ def log_file(home: Path) -> Path:
 def start(home: Path) -> ServerInfo:
     """Provision (first time), start and wait until Bolt answers; return the info of a running one."""
     home = _prepare_home(home)
-    with _locked(home / ".server.lock"):
+    with _private_files(), _locked(home / ".server.lock"):
         info = _running_info(home)
         if info is not None:
             # Started by a `kg` that was interrupted while it waited: wait here instead.
@@ -191,6 +194,15 @@ def describe(info: ServerInfo) -> str:
             f"Log:          {log_file(info.home)}",
             f"KG_HOME:      {info.home} (pid {info.pid})",
         ]
+    )
+
+
+def password_refused(home: Path, what: str = "was refused by the server") -> str:
+    """The message for a password file the managed server of home does not accept: which file, what to do."""
+    return (
+        f"the password in {_password_file(home)} {what}: put back the password file of this KG_HOME "
+        f"(it holds the password set on its first start), or run `kg server stop` and delete "
+        f"{_neo4j_home(home)} to start again with an empty graph"
     )
 
 
@@ -323,18 +335,61 @@ def _run_maven(mvn: str, cache: Path, lib: Path) -> None:
 # --- one KG_HOME ------------------------------------------------------------------------------
 
 
+_HOME_FOLDERS = ("conf", "data", "logs", "plugins", "import", "run")
+
+
 def _prepare_home(home: Path) -> Path:
+    """Create KG_HOME (or take an existing one) and make it private: 0700, nothing open to others."""
     home = home.absolute()
     neo4j_home = _neo4j_home(home)
     try:
         home.mkdir(mode=0o700, parents=True, exist_ok=True)
-        for sub in ("conf", "data", "logs", "plugins", "import", "run"):
-            (neo4j_home / sub).mkdir(parents=True, exist_ok=True)
+        _make_private(home)
+        for sub in _HOME_FOLDERS:
+            (neo4j_home / sub).mkdir(mode=0o700, parents=True, exist_ok=True)
     except OSError as exc:
         raise ConfigError(
             f"cannot use KG_HOME {home} ({exc.strerror}): set KG_HOME to a folder you can write"
         ) from None
     return home
+
+
+def _make_private(home: Path) -> None:
+    """KG_HOME holds the password and the graph: mode 0700, and no group or other bits inside it.
+
+    A folder other users may write into (like /tmp) or that belongs to someone else is refused:
+    making it private would lock its other users out, and it cannot keep a password private.
+    """
+    info = home.stat()
+    if info.st_uid != os.getuid():
+        raise ConfigError(
+            f"KG_HOME {home} belongs to another user, so it cannot keep the server's password private: "
+            "set KG_HOME to a folder of your own"
+        )
+    if info.st_mode & (stat.S_IWOTH | stat.S_ISVTX):
+        raise ConfigError(
+            f"KG_HOME {home} is a folder other users can write into, so it cannot keep the server's "
+            f"password private: set KG_HOME to a folder of its own, e.g. {home / 'conflict-kg'}"
+        )
+    if stat.S_IMODE(info.st_mode) != 0o700:
+        home.chmod(0o700)
+    for folder, dirs, files in os.walk(home):
+        for name in dirs + files:
+            path = os.path.join(folder, name)
+            mode = os.lstat(path).st_mode
+            # A symlink is left alone: chmod would change what it points to, outside KG_HOME.
+            if not stat.S_ISLNK(mode) and mode & 0o077:
+                os.chmod(path, stat.S_IMODE(mode) & 0o700)
+
+
+@contextlib.contextmanager
+def _private_files() -> Iterator[None]:
+    """Files created meanwhile (by kg, neo4j-admin and the server it launches) are for the user only."""
+    previous = os.umask(0o077)
+    try:
+        yield
+    finally:
+        os.umask(previous)
 
 
 @contextlib.contextmanager
@@ -526,21 +581,7 @@ def _ensure_password(home: Path, java: str, lib: Path) -> Path:
         password = path.read_text(encoding="utf-8").strip()
     else:
         password = "".join(secrets.choice(_PASSWORD_ALPHABET) for _ in range(32))
-    admin_log = _neo4j_home(home) / "logs" / "neo4j-admin.log"
-    with admin_log.open("w", encoding="utf-8") as out:
-        done = subprocess.run(
-            [java, "-cp", f"{lib}/*", ADMIN_ENTRY_POINT, "dbms", "set-initial-password", password],
-            env=_neo4j_env(home),
-            cwd=_neo4j_home(home),
-            stdin=subprocess.DEVNULL,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            timeout=300,
-        )
-    if done.returncode != 0:
-        raise ServerError(
-            f"neo4j-admin could not set the initial password (exit {done.returncode}): see {admin_log}"
-        )
+    _set_initial_password(home, java, lib, password)
     if not path.exists():
         partial = path.with_name(".password.tmp")
         partial.unlink(missing_ok=True)
@@ -549,6 +590,42 @@ def _ensure_password(home: Path, java: str, lib: Path) -> Path:
             handle.write(password + "\n")
         partial.replace(path)
     return path
+
+
+def _set_initial_password(home: Path, java: str, lib: Path, password: str) -> None:
+    """Run `neo4j-admin dbms set-initial-password` without the password on any command line.
+
+    Every local user can read a process's arguments (/proc/PID/cmdline), so neo4j-admin gets its
+    arguments from an @-file (expanded by its picocli parser, also in the JVM it starts itself),
+    mode 0600 in the private KG_HOME, removed as soon as it is done.
+    """
+    admin_log = _neo4j_home(home) / "logs" / "neo4j-admin.log"
+    fd, argfile = tempfile.mkstemp(prefix=".admin-args-", dir=home)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(f"dbms\nset-initial-password\n{_atfile_argument(password)}\n")
+        with admin_log.open("w", encoding="utf-8") as out:
+            done = subprocess.run(
+                [java, "-cp", f"{lib}/*", ADMIN_ENTRY_POINT, f"@{argfile}"],
+                env=_neo4j_env(home),
+                cwd=_neo4j_home(home),
+                stdin=subprocess.DEVNULL,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                timeout=300,
+            )
+    finally:
+        os.unlink(argfile)
+    if done.returncode != 0:
+        raise ServerError(
+            f"neo4j-admin could not set the initial password (exit {done.returncode}): see {admin_log}"
+        )
+
+
+def _atfile_argument(value: str) -> str:
+    """One argument of a picocli @-file: double-quoted with escapes; a leading @ doubled (else a file)."""
+    escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
+    return '"' + ("@" + escaped if escaped.startswith("@") else escaped) + '"'
 
 
 def _neo4j_env(home: Path) -> dict[str, str]:
@@ -627,10 +704,7 @@ def _wait_until_ready(info: ServerInfo) -> None:
             return
         except neo4j_errors.AuthError:
             _terminate(info.pid, info.home)
-            raise ServerError(
-                f"the server of {info.home} refused the password in {info.password_file}: restore the "
-                f"right password file, or delete {_neo4j_home(info.home)} to start with an empty graph"
-            ) from None
+            raise ServerError(password_refused(info.home)) from None
         except (neo4j_errors.ServiceUnavailable, neo4j_errors.SessionExpired, neo4j_errors.TransientError):
             pass  # not listening yet, or the databases are still coming up
         except OSError:

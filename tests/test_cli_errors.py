@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import socket
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -168,3 +169,28 @@ def test_every_command_accepts_silent() -> None:
         result = runner.invoke(cli, [*args, "--silent", "--help"])
         assert result.exit_code == 0, (args, result.output)
         assert "--silent" in result.output
+
+
+def test_kg_home_others_can_write_into_or_that_is_not_ours_is_refused(tmp_path: Path) -> None:
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o1777)
+    result = run_kg(["server", "start"], plain_env(tmp_path, KG_HOME=str(shared)))
+    assert result.returncode == 1
+    assert one_error_line(result.stderr) == (
+        f"Error: KG_HOME {shared} is a folder other users can write into, so it cannot keep the server's "
+        f"password private: set KG_HOME to a folder of its own, e.g. {shared / 'conflict-kg'}"
+    )
+    assert stat.S_IMODE(shared.stat().st_mode) == 0o1777
+    if os.getuid() == 0:
+        foreign = tmp_path / "foreign"
+        foreign.mkdir()
+        os.chown(foreign, 65534, 65534)
+    else:
+        foreign = Path("/")
+    result = run_kg(["server", "start"], plain_env(tmp_path, KG_HOME=str(foreign)))
+    assert result.returncode == 1
+    assert one_error_line(result.stderr) == (
+        f"Error: KG_HOME {foreign} belongs to another user, so it cannot keep the server's password "
+        "private: set KG_HOME to a folder of your own"
+    )

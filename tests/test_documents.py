@@ -410,3 +410,13 @@ def test_random_bytes_are_reported_not_read(tmp_path: Path) -> None:
     for data in (noise, repeated):
         (error,) = read([str(write(tmp_path, "noise.txt", data))])
         assert isinstance(error, LineError) and "re-save it as UTF-8" in error.message
+
+
+def test_json_errors_of_articles_name_the_column_with_a_single_at(tmp_path: Path) -> None:
+    lines = write(tmp_path, "docs.jsonl", '{"text": "unterminated\n')
+    whole = write(tmp_path, "doc.json", '{"text": "unterminated')
+    messages = [e.message for e in errors_of(read([str(lines), str(whole)]))]
+    assert messages == [
+        "not valid JSON (Invalid control character at column 23): fix or remove it",
+        "not valid JSON (Unterminated string starting at line 1 column 10): fix the file",
+    ]

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import os
+import re
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 from conftest import run_kg
 
-from kg import queries
+from kg import queries, server
 from kg.connection import Connection
 from kg.load import Batch, apply_schema, load_extractions, reset_graph, write_batch
 from kg.models import SCHEMA_VERSION, Document, Entity, Extraction, Relation, dump_extraction
@@ -153,6 +157,11 @@ def write_jsonl(path: Path, lines: list[str]) -> Path:
     return path
 
 
+def summary(stderr: str) -> str:
+    """The summary line of `kg load` (its last line), with the seconds it took as N."""
+    return re.sub(r" in [0-9.]+s", " in Ns", stderr.strip().splitlines()[-1])
+
+
 def snapshot(conn: Connection) -> dict[str, Any]:
     """Every node and relationship with its labels/type and properties, in a comparable form."""
     with conn.driver.session(database=conn.database) as session:
@@ -178,7 +187,7 @@ def one(conn: Connection, cypher: str, **params: Any) -> Any:
 
 
 def load(conn: Connection, extractions: list[Extraction], **kwargs: Any) -> Any:
-    return load_extractions(conn.driver, extractions, database=conn.database, progress=False, **kwargs)
+    return load_extractions(conn.driver, extractions, database=conn.database, **kwargs)
 
 
 # --- end to end through `kg load` ----------------------------------------------------------------
@@ -216,7 +225,7 @@ def test_bad_lines_are_reported_with_their_numbers_and_the_rest_is_loaded(
     assert "not valid JSON" in errors[0]
     assert "invalid extraction at entities.0.label" in errors[1]
     assert "Traceback" not in result.stderr
-    assert "Loaded 1 documents" in result.stderr
+    assert summary(result.stderr).startswith("Loaded 1 documents: ")
     assert one(graph, "MATCH (d:Document) RETURN collect(d.key)") == ["doc-seed"]
 
 
@@ -239,7 +248,7 @@ def test_extraction_file_of_another_schema_version_is_rejected_clearly(
 def test_load_reads_standard_input(graph: Connection, kg_env: dict[str, str]) -> None:
     result = run_kg(["load", "-"], kg_env, stdin=dump_extraction(seed_extraction()) + "\n")
     assert result.returncode == 0, result.stderr
-    assert "Loaded 1 documents, 6 entities and 4 relations in 1 batches." in result.stderr
+    assert summary(result.stderr) == "Loaded 1 documents: 6 entities, 4 relations in Ns (1 batches)"
     assert result.stdout == ""
     assert (
         one(graph, "MATCH (:Name {value: 'upper karabakh'})-[:NAME_OF]->(e) RETURN e.name")
@@ -260,14 +269,107 @@ def test_relation_to_an_unknown_entity_in_a_file_is_reported_at_its_line(
         f"Error: {path} line 2: document doc-wire: TARGET relation attack:unknown -> state:armenia skipped: "
         "no entity with key attack:unknown in this document or in the graph"
     ]
-    assert "Loaded 2 documents, 8 entities and 5 relations in 1 batches; 1 skipped" in result.stderr
+    assert summary(result.stderr) == (
+        "Loaded 2 documents: 8 entities, 5 relations in Ns (1 batches); 1 inputs reported above were skipped"
+    )
     assert one(graph, "MATCH ()-[r:ACCUSES]->() RETURN r.sources") == ["doc-seed", "doc-wire"]
 
 
-def test_missing_file_is_one_error_line(kg_env: dict[str, str], tmp_path: Path) -> None:
-    result = run_kg(["load", str(tmp_path / "nope.jsonl")], kg_env)
-    assert result.returncode == 1
-    assert result.stderr.startswith(f"Error: {tmp_path / 'nope.jsonl'}: no such file")
+def report_extraction(number: int, state_name: str = "Armenia") -> Extraction:
+    """A short report of its own (document doc-N) naming one state, with a non-ASCII word in its text."""
+    text = f"Report {number}: the café near the border was hit, {state_name} said."
+    return Extraction(
+        document=Document(key=f"doc-{number}", title=f"Report {number}", text=text),
+        entities=[Entity(key="state:armenia", label="State", name=state_name, iso2="AM")],
+    )
+
+
+@pytest.mark.neo4j
+def test_line_that_is_not_utf8_is_skipped_at_its_own_number_and_every_other_line_is_loaded(
+    graph: Connection, kg_env: dict[str, str], tmp_path: Path
+) -> None:
+    lines = [dump_extraction(report_extraction(n)).encode("utf-8") for n in range(1, 8)]
+    lines[4] = lines[4].replace("café".encode(), b"caf\xe9")  # line 5: one Latin-1 byte
+    path = tmp_path / "x.jsonl"
+    path.write_bytes(b"".join(line + b"\n" for line in lines))
+    # Batches of 2: the bad line sits in the middle of the third batch, as in a long file.
+    result = run_kg(["load", str(path), "--batch-size", "2"], kg_env)
+    assert result.returncode == 3, result.stderr
+    column = lines[4].index(b"\xe9") + 1
+    assert result.stderr.splitlines()[0] == (
+        f"Error: {path} line 5: not UTF-8 (byte 0xe9 at column {column}): "
+        "fix or remove the line (`kg extract` writes UTF-8)"
+    )
+    assert summary(result.stderr) == (
+        "Loaded 6 documents: 6 entities, 0 relations in Ns (3 batches); 1 inputs reported above were skipped"
+    )
+    keys = one(graph, "MATCH (d:Document) RETURN collect(d.key)")
+    assert sorted(keys) == ["doc-1", "doc-2", "doc-3", "doc-4", "doc-6", "doc-7"]
+
+
+@pytest.mark.neo4j
+def test_folder_of_shards_loads_every_jsonl_file_in_name_order(
+    graph: Connection, kg_env: dict[str, str], tmp_path: Path
+) -> None:
+    shards = tmp_path / "shards"
+    shards.mkdir()
+    # Written last but first by name; the later shard's name for the state is the one that stays.
+    write_jsonl(shards / "part-1.jsonl", [dump_extraction(report_extraction(3, "Republic of Armenia"))])
+    write_jsonl(shards / "part-0.jsonl", [dump_extraction(report_extraction(n)) for n in (1, 2)])
+    (shards / "part-2.jsonl.part").write_text("left over by an interrupted writer\n")
+    (shards / "README.txt").write_text("not an extraction file\n")
+    result = run_kg(["load", str(shards)], kg_env)
+    assert result.returncode == 0, result.stderr
+    assert summary(result.stderr) == "Loaded 3 documents: 3 entities, 0 relations in Ns (1 batches)"
+    assert sorted(one(graph, "MATCH (d:Document) RETURN collect(d.key)")) == ["doc-1", "doc-2", "doc-3"]
+    assert one(graph, "MATCH (e:State) RETURN e.name") == "Republic of Armenia"
+    assert one(graph, "MATCH (e:State) RETURN e.aliases") == ["Armenia"]
+
+
+@pytest.mark.neo4j
+@pytest.mark.parametrize("command", ["load", "extract", "build"])
+def test_missing_path_is_reported_and_skipped_with_the_same_status_by_every_command(
+    kg_env: dict[str, str], tmp_path: Path, command: str
+) -> None:
+    missing = tmp_path / "nope.jsonl"
+    result = run_kg([command, str(missing), "--silent"], kg_env)
+    assert result.returncode == 3, result.stderr
+    assert result.stderr.splitlines() == [f"Error: {missing}: no such file or folder (check the path)"]
+
+
+def managed_env(tmp_path: Path) -> dict[str, str]:
+    """A user's environment relying on the managed server of a fresh KG_HOME (which nothing starts)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("NEO4J_", "KG_"))}
+    env["KG_HOME"] = str(tmp_path / "home")
+    return env
+
+
+@pytest.mark.parametrize("command", ["load", "extract"])
+def test_empty_file_folder_and_standard_input_are_reported_as_empty_by_load_as_by_extract(
+    tmp_path: Path, command: str
+) -> None:
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("\n  \n")
+    folder = tmp_path / "nothing"
+    folder.mkdir()
+    env = managed_env(tmp_path)
+    from_file = run_kg([command, str(empty), "--silent"], env)
+    from_stdin = run_kg([command, "-", "--silent"], env, stdin="")
+    assert (from_file.returncode, from_stdin.returncode) == (3, 3)
+    assert from_file.stderr.splitlines() == [f"Error: {empty}: is empty (nothing to read)"]
+    assert from_stdin.stderr.splitlines() == ["Error: -: is empty (nothing to read)"]
+    from_folder = run_kg([command, str(folder), "--silent"], env)
+    assert from_folder.returncode == 3
+    assert from_folder.stderr.startswith(f"Error: {folder}: no ")
+    assert "this folder" in from_folder.stderr and len(from_folder.stderr.splitlines()) == 1
+    # Nothing to load is no reason to start a server.
+    assert server.status(Path(env["KG_HOME"])) is None
+
+
+def test_load_library_draws_no_progress_of_its_own() -> None:
+    code = "import sys, kg.load; print('click' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "False"
 
 
 def test_reset_empties_the_graph_and_says_how_many_nodes_went(

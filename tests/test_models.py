@@ -18,6 +18,7 @@ from kg.models import (
     dump_extraction,
     parse_extraction_line,
     read_extractions,
+    read_numbered_extractions,
 )
 
 SENTENCE = (
@@ -111,3 +112,28 @@ def test_unknown_fields_are_rejected_rather_than_dropped() -> None:
     data["entities"][0]["population"] = 10_000_000
     with pytest.raises(InputError, match=r"entities\.0\.population"):
         parse_extraction_line(json.dumps(data))
+
+
+def test_json_error_names_the_column_with_a_single_at() -> None:
+    with pytest.raises(InputError) as raised:
+        parse_extraction_line('{"schema_version": 1, "document": {"key": "doc-1')
+    assert str(raised.value) == "not valid JSON (Unterminated string starting at column 43)"
+    with pytest.raises(InputError) as raised:
+        parse_extraction_line('{"schema_version": 1,}')
+    assert str(raised.value) == (
+        "not valid JSON (Expecting property name enclosed in double quotes at column 22)"
+    )
+
+
+def test_line_that_is_not_utf8_is_one_bad_line_and_the_lines_after_it_still_come_through() -> None:
+    good = dump_extraction(seed_extraction()).encode("utf-8")
+    lines = [good, b'{"schema_version": 1, "note": "caf\xe9"}', good]
+    items = list(read_numbered_extractions(iter(line + b"\n" for line in lines), "x.jsonl"))
+    assert [(number, type(item).__name__) for number, item in items] == [
+        (1, "Extraction"),
+        (2, "LineError"),
+        (3, "Extraction"),
+    ]
+    error = items[1][1]
+    assert isinstance(error, LineError)
+    assert error.message.startswith("not UTF-8 (byte 0xe9 at column 35)")

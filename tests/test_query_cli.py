@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -225,3 +226,42 @@ def test_every_template_answers_on_the_built_example_articles(
     again = run_kg(["build", str(ROOT / "examples" / "articles"), "--silent"], kg_env)
     assert again.returncode == 0, again.stderr
     assert json.loads(run_kg(["query", "stats", "--format", "json"], kg_env).stdout) == json.loads(before)
+
+
+def write_unusable_templates(folder: Path) -> None:
+    """Three template files in a folder: one good, one not UTF-8, one a folder named like a template."""
+    (folder / "answer.cypher").write_text("// answer: The answer.\n//\n// Columns: n\nRETURN 42 AS n\n")
+    (folder / "latin.cypher").write_bytes(b"// latin: Caf\xe9 names.\n// Columns: n\nRETURN 1 AS n\n")
+    (folder / "drafts.cypher").mkdir()
+
+
+def test_unreadable_template_files_are_skipped_with_one_warning_each(tmp_path: Path) -> None:
+    write_unusable_templates(tmp_path)
+    result = run_kg(["templates", "--templates", str(tmp_path)], {**os.environ})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("answer: The answer.")
+    assert result.stderr.splitlines() == [
+        f"Warning: cannot read template {tmp_path / 'drafts.cypher'} (Is a directory): give a readable "
+        ".cypher file (skipped it; the other templates work)",
+        f"Warning: template {tmp_path / 'latin.cypher'} is not UTF-8 text: re-save it as UTF-8 "
+        "(skipped it; the other templates work)",
+    ]
+    # Asking for a skipped template by name gives its own reason, not "unknown template".
+    asked = run_kg(["query", "latin", "--templates", str(tmp_path)], {**os.environ})
+    assert asked.returncode == 1
+    assert asked.stderr.splitlines() == [
+        f"Error: template {tmp_path / 'latin.cypher'} is not UTF-8 text: re-save it as UTF-8"
+    ]
+
+
+@pytest.mark.neo4j
+def test_query_runs_from_a_folder_holding_an_unreadable_template(
+    kg_env: dict[str, str], tmp_path: Path
+) -> None:
+    write_unusable_templates(tmp_path)
+    result = run_kg(["query", "answer", "--templates", str(tmp_path), "--format", "json"], kg_env)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == [{"n": 42}]
+    warnings = result.stderr.splitlines()
+    assert [line.startswith("Warning: ") for line in warnings] == [True, True]
+    assert "drafts.cypher" in warnings[0] and "latin.cypher" in warnings[1]

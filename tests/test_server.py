@@ -8,14 +8,19 @@ import shutil
 import socket
 import stat
 import subprocess
+import threading
+import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 from conftest import run_kg
 
 from kg import server
 from kg.connection import Connection, Settings
+from kg.errors import ServerError
 
 pytestmark = pytest.mark.neo4j
 
@@ -170,3 +175,145 @@ def test_server_that_dies_while_starting_is_one_error_line_naming_its_log(tmp_pa
         f"see {server.log_file(home)}"
     ]
     assert server.status(home) is None
+
+
+# --- a first start in a KG_HOME that already exists, with loose modes -----------------------------
+
+# A password a user put in KG_HOME/password before the first start, with every character an
+# argument file could misread (a leading @, quotes, a space, #, a backslash, a non-ASCII letter).
+SEEDED_PASSWORD = "@kg-Secret 9Zq7\"x'y#\\z\u00e9"
+
+
+class FirstStart(NamedTuple):
+    home: Path
+    result: subprocess.CompletedProcess[str]
+    command_lines: set[bytes]
+    """Every process command line seen on the machine while `kg server start` ran."""
+
+
+def command_lines_while(action: threading.Event, seen: set[bytes]) -> None:
+    """Collect the command line of every process, over and over, until action is set."""
+    while not action.is_set():
+        for pid in os.listdir("/proc"):
+            if pid.isdigit():
+                try:
+                    seen.add((Path("/proc") / pid / "cmdline").read_bytes())
+                except OSError:
+                    pass
+        time.sleep(0.005)
+
+
+@pytest.fixture(scope="module")
+def first_start(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FirstStart]:
+    """`kg server start` in a KG_HOME made beforehand with mode 0755, a 0644 password file in it
+    and a log left from an earlier run, while every process's command line is recorded."""
+    home = tmp_path_factory.mktemp("existing") / "home"
+    logs = home / "neo4j" / "logs"
+    logs.mkdir(parents=True)
+    (logs / "console.log").write_text("an earlier run\n")
+    (home / "password").write_text(SEEDED_PASSWORD + "\n", encoding="utf-8")
+    for path, mode in ((home, 0o755), (home / "neo4j", 0o755), (logs, 0o755), (logs / "console.log", 0o644)):
+        path.chmod(mode)
+    (home / "password").chmod(0o644)
+    seen: set[bytes] = set()
+    done = threading.Event()
+    watcher = threading.Thread(target=command_lines_while, args=(done, seen), daemon=True)
+    watcher.start()
+    try:
+        result = run_kg(["server", "start"], managed_env(home))
+        info = server.status(home)
+        if info is not None:  # the running server's own command line too
+            seen.add((Path("/proc") / str(info.pid) / "cmdline").read_bytes())
+        done.set()
+        watcher.join()
+        yield FirstStart(home, result, seen)
+    finally:
+        done.set()
+        server.stop(home)
+
+
+def test_first_start_puts_the_password_on_no_command_line(first_start: FirstStart) -> None:
+    assert first_start.result.returncode == 0, first_start.result.stderr
+    lines = first_start.command_lines
+    # The recording did see neo4j-admin (both of its JVMs) and the server, so it could have seen it.
+    assert any(server.ADMIN_ENTRY_POINT.encode() in line for line in lines)
+    assert any(b"org.neo4j.cli.AdminTool" in line for line in lines)
+    assert any(
+        server.ENTRY_POINT.encode() in line and str(first_start.home).encode() in line for line in lines
+    )
+    secret = SEEDED_PASSWORD.encode("utf-8")
+    assert [line for line in lines if secret in line or b"9Zq7" in line] == []
+    # neo4j-admin got the password exactly, odd characters and all, and its argument file is gone.
+    info = server.status(first_start.home)
+    assert info is not None and info.password() == SEEDED_PASSWORD
+    with Connection(Settings(uri=info.bolt_uri, password=SEEDED_PASSWORD)) as conn:
+        records, _, _ = conn.driver.execute_query("RETURN 1 AS one")
+        assert records[0]["one"] == 1
+    assert list(first_start.home.glob(".admin-args-*")) == []
+
+
+def test_existing_kg_home_is_made_private_with_everything_in_it(first_start: FirstStart) -> None:
+    assert first_start.result.returncode == 0, first_start.result.stderr
+    home = first_start.home
+    assert stat.S_IMODE(home.stat().st_mode) == 0o700
+    open_to_others = []
+    count = 0
+    for folder, dirs, files in os.walk(home):
+        for name in dirs + files:
+            path = Path(folder) / name
+            mode = path.lstat().st_mode
+            count += 1
+            if not stat.S_ISLNK(mode) and mode & 0o077:
+                open_to_others.append(f"{oct(stat.S_IMODE(mode))} {path.relative_to(home)}")
+    assert open_to_others == []
+    # What the server wrote is checked too: its store, its logs, the auth file of neo4j-admin.
+    assert count > 50
+    assert (home / "neo4j" / "data" / "databases" / "neo4j").is_dir()
+    assert stat.S_IMODE((home / "password").stat().st_mode) == 0o600
+
+
+# --- a password file that does not fit the server -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("content", "what"),
+    [(b"not-the-password\n", "was refused by the server"), (b"\xff\xfe\x00\x9c", "is not text (damaged?)")],
+    ids=["wrong", "not-text"],
+)
+def test_password_file_the_server_refuses_is_named_with_what_to_do(
+    kg_env: dict[str, str], content: bytes, what: str
+) -> None:
+    if "KG_HOME" not in kg_env:
+        pytest.skip("the session's Neo4j is not the managed server")
+    home = Path(kg_env["KG_HOME"])
+    password_file = home / "password"
+    right = password_file.read_bytes()
+    try:
+        password_file.write_bytes(content)
+        result = run_kg(["query", "stats"], kg_env)
+    finally:
+        password_file.write_bytes(right)
+        wait_until_the_password_is_accepted(home)
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        f"Error: the password in {password_file} {what}: put back the password file of this KG_HOME (it "
+        f"holds the password set on its first start), or run `kg server stop` and delete {home / 'neo4j'} "
+        "to start again with an empty graph"
+    ]
+    assert "NEO4J_" not in result.stderr
+
+
+def wait_until_the_password_is_accepted(home: Path) -> None:
+    """Neo4j refuses even the right password for a few seconds after failed attempts."""
+    info = server.status(home)
+    assert info is not None
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            with Connection(Settings(uri=info.bolt_uri, password=info.password())) as conn:
+                conn.driver.execute_query("RETURN 1")
+            return
+        except ServerError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(1)

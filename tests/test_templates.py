@@ -139,7 +139,7 @@ def run(conn: Connection, template_name: str, /, **params: Any) -> list[dict[str
 def load_fixture(conn: Connection, path: Path = FIXTURE) -> None:
     with open_text(path) as stream:
         extractions = [e for e in read_extractions(stream, str(path)) if isinstance(e, Extraction)]
-    load_extractions(conn.driver, extractions, database=conn.database, progress=False)
+    load_extractions(conn.driver, extractions, database=conn.database)
 
 
 @pytest.fixture
@@ -356,7 +356,7 @@ def test_attack_targets_drop_a_wider_place_of_the_same_state_but_keep_a_lone_reg
         fact("ATTACKER", raid.key, "armed-force:ukraine"),
     ]
     extraction = Extraction(document=doc, entities=[east, raid], relations=relations)
-    load_extractions(seeded.driver, [extraction], database=seeded.database, progress=False)
+    load_extractions(seeded.driver, [extraction], database=seeded.database)
     rows = {r["event"]: r["targets"] for r in run(seeded, "attacks")}
     assert rows["Shelling of Kharkiv, 9 March 2022"] == ["Kharkiv"]
     assert rows["Raid on Belgorod Oblast"] == ["Belgorod Oblast"]
@@ -445,7 +445,6 @@ def test_provenance_gives_each_sentence_with_the_document_that_states_it(seeded:
         seeded.driver,
         [Extraction(document=other, relations=[again])],
         database=seeded.database,
-        progress=False,
     )
     rows = [
         r for r in run(seeded, "provenance", name="Kokhanebi") if r["fact"] == "Kokhanebi -LOCATED_IN-> Tovuz"

@@ -20,7 +20,7 @@ from neo4j import Driver, ManagedTransaction
 
 from kg import queries
 from kg.errors import LoadError
-from kg.load import Batch, apply_schema, batches_of, load_extractions, read_ahead, reset_graph
+from kg.load import Batch, InputLine, apply_schema, batches_of, load_extractions, read_ahead, reset_graph
 from kg.models import (
     ALL_LABELS,
     EVIDENCE_CAP,
@@ -161,7 +161,7 @@ def _synthetic(number: int) -> Extraction:
 
 def _load_ours(driver: Driver, database: str | None, documents: int, batch_size: int) -> None:
     result = load_extractions(
-        driver, synthetic_extractions(documents), database=database, batch_size=batch_size, progress=False
+        driver, synthetic_extractions(documents), database=database, batch_size=batch_size
     )
     if result.skipped:
         raise LoadError(f"the benchmark's own data was refused: {result.skipped[0].message}")
@@ -187,8 +187,8 @@ def _load_ceiling(driver: Driver, database: str | None, documents: int, batch_si
             session.execute_write(write, batch)
 
 
-def _numbered(documents: int) -> Iterator[tuple[int, Extraction | LineError]]:
-    return ((0, extraction) for extraction in synthetic_extractions(documents))
+def _numbered(documents: int) -> Iterator[InputLine]:
+    return (InputLine(extraction) for extraction in synthetic_extractions(documents))
 
 
 def _refuse(error: LineError) -> None:

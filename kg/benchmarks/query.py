@@ -357,6 +357,7 @@ def run(documents: int, repeat: int) -> None:
     """Build N synthetic documents with the loader, then print p50/p95 latency of each template."""
     from kg.connection import connect
     from kg.load import load_extractions, reset_graph
+    from kg.pipeline import Progress
     from kg.query import check_params, load_templates, run_template
 
     rng = random.Random(SEED)
@@ -367,18 +368,11 @@ def run(documents: int, repeat: int) -> None:
         where = conn.settings.uri + (f" database {database}" if database else "")
         _say(f"kg bench query: EMPTIES THE GRAPH at {where}, then loads {documents} synthetic documents.")
         reset_graph(driver, database)
-        started = time.perf_counter()
+        progress = Progress("Loaded", silent=False)
         result = load_extractions(
-            driver,
-            synthetic_extractions(documents, world, rng),
-            database=database,
-            progress=True,
-            total=documents,
+            driver, synthetic_extractions(documents, world, rng), database=database, on_batch=progress.tick
         )
-        _say(
-            f"loaded {result.documents} documents, {result.entities} entities, {result.relations} relations "
-            f"in {time.perf_counter() - started:.1f} s"
-        )
+        progress.done(result)
         stats = {
             (r["kind"], r["type"]): r["count"] for r in run_template(driver, templates["stats"], {}, database)
         }
