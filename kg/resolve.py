@@ -171,6 +171,15 @@ class EventIdentity:
     def _anchored(self, mention: EventMention) -> Event:
         past = mention.props.get("past")
         anchor = str(mention.props.get("year") or (past.start if past else "current"))
+        if anchor == "current" and mention.kind == "Clash":
+            # "heavy fighting in March 2019, when dozens were killed in clashes": one clash
+            same = [
+                e
+                for e in self.events
+                if e.kind == "Clash" and any(m.sent == mention.sent for m in e.mentions)
+            ]
+            if same:
+                return same[-1]
         return self.by_anchor.get((mention.kind, anchor)) or self._new(mention.kind, anchor)
 
     def _attack_event(self, mention: EventMention) -> Event | None:

@@ -114,6 +114,7 @@ class EventReader:
         past = self._past_date(trigger)
         if past is not None:
             mention.props["past"] = past
+            mention.props["starts"] = [past]
         return True
 
     def settlement(self, mention: EventMention, match: FrameMatch) -> bool:
@@ -157,6 +158,9 @@ class EventReader:
         if field is None or self._either(trigger):
             return False
         counts = self._counts(mention.props.pop("victims", []), trigger)
+        kin = [self.reader.party(t) for t in mention.props.pop("kin", [])]
+        for count in counts:
+            count["party"] = count["party"] or next((k for k in kin if k), None)
         if not counts:
             return False
         mention.props["field"] = field
@@ -193,7 +197,9 @@ class EventReader:
             value, qualifier = self.reader.count(noun)
             if value is None:
                 continue
-            party = self.reader.party(noun) or self._party_of_people(noun)
+            party = self.reader.party(noun) or self._party_of_people(noun) or self._side_said(verb)
+            if party is None and counts and (noun.like_num or noun.lower_ in ("others", "other")):
+                party = counts[-1]["party"]
             counts.append({"count": value, "qualifier": qualifier, "party": party, "noun": noun.i})
         return counts
 
@@ -206,6 +212,19 @@ class EventReader:
         if any(c.lower_ in ("our", "we") for c in noun.children):
             voice = self.reader.voice(noun)
             return self.reader.state(voice) or voice
+        return None
+
+    def _side_said(self, verb: Token) -> str | None:
+        """Whose casualties the clause says: 'on the Kyrgyz side', 'killed in Lebanon'."""
+        for t in verb.subtree:
+            if t.lower_ == "side" and t.head.lower_ == "on":
+                party = self.reader.party(t)
+                if party:
+                    return self.reader.state(party)
+            if t.dep_ == "pobj" and t.head.lower_ == "in" and t.head.head.i == verb.i:
+                state = self.reader.place_state(self.reader.key_at(t))
+                if state:
+                    return state
         return None
 
     def _nearest_event(self, verb: Token) -> int | None:
@@ -225,9 +244,16 @@ class EventReader:
         frame = governing_verb(trigger, ("VERB",))
         if frame is not None and not self.lex.has("speech_verb", frame):
             verbs |= {frame.i} | {t.i for t in frame.subtree if t.dep_ in ("acl", "relcl")}
-        if trigger.pos_ == "NOUN":
-            clauses = [c for c in trigger.children if c.dep_ in ("relcl", "acl")]
-            verbs |= {c.i for c in clauses} | {g.i for c in clauses for g in c.conjuncts}
+        nouns = [trigger] if trigger.pos_ == "NOUN" else []
+        nouns += [
+            o
+            for c in trigger.children
+            if c.dep_ == "prep"
+            for o in c.children
+            if self.lex.has("attack_noun", o)
+        ]
+        clauses = [c for n in nouns for c in n.children if c.dep_ in ("relcl", "acl")]
+        verbs |= {c.i for c in clauses} | {g.i for c in clauses for g in c.conjuncts}
         starts, ends = self.reader.dates(sent, verbs)
         published = self.reader.published
         for t in sent:

@@ -52,11 +52,19 @@ def compile_frame(frame: Frame, lexicon: Lexicon) -> list[dict[str, object]]:
 
 
 def negated(token: Token) -> bool:
-    """Whether a word is negated ("did not open fire", "no attack"), on itself or on its verb."""
-    for word in (token, token.head if token.dep_ in ("dobj", "pobj", "nsubj", "nsubjpass") else token):
-        if any(c.dep_ == "neg" or c.lower_ in ("never", "no") for c in word.children):
-            return True
-    return False
+    """Whether a word is negated ("did not open fire", "no attack", "were not responsible"), on itself
+    or on the verb it hangs on."""
+    words = [token]
+    if token.pos_ not in ("VERB", "AUX") and token.dep_ in (
+        "dobj",
+        "nsubj",
+        "nsubjpass",
+        "acomp",
+        "attr",
+        "oprd",
+    ):
+        words.append(token.head)
+    return any(any(c.dep_ == "neg" or c.lower_ in ("never", "no") for c in w.children) for w in words)
 
 
 class FrameRunner:

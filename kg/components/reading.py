@@ -380,6 +380,27 @@ class Reader:
         """The places a phrase names, not those of the clauses hanging on it."""
         return self.places(clause_words(token))
 
+    def stations(self, token: Token) -> list[str]:
+        """Where a side's phrase says it is: 'units stationed in X', 'troops in Y' (not the phrases
+        the parser hung beside it)."""
+        words: list[Token] = []
+        for child in token.children:
+            if child.dep_ == "prep" and self.lex.has("place_preposition", child):
+                words += clause_words(child)
+            elif child.dep_ in ("acl", "relcl") and self.lex.has("stationed_verb", child):
+                words += clause_words(child)
+            elif child.dep_ == "prep" and child.lower_ == "of":
+                words += [w for o in child.children for w in self._station_words(o)]
+        return self.places(words)
+
+    def _station_words(self, noun: Token) -> list[Token]:
+        return [
+            w
+            for c in noun.children
+            if c.dep_ in ("acl", "relcl") and self.lex.has("stationed_verb", c)
+            for w in clause_words(c)
+        ]
+
     def count(self, token: Token) -> tuple[int | None, str | None]:
         """The number a noun is counted with ("More than 200 soldiers" -> 200, "more than")."""
         for child in token.children:
@@ -485,6 +506,8 @@ class Reader:
             return self.parties(token)
         if filler in ("places", "place"):
             return self.places_under(token)
+        if filler == "stations":
+            return self.stations(token)
         if filler == "text":
             return phrase_text(clause_words(token))
         if filler == "predicate":

@@ -163,6 +163,15 @@ class GraphResolver:
         attackers = {self.graph.side(k) for k in event.role("ATTACKER")}
         if len(states) == 1 and not states & attackers:
             return states.pop()
+        if attackers:
+            others = [p for p in self.main_parties(set()) if p not in attackers]
+            if others:
+                return others[0]
+        sent = self.doc[mention.sent[0] : mention.sent[1]]
+        for t in sent:
+            key = next((m.key for m in self.graph.mentions if m.start <= t.i < m.end), None)
+            if self.graph.label(key) == "Ministry":
+                return self.graph.state(key)
         return None
 
     def implicit_target(self, event: Event) -> None:

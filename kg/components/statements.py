@@ -67,6 +67,9 @@ class StatementReader:
             voice = self.reader.voice(trigger)
             sources = [voice] if voice else []
         targets = self.keys(outputs.get(str(family.target), []))
+        if not targets and family.relation in ("CAPTURED", "OCCUPIED"):
+            described = [self.described_place(self.doc[i]) for i in match.role(str(family.target))]
+            targets = [d for d in described if d]  # "Kalbajar, a district occupied by ..."
         props = fill_properties(match, family, self.reader)
         if family.relation == "ACCUSES":
             self.accusations(match, trigger, sources, targets, props)
@@ -133,6 +136,9 @@ class StatementReader:
         date = self.reader.statement_date(governing_or_self(trigger))
         if any(self.lex.has("reciprocal_word", self.doc[i]) for i in match.role("accused")):
             accused = accusers
+        if accused and all(self.reader.side(a) in {self.reader.side(t) for t in accused} for a in accusers):
+            voice = self.reader.voice(trigger)  # "X said Y's forces moved and accused Y": X accuses
+            accusers = [voice] if voice else accusers
         for accuser in accusers:
             for target in accused:
                 same_side = self.reader.side(accuser) == self.reader.side(target)
@@ -227,6 +233,10 @@ class StatementReader:
         ]
         if accusers:
             return self.reader.side(accusers[-1])
+        speaker = self.reader.last_speaker
+        if speaker is not None and self.reader.side(speaker) != side:
+            reported = [f.target for f in self.graph.facts if f.type == "REPORTED" and f.source == speaker]
+            return reported[-1] if reported else self.reader.side(speaker)
         attacks = [m for i, m in self.events.items() if i < trigger.i and m.kind == "Attack"]
         return mention_key(attacks[-1].trigger) if attacks else None
 

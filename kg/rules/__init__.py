@@ -32,6 +32,7 @@ ROLE_FILLERS = (
     "party",
     "parties",
     "places",
+    "stations",
     "place",
     "text",
     "predicate",
