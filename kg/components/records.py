@@ -132,7 +132,7 @@ class DocGraph:
         if self._linked != len(self.facts):
             self._owner, self._container = {}, {}
             for fact in self.facts:
-                if fact.type in ("MINISTRY_OF", "ARMED_FORCE_OF"):
+                if fact.type in ("MINISTRY_OF", "ARMED_FORCE_OF", "REPRESENTS"):
                     self._owner.setdefault(fact.source, fact.target)
                 elif fact.type == "LOCATED_IN":
                     self._container.setdefault(fact.source, fact.target)

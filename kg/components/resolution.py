@@ -107,6 +107,8 @@ class GraphResolver:
                 "HOSTED_BY",
             ):
                 for key in mention.roles.get(role, ()):
+                    if role in ("PARTICIPANT", "ATTACKER", "TARGET") and self.graph.label(key) == "Person":
+                        key = self.graph.side(key) or key  # a person takes part for whom they represent
                     self.graph.relate(
                         role, event.key, self.mention_events.get(key, key), bounds, rule, mention.confidence
                     )
