@@ -12,11 +12,15 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pycountry
 
 from kg.errors import ConfigError
 from kg.names import normalise_name, slug
+
+if TYPE_CHECKING:
+    from kg.world import WorldGazetteer
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 USER_DIR_ENV = "KG_GAZETTEER_DIR"
@@ -41,6 +45,15 @@ class GazEntry:
     start: str | None = None
     end: str | None = None
     parties: tuple[str, ...] = ()
+    population: int | None = None
+    """GeoNames population (world places only; a curated row matched to GeoNames has it too)."""
+    geonameid: int | None = None
+    capital: bool = False
+    """A national capital (GeoNames country table)."""
+    seat: bool = False
+    """Named like its first-level region, so most likely its seat ("Kharkiv" in Kharkiv oblast)."""
+    source: str = "curated"
+    """"curated" for kg/data rows (also when matched to GeoNames), "geonames" for world-only places."""
 
 
 @dataclass
@@ -58,6 +71,43 @@ class Gazetteer:
     def __post_init__(self) -> None:
         self._by_name: dict[str, list[str]] = {}
         self._demonym_norm: dict[str, str] = {}
+        self._world: WorldGazetteer | None = None
+
+    @property
+    def world(self) -> WorldGazetteer:
+        """The world gazetteer (GeoNames) reconciled with these rows; opened (built once) on first use."""
+        if self._world is None:
+            from kg.world import WorldGazetteer
+
+            self._world = WorldGazetteer(self)
+        return self._world
+
+    def world_settlements(self, name: str, state: str | None = None) -> list[GazEntry]:
+        """Settlements called `name` worldwide (curated rows first, then capitals, seats, population)."""
+        return self.world.settlements(name, state)
+
+    def world_regions(self, name: str, state: str | None = None) -> list[GazEntry]:
+        """First-level regions called `name` worldwide (curated rows first, then by population)."""
+        return self.world.regions(name, state)
+
+    def world_region(self, name: str, state: str | None = None) -> GazEntry | None:
+        """The best first-level region called `name`, optionally within one state."""
+        return self.world.region(name, state)
+
+    def place(self, key: str) -> GazEntry | None:
+        """A curated entry by key, else a world settlement or region by key."""
+        entry = self.entries.get(key)
+        if entry is not None and entry.label not in ("Settlement", "Region"):
+            return entry
+        return self.world.place(key) or entry
+
+    def region_of(self, place: GazEntry | str) -> GazEntry | None:
+        """The first-level region a settlement (entry or key) is in."""
+        return self.world.region_of(place)
+
+    def state_of(self, place: GazEntry | str) -> str | None:
+        """The key of the state a place (entry or key) is in."""
+        return self.world.state_of(place)
 
     def index(self) -> None:
         """Rebuild the name lookups after entries were added."""
