@@ -1,4 +1,4 @@
-"""Gazetteers: states (pycountry + overrides), demonyms, places, organisations and named conflicts.
+"""Gazetteers: states (pycountry + overrides), demonyms, places, organisations, conflicts and persons.
 
 The curated data lives in `kg/data/*.tsv` (each file notes its sources). Users extend it by putting
 files with the same names and columns in the folder named by `KG_GAZETTEER_DIR`; their rows are
@@ -11,6 +11,7 @@ import functools
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,6 +19,7 @@ import pycountry
 
 from kg.errors import ConfigError
 from kg.names import normalise_name, slug
+from kg.persons import PersonIndex, PersonRole, persons_from_rows
 
 if TYPE_CHECKING:
     from kg.world import WorldGazetteer
@@ -67,6 +69,8 @@ class Gazetteer:
     capitals: dict[str, str] = field(default_factory=dict)
     """Capital city key -> the key of the state it is the capital of."""
     """Normalised ISO 3166-2 subdivision name -> regions; used only when the text says 'region'."""
+    persons: PersonIndex = field(default_factory=PersonIndex)
+    """Persons with date-bounded roles (persons.tsv)."""
 
     def __post_init__(self) -> None:
         self._by_name: dict[str, list[str]] = {}
@@ -81,6 +85,14 @@ class Gazetteer:
 
             self._world = WorldGazetteer(self)
         return self._world
+
+    def persons_named(self, name: str, on: date | None = None) -> list[PersonRole]:
+        """Persons called `name` (full name, other spelling or surname), the role held `on` that day first."""
+        return self.persons.named(name, on)
+
+    def office_holder(self, represents: str, title: str, on: date | None = None) -> PersonRole | None:
+        """Who held a title for a state, ministry, armed force or organisation on a day (today if None)."""
+        return self.persons.office_holder(represents, title, on)
 
     def world_settlements(self, name: str, state: str | None = None) -> list[GazEntry]:
         """Settlements called `name` worldwide (curated rows first, then capitals, seats, population)."""
@@ -276,6 +288,9 @@ def load_gazetteer() -> Gazetteer:
         gaz.capitals[row["capital"]] = row["state"]
     for _path, _number, row in _rows("demonyms.tsv"):
         gaz.demonyms[row["demonym"]] = row["state"]
+    gaz.persons = persons_from_rows(
+        (f"{path} line {number}", row) for path, number, row in _rows("persons.tsv")
+    )
     gaz.index()
     _subdivisions(gaz)
     return gaz
