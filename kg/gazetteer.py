@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -55,6 +55,10 @@ class GazEntry:
     seat: bool = False
     """Named like its first-level region, so most likely its seat ("Kharkiv" in Kharkiv oblast)."""
     source: str = "curated"
+    org_type: str | None = None
+    """What an organisation is: news agency, international body, security service, ... (organizations.tsv)."""
+    active_in: tuple[str, ...] = ()
+    """State keys a non-state armed group fights or operates in (organizations.tsv)."""
     """"curated" for kg/data rows (also when matched to GeoNames), "geonames" for world-only places."""
 
 
@@ -222,9 +226,12 @@ def _states(gaz: Gazetteer) -> None:
             iso2=country.alpha_2,
             iso3=country.alpha_3,
         )
+    claimed: dict[str, str] = {}  # a name a states.tsv row lists -> that row's key
     for path, number, row in _rows("states.tsv"):
         if not row["key"] or not row["name"]:
             raise ConfigError(f"{path} line {number}: a state needs a key and a name")
+        for form in (row["name"], *_split(row["aliases"])):
+            claimed[normalise_name(form)] = row["key"]
         old = gaz.entries.get(row["key"])
         aliases = _split(row["aliases"]) + ((old.name, *old.aliases) if old else ())
         gaz.entries[row["key"]] = GazEntry(
@@ -236,6 +243,45 @@ def _states(gaz: Gazetteer) -> None:
             iso2=row["iso2"] or None,
             iso3=row["iso3"] or None,
         )
+    # A name states.tsv gives one state ("Congo": DR Congo) is no other state's inherited ISO name.
+    for key, entry in list(gaz.entries.items()):
+        if entry.label == "State":
+            kept = tuple(a for a in entry.aliases if claimed.get(normalise_name(a), key) == key)
+            if kept != entry.aliases:
+                gaz.entries[key] = replace(entry, aliases=kept)
+
+
+ORGANISATION_LABELS = ("Organization", "ArmedForce", "Ministry")
+ARMED_FORCE_KINDS = ("state", "non-state")
+
+
+def _organisation(path: Path, number: int, row: dict[str, str]) -> GazEntry:
+    """An organisations.tsv row; files without the kind, type and active_in columns stay valid."""
+    label = row["label"]
+    if label not in ORGANISATION_LABELS:
+        raise ConfigError(f"{path} line {number}: label must be Organization, ArmedForce or Ministry")
+    state = row.get("state", "") or None
+    kind = row.get("kind", "").strip() or None
+    if label == "ArmedForce":
+        kind = kind or ("state" if state else "non-state")
+        if kind not in ARMED_FORCE_KINDS:
+            raise ConfigError(
+                f"{path} line {number}: an ArmedForce's kind is state or non-state, not {kind!r}"
+            )
+        if kind == "state" and not state and not row["key"].startswith("armedforce:"):
+            raise ConfigError(f"{path} line {number}: a state's armed force needs the key of its state")
+    if label == "Ministry" and not state:
+        raise ConfigError(f"{path} line {number}: a Ministry (or equivalent body) needs the key of its state")
+    return GazEntry(
+        key=row["key"],
+        label=label,
+        name=row["name"],
+        aliases=_split(row["aliases"]),
+        state=state,
+        kind=kind,
+        org_type=row.get("type", "").strip() or None,
+        active_in=_split(row.get("active_in", "")),
+    )
 
 
 def _subdivisions(gaz: Gazetteer) -> None:
@@ -265,15 +311,7 @@ def load_gazetteer() -> Gazetteer:
             longitude=_float(row["lon"], path, number),
         )
     for path, number, row in _rows("organizations.tsv"):
-        if row["label"] not in ("Organization", "ArmedForce"):
-            raise ConfigError(f"{path} line {number}: label must be Organization or ArmedForce")
-        gaz.entries[row["key"]] = GazEntry(
-            key=row["key"],
-            label=row["label"],
-            name=row["name"],
-            aliases=_split(row["aliases"]),
-            state=row["state"] or None,
-        )
+        gaz.entries[row["key"]] = _organisation(path, number, row)
     for _path, _number, row in _rows("conflicts.tsv"):
         gaz.entries[row["key"]] = GazEntry(
             key=row["key"],
