@@ -165,7 +165,7 @@ class PersonIndex:
             roles: list[Role | None] = list(person.roles) or [None]
             for role in roles:
                 held = 0 if role is not None and on is not None and role.held_on(on) else 1
-                recency = _sortable(role.end, role.start) if role is not None else ""
+                recency = (role.end or "9999") if role is not None else ""  # a held role is the latest
                 found.append(((held, tier, _descending(recency)), PersonRole(person, role)))
         found.sort(key=lambda item: item[0])
         return [item for _key, item in found]
@@ -206,11 +206,6 @@ def _bound(value: str, last: bool) -> date:
     if day is None:
         return date(year, int(month), calendar.monthrange(year, int(month))[1] if last else 1)
     return date(year, int(month), int(day))
-
-
-def _sortable(end: str | None, start: str | None) -> str:
-    """A role's recency as a string: a held role (no end) is the most recent."""
-    return "9999" if not end else end
 
 
 def _descending(text: str) -> str:

@@ -187,3 +187,15 @@ def test_an_unusable_cache_folder_is_a_clear_error(tmp_path: Path) -> None:
     blocker.write_text("", encoding="utf-8")
     with pytest.raises(ConfigError, match="XDG_CACHE_HOME"):
         ensure_world_index(blocker / "conflict-kg" / "world.sqlite", _small_sources(tmp_path))
+
+
+def test_a_second_world_gazetteer_opens_the_same_cached_index() -> None:
+    from kg.world import WorldGazetteer
+
+    gaz = load_gazetteer()
+    path = gaz.world.path
+    assert path == world_index_path()
+    before = path.stat().st_mtime_ns
+    again = WorldGazetteer(gaz)
+    assert again.path == path and path.stat().st_mtime_ns == before
+    assert again.settlements("Zaritap") == gaz.world_settlements("Zaritap")
