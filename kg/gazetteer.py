@@ -1,4 +1,4 @@
-"""Gazetteers: states (pycountry + overrides), demonyms, places, organisations and named conflicts.
+"""Gazetteers: states (pycountry + overrides), demonyms, places, organisations, conflicts and persons.
 
 The curated data lives in `kg/data/*.tsv` (each file notes its sources). Users extend it by putting
 files with the same names and columns in the folder named by `KG_GAZETTEER_DIR`; their rows are
@@ -10,13 +10,19 @@ from __future__ import annotations
 import functools
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pycountry
 
 from kg.errors import ConfigError
 from kg.names import normalise_name, slug
+from kg.persons import PersonIndex, PersonRole, persons_from_rows
+
+if TYPE_CHECKING:
+    from kg.world import WorldGazetteer
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 USER_DIR_ENV = "KG_GAZETTEER_DIR"
@@ -41,6 +47,19 @@ class GazEntry:
     start: str | None = None
     end: str | None = None
     parties: tuple[str, ...] = ()
+    population: int | None = None
+    """GeoNames population (world places only; a curated row matched to GeoNames has it too)."""
+    geonameid: int | None = None
+    capital: bool = False
+    """A national capital (GeoNames country table)."""
+    seat: bool = False
+    """Named like its first-level region, so most likely its seat ("Kharkiv" in Kharkiv oblast)."""
+    source: str = "curated"
+    org_type: str | None = None
+    """What an organisation is: news agency, international body, security service, ... (organizations.tsv)."""
+    active_in: tuple[str, ...] = ()
+    """State keys a non-state armed group fights or operates in (organizations.tsv)."""
+    """"curated" for kg/data rows (also when matched to GeoNames), "geonames" for world-only places."""
 
 
 @dataclass
@@ -54,10 +73,57 @@ class Gazetteer:
     capitals: dict[str, str] = field(default_factory=dict)
     """Capital city key -> the key of the state it is the capital of."""
     """Normalised ISO 3166-2 subdivision name -> regions; used only when the text says 'region'."""
+    persons: PersonIndex = field(default_factory=PersonIndex)
+    """Persons with date-bounded roles (persons.tsv)."""
 
     def __post_init__(self) -> None:
         self._by_name: dict[str, list[str]] = {}
         self._demonym_norm: dict[str, str] = {}
+        self._world: WorldGazetteer | None = None
+
+    @property
+    def world(self) -> WorldGazetteer:
+        """The world gazetteer (GeoNames) reconciled with these rows; opened (built once) on first use."""
+        if self._world is None:
+            from kg.world import WorldGazetteer
+
+            self._world = WorldGazetteer(self)
+        return self._world
+
+    def persons_named(self, name: str, on: date | None = None) -> list[PersonRole]:
+        """Persons called `name` (full name, other spelling or surname), the role held `on` that day first."""
+        return self.persons.named(name, on)
+
+    def office_holder(self, represents: str, title: str, on: date | None = None) -> PersonRole | None:
+        """Who held a title for a state, ministry, armed force or organisation on a day (today if None)."""
+        return self.persons.office_holder(represents, title, on)
+
+    def world_settlements(self, name: str, state: str | None = None) -> list[GazEntry]:
+        """Settlements called `name` worldwide (curated rows first, then capitals, seats, population)."""
+        return self.world.settlements(name, state)
+
+    def world_regions(self, name: str, state: str | None = None) -> list[GazEntry]:
+        """First-level regions called `name` worldwide (curated rows first, then by population)."""
+        return self.world.regions(name, state)
+
+    def world_region(self, name: str, state: str | None = None) -> GazEntry | None:
+        """The best first-level region called `name`, optionally within one state."""
+        return self.world.region(name, state)
+
+    def place(self, key: str) -> GazEntry | None:
+        """A curated entry by key, else a world settlement or region by key."""
+        entry = self.entries.get(key)
+        if entry is not None and entry.label not in ("Settlement", "Region"):
+            return entry
+        return self.world.place(key) or entry
+
+    def region_of(self, place: GazEntry | str) -> GazEntry | None:
+        """The first-level region a settlement (entry or key) is in."""
+        return self.world.region_of(place)
+
+    def state_of(self, place: GazEntry | str) -> str | None:
+        """The key of the state a place (entry or key) is in."""
+        return self.world.state_of(place)
 
     def index(self) -> None:
         """Rebuild the name lookups after entries were added."""
@@ -160,9 +226,12 @@ def _states(gaz: Gazetteer) -> None:
             iso2=country.alpha_2,
             iso3=country.alpha_3,
         )
+    claimed: dict[str, str] = {}  # a name a states.tsv row lists -> that row's key
     for path, number, row in _rows("states.tsv"):
         if not row["key"] or not row["name"]:
             raise ConfigError(f"{path} line {number}: a state needs a key and a name")
+        for form in (row["name"], *_split(row["aliases"])):
+            claimed[normalise_name(form)] = row["key"]
         old = gaz.entries.get(row["key"])
         aliases = _split(row["aliases"]) + ((old.name, *old.aliases) if old else ())
         gaz.entries[row["key"]] = GazEntry(
@@ -174,6 +243,45 @@ def _states(gaz: Gazetteer) -> None:
             iso2=row["iso2"] or None,
             iso3=row["iso3"] or None,
         )
+    # A name states.tsv gives one state ("Congo": DR Congo) is no other state's inherited ISO name.
+    for key, entry in list(gaz.entries.items()):
+        if entry.label == "State":
+            kept = tuple(a for a in entry.aliases if claimed.get(normalise_name(a), key) == key)
+            if kept != entry.aliases:
+                gaz.entries[key] = replace(entry, aliases=kept)
+
+
+ORGANISATION_LABELS = ("Organization", "ArmedForce", "Ministry")
+ARMED_FORCE_KINDS = ("state", "non-state")
+
+
+def _organisation(path: Path, number: int, row: dict[str, str]) -> GazEntry:
+    """An organisations.tsv row; files without the kind, type and active_in columns stay valid."""
+    label = row["label"]
+    if label not in ORGANISATION_LABELS:
+        raise ConfigError(f"{path} line {number}: label must be Organization, ArmedForce or Ministry")
+    state = row.get("state", "") or None
+    kind = row.get("kind", "").strip() or None
+    if label == "ArmedForce":
+        kind = kind or ("state" if state else "non-state")
+        if kind not in ARMED_FORCE_KINDS:
+            raise ConfigError(
+                f"{path} line {number}: an ArmedForce's kind is state or non-state, not {kind!r}"
+            )
+        if kind == "state" and not state and not row["key"].startswith("armedforce:"):
+            raise ConfigError(f"{path} line {number}: a state's armed force needs the key of its state")
+    if label == "Ministry" and not state:
+        raise ConfigError(f"{path} line {number}: a Ministry (or equivalent body) needs the key of its state")
+    return GazEntry(
+        key=row["key"],
+        label=label,
+        name=row["name"],
+        aliases=_split(row["aliases"]),
+        state=state,
+        kind=kind,
+        org_type=row.get("type", "").strip() or None,
+        active_in=_split(row.get("active_in", "")),
+    )
 
 
 def _subdivisions(gaz: Gazetteer) -> None:
@@ -203,15 +311,7 @@ def load_gazetteer() -> Gazetteer:
             longitude=_float(row["lon"], path, number),
         )
     for path, number, row in _rows("organizations.tsv"):
-        if row["label"] not in ("Organization", "ArmedForce"):
-            raise ConfigError(f"{path} line {number}: label must be Organization or ArmedForce")
-        gaz.entries[row["key"]] = GazEntry(
-            key=row["key"],
-            label=row["label"],
-            name=row["name"],
-            aliases=_split(row["aliases"]),
-            state=row["state"] or None,
-        )
+        gaz.entries[row["key"]] = _organisation(path, number, row)
     for _path, _number, row in _rows("conflicts.tsv"):
         gaz.entries[row["key"]] = GazEntry(
             key=row["key"],
@@ -226,6 +326,9 @@ def load_gazetteer() -> Gazetteer:
         gaz.capitals[row["capital"]] = row["state"]
     for _path, _number, row in _rows("demonyms.tsv"):
         gaz.demonyms[row["demonym"]] = row["state"]
+    gaz.persons = persons_from_rows(
+        (f"{path} line {number}", row) for path, number, row in _rows("persons.tsv")
+    )
     gaz.index()
     _subdivisions(gaz)
     return gaz

@@ -1,9 +1,10 @@
 """Identity: stable keys and canonical names, so the same real thing gets the same key everywhere.
 
 Keys: states `state:<iso2 lower>` (de facto states by slug), ministries `ministry:<portfolio>:<state>`,
-armed forces `armedforce:<state>`, places scoped by their container (`settlement:<slug>@<container key>`,
-`region:<slug>@<state key>`), territories `territory:<slug>`, conflicts `conflict:<slug>`, events
-`event:<kind>:<document key>:<n>` (events belong to one document).
+armed forces `armedforce:<state>`, places scoped by their container (`settlement:<slug>@<container key>`, e.g.
+`settlement:<slug>@region:<slug>@state:xx`, `region:<slug>@<state key>`), territories `territory:<slug>`,
+conflicts `conflict:<slug>`, organisations and non-state armed groups `org:<slug>`, persons
+`person:<slug>`, events `event:<kind>:<document key>:<n>` (events belong to one document).
 """
 
 from __future__ import annotations
@@ -78,6 +79,31 @@ def place_key(label: str, name: str, container: str | None) -> str:
     """Key of a place the gazetteer does not know, scoped by its container when the text gives one."""
     base = f"{label.lower()}:{slug(name)}"
     return f"{base}@{container}" if container else base
+
+
+def state_key(iso2: str) -> str:
+    """Key of a state from its ISO 3166-1 alpha-2 code: `state:am`."""
+    return f"state:{iso2.strip().lower()}"
+
+
+def region_key(name: str, state_key: str) -> str:
+    """Key of a first-level region of a state: `region:syunik@state:am`."""
+    return f"region:{slug(name)}@{state_key}"
+
+
+def settlement_key(name: str, container_key: str) -> str:
+    """Key of a settlement in its region (or state): `settlement:kapan@region:syunik@state:am`."""
+    return f"settlement:{slug(name)}@{container_key}"
+
+
+def organisation_key(name: str) -> str:
+    """Key of an organisation or non-state armed group from its canonical name: `org:hezbollah`."""
+    return f"org:{slug(name)}"
+
+
+def person_key(name: str) -> str:
+    """Key of a person from their full name: `person:ilham-aliyev`."""
+    return f"person:{slug(name)}"
 
 
 def conflict_key(name: str) -> str:
