@@ -41,6 +41,27 @@ def fail_cleanly(func: F) -> F:
 
 
 silent_option = click.option("--silent", is_flag=True, help="No progress bars or progress messages.")
+
+
+def web_options(func: F) -> F:
+    """--feed (repeatable) and --delay, for the commands that read articles."""
+    func = click.option(
+        "--delay",
+        type=click.FloatRange(0),
+        default=1.0,
+        show_default=True,
+        help="Seconds between two requests to the same web site.",
+    )(func)
+    return click.option(
+        "--feed", "feeds", multiple=True, metavar="URL|FILE", help="An RSS/Atom feed: read every item's page."
+    )(func)
+
+
+def _require_input(paths: tuple[str, ...], feeds: tuple[str, ...]) -> None:
+    if not paths and not feeds:
+        raise click.UsageError("give at least one PATH (a file, folder, URL or -) or a --feed")
+
+
 quiet_anyway = click.option(
     "--silent", is_flag=True, expose_value=False, help="Accepted everywhere; this command shows no progress."
 )
@@ -61,11 +82,12 @@ def cli() -> None:
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, required=True)
+@click.argument("paths", nargs=-1)
 @click.option("--out", "out", type=click.Path(dir_okay=False, writable=True), help="Write here, not stdout.")
 @click.option("--published", help="Publication date YYYY-MM-DD of a single document.")
 @click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True, help="Processes.")
 @click.option("--batch-size", type=click.IntRange(1), default=64, show_default=True, help="nlp.pipe batch.")
+@web_options
 @silent_option
 @fail_cleanly
 def extract(
@@ -75,44 +97,75 @@ def extract(
     workers: int,
     batch_size: int,
     silent: bool,
+    feeds: tuple[str, ...],
+    delay: float,
 ) -> None:
     """Extract entities and relations from articles into JSON lines.
 
-    PATH is a text file, a folder of them (recursive), a JSON-lines file of documents
-    (id/title/text/published/url/source), or - for standard input.
+    PATH is a text, Markdown or HTML file, a folder of them (recursive), a JSON-lines file of
+    documents (id/title/text/published/url/source/author), an http(s):// URL of a web page, or -
+    for standard input. --feed reads the page of every item of an RSS/Atom feed (URL or file).
 
     Example:
 
         kg extract examples/articles --out extractions.jsonl
+        kg extract https://example.org/news/article.html
     """
     from kg.pipeline import extract_paths
 
+    _require_input(paths, feeds)
     result = extract_paths(
-        list(paths), out=out, published=published, workers=workers, batch_size=batch_size, silent=silent
+        list(paths),
+        out=out,
+        published=published,
+        workers=workers,
+        batch_size=batch_size,
+        silent=silent,
+        feeds=list(feeds),
+        delay=delay,
     )
     if result.skipped:
         sys.exit(EXIT_SKIPPED)
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, required=True)
+@click.argument("paths", nargs=-1)
 @click.option("--published", help="Publication date YYYY-MM-DD of a single document.")
 @click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True, help="Processes.")
 @click.option("--batch-size", type=click.IntRange(1), default=500, show_default=True, help="Rows a write.")
+@web_options
 @silent_option
 @fail_cleanly
-def build(paths: tuple[str, ...], published: str | None, workers: int, batch_size: int, silent: bool) -> None:
-    """Extract articles and load them into Neo4j in one go.
+def build(
+    paths: tuple[str, ...],
+    published: str | None,
+    workers: int,
+    batch_size: int,
+    silent: bool,
+    feeds: tuple[str, ...],
+    delay: float,
+) -> None:
+    """Extract articles (files, folders, URLs, feeds: as `kg extract`) and load them into Neo4j in one go.
+
+    A document with the URL (or JSON-lines `id` and `source`) of one already loaded replaces it.
 
     Example:
 
         kg build examples/articles
         kg build article.txt --published 2022-09-23
+        kg build --feed https://example.org/news/rss.xml
     """
     from kg.pipeline import build_paths
 
+    _require_input(paths, feeds)
     result = build_paths(
-        list(paths), published=published, workers=workers, batch_size=batch_size, silent=silent
+        list(paths),
+        published=published,
+        workers=workers,
+        batch_size=batch_size,
+        silent=silent,
+        feeds=list(feeds),
+        delay=delay,
     )
     if result.skipped:
         sys.exit(EXIT_SKIPPED)

@@ -107,14 +107,19 @@ class _Model(BaseModel):
 
 
 class Document(_Model):
-    """One news article as read from disk, a JSON line or standard input."""
+    """One news article as read from disk, a JSON line, standard input or the web."""
 
     key: str = Field(description="content-derived identity: reloading the same text is a no-op")
     title: str | None = None
     text: str = Field(description="the article body, page furniture removed")
     published: str | None = Field(default=None, description="ISO date YYYY-MM-DD, or null when unknown")
-    url: str | None = None
+    url: str | None = Field(default=None, description="where it was published (a web page's canonical URL)")
     source: str | None = Field(default=None, description="the outlet, e.g. 'Anadolu Agency'")
+    author: str | None = None
+    id: str | None = Field(
+        default=None,
+        description="its JSON line's `id`: a later text with the same id and `source` replaces it",
+    )
     path: str | None = None
     links: list[str] = Field(default_factory=list, description="'READ MORE' headlines: links, not content")
 
