@@ -218,6 +218,42 @@ def reset(yes: bool, silent: bool) -> None:
         click.echo(f"Deleted {deleted} nodes.", err=True)
 
 
+@cli.command()
+@click.argument("refs", nargs=-1, required=True, metavar="DOCUMENT_KEY|URL...")
+@silent_option
+@fail_cleanly
+def forget(refs: tuple[str, ...], silent: bool) -> None:
+    """Remove documents and everything only they stated, as if they had never been loaded.
+
+    Each relationship loses the document's sources and evidence (and goes when none are left),
+    entities no remaining document mentions go, mention counts drop. `kg query documents` lists
+    the keys.
+
+    Example:
+
+        kg forget doc:5f1c0a9e2b7d4411
+        kg forget https://example.org/news/article.html
+    """
+    from kg.connection import connect
+    from kg.forget import forget_documents
+
+    with connect() as conn:
+        result = forget_documents(conn.driver, list(refs), database=conn.database)
+    for ref in result.not_found:
+        click.echo(
+            f"Error: {ref}: no document with this key or URL (kg query documents lists them)", err=True
+        )
+    if not silent:
+        click.echo(
+            f"Forgot {len(result.documents)} documents: {result.relationships_deleted} relationships and "
+            f"{result.entities_deleted} entities deleted, {result.relationships_updated} relationships and "
+            f"{result.entities_updated} entities updated.",
+            err=True,
+        )
+    if result.not_found:
+        sys.exit(EXIT_SKIPPED)
+
+
 # --- querying -------------------------------------------------------------------------
 
 
