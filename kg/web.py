@@ -33,6 +33,10 @@ MAX_PAGE_BYTES = 10 * 1024 * 1024
 """A web page or feed larger than this (as sent, and once decompressed) is refused."""
 
 
+MIN_ARTICLE_WORDS = 8
+"""A page whose main text is shorter than this (a menu, a login wall) holds no article."""
+
+
 def _user_agent() -> str:
     try:
         release = version("conflict-kg")
@@ -136,7 +140,7 @@ class Fetcher:
                 headers = response.headers
                 final = response.geturl()
         except urllib.error.HTTPError as exc:
-            raise FetchError(f"the server answered HTTP {exc.code} {exc.reason}: check the address") from None
+            raise FetchError(_refused(exc)) from None
         except urllib.error.URLError as exc:
             raise FetchError(_unreachable(exc.reason, timeout)) from None
         except TimeoutError:
@@ -190,6 +194,15 @@ def _unreachable(reason: Any, timeout: float) -> str:
         return "unknown host: check the address and your connection"
     text = getattr(reason, "strerror", None) or str(reason)
     return f"cannot fetch it ({text}): check the address and your connection"
+
+
+def _refused(exc: urllib.error.HTTPError) -> str:
+    if 300 <= exc.code < 400:
+        location = exc.headers.get("Location") if exc.headers else None
+        if location and not is_web_address(location):
+            return f"redirects to {location!r}, which is not an http(s) address"
+        return "redirects too many times, or in a loop: check the address"
+    return f"the server answered HTTP {exc.code} {exc.reason}: check the address"
 
 
 def _no_answer(timeout: float) -> str:
@@ -283,7 +296,7 @@ def html_document(
         date_extraction_params=_DATE_SEARCH,
     )
     text = getattr(extracted, "text", None) or ""
-    if not text.strip():
+    if len(text.split()) < MIN_ARTICLE_WORDS:
         return LineError(
             path=path,
             line=0,
