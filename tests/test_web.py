@@ -424,3 +424,23 @@ def test_build_from_a_feed_and_a_changed_page_replaces_its_earlier_version(
         names = session.run("MATCH (e:Entity) RETURN e.name AS name").value("name")
     assert not any("Sotk" in text for text in texts) and any("Kut" in text for text in texts)
     assert "Sotk" not in names
+
+
+@pytest.mark.model
+def test_the_example_feed_served_from_examples_web_gives_its_two_articles_and_no_furniture(
+    site: Site, kg_env: dict[str, str]
+) -> None:
+    folder = ROOT / "examples" / "web"
+    for name in ("feed.xml", "tovuz-shelling.html", "batken-talks.html"):
+        kind = "application/rss+xml" if name.endswith(".xml") else "text/html; charset=utf-8"
+        site.routes[f"/{name}"] = Route((folder / name).read_bytes(), content_type=kind)
+    result = run_kg(["extract", "--feed", site.url("/feed.xml"), "--delay", "0", "--silent"], kg_env)
+    assert result.returncode == 0, result.stderr
+    documents = [json.loads(line)["document"] for line in result.stdout.splitlines()]
+    assert [(d["url"], d["published"]) for d in documents] == [
+        ("https://south-caucasus-daily.example.org/2022/09/30/tovuz-shelling", "2022-09-30"),
+        (site.url("/batken-talks.html"), "2022-09-19"),
+    ]
+    keys = entity_keys(result.stdout)
+    assert {"state:az", "state:am", "state:kg", "state:tj"} <= keys
+    assert keys & {"state:ru", "state:tr", "state:ir", "state:cn", "state:kz"} == set()
