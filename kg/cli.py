@@ -412,6 +412,25 @@ def bench_query(documents: int, repeat: int) -> None:
     run(documents=documents, repeat=repeat)
 
 
+@bench.command("forget")
+@click.option("--documents", type=click.IntRange(1), default=10_000, show_default=True)
+@click.option("--samples", type=click.IntRange(1), default=3, show_default=True)
+@quiet_anyway
+@fail_cleanly
+def bench_forget(documents: int, samples: int) -> None:
+    """Time `kg forget` of busy and quiet documents, and a replacement, on a synthetic graph.
+
+    WARNING: empties the graph of the configured server.
+
+    Example:
+
+        kg bench forget --documents 2000
+    """
+    from kg.benchmarks.forget import run
+
+    run(documents=documents, samples=samples)
+
+
 def main() -> None:
     """Entry point of the `kg` console script."""
     cli()

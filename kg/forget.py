@@ -39,6 +39,9 @@ class ForgetResult(BaseModel):
     entities_deleted: int = 0
     entities_updated: int = 0
     names_deleted: int = 0
+    documents_replayed: int = Field(
+        default=0, description="remaining documents whose stored facts were replayed"
+    )
     not_found: list[str] = Field(default_factory=list)
 
 
@@ -104,6 +107,7 @@ def forget_in(tx: ManagedTransaction, keys: list[str]) -> ForgetResult:
     contributors, names = _entity_contributors(tx, list(entity_keys))
     remaining = {key for sources in stated.values() for key in sources}
     remaining.update(key for documents in contributors.values() for key in documents)
+    result.documents_replayed = len(remaining - gone)
     replay = _replay(tx, sorted(remaining - gone), set(entity_keys), stated, gone)
 
     tx.run(queries.DROP_MENTIONS, keys=keys).consume()
