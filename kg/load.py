@@ -163,6 +163,8 @@ def load_file(path: str, *, batch_size: int = 500, silent: bool = False) -> Load
         )
     if not silent:
         skipped = f"; {len(result.skipped)} skipped (see above)" if result.skipped else ""
+        if result.replaced:
+            skipped = f"; {result.replaced} earlier versions replaced{skipped}"
         click.echo(
             f"Loaded {result.documents} documents, {result.entities} entities and {result.relations} "
             f"relations in {result.batches} batches{skipped}.",

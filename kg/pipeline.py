@@ -114,6 +114,8 @@ def build_paths(
     for error in loaded.skipped:
         result.skipped.append(error)
         progress.error(format_line_error(error))
+    if loaded.replaced and not silent:
+        progress.note(f"{loaded.replaced} earlier versions (same URL, or same id and source) were replaced")
     progress.done(result)
     return result
 

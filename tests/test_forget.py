@@ -348,3 +348,21 @@ def test_kg_forget_by_url_and_an_unknown_reference(
     assert "Forgot 1 documents" in result.stderr and "Traceback" not in result.stderr
     assert one(graph, "MATCH (d:Document) RETURN collect(d.key)") == ["doc-seed"]
     assert one(graph, "MATCH (e:Settlement {name: 'Sotk'}) RETURN count(e)") == 0
+
+
+@pytest.mark.neo4j
+def test_kg_load_says_how_many_earlier_versions_it_replaced(
+    graph: Connection, kg_env: dict[str, str], tmp_path: Path
+) -> None:
+    url = "https://news.example.org/shelling"
+    first = write_jsonl(
+        tmp_path / "v1.jsonl", [dump_extraction(versioned("Shells fell on Sotk.", key="v1", url=url))]
+    )
+    second = write_jsonl(
+        tmp_path / "v2.jsonl", [dump_extraction(versioned("Shells fell on Jermuk.", key="v2", url=url))]
+    )
+    assert run_kg(["load", str(first)], kg_env).returncode == 0
+    result = run_kg(["load", str(second)], kg_env)
+    assert result.returncode == 0, result.stderr
+    assert "in 1 batches; 1 earlier versions replaced." in result.stderr
+    assert one(graph, "MATCH (d:Document) RETURN collect(d.key)") == ["v2"]
