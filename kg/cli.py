@@ -46,6 +46,27 @@ def warn(message: str) -> None:
 
 
 silent_option = click.option("--silent", is_flag=True, help="No progress bars or progress messages.")
+
+
+def web_options(func: F) -> F:
+    """--feed (repeatable) and --delay, for the commands that read articles."""
+    func = click.option(
+        "--delay",
+        type=click.FloatRange(0),
+        default=1.0,
+        show_default=True,
+        help="Seconds between two requests to the same web site.",
+    )(func)
+    return click.option(
+        "--feed", "feeds", multiple=True, metavar="URL|FILE", help="An RSS/Atom feed: read every item's page."
+    )(func)
+
+
+def _require_input(paths: tuple[str, ...], feeds: tuple[str, ...]) -> None:
+    if not paths and not feeds:
+        raise click.UsageError("give at least one PATH (a file, folder, URL or -) or a --feed")
+
+
 quiet_anyway = click.option(
     "--silent", is_flag=True, expose_value=False, help="Accepted everywhere; this command shows no progress."
 )
@@ -66,11 +87,12 @@ def cli() -> None:
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, required=True)
+@click.argument("paths", nargs=-1)
 @click.option("--out", "out", type=click.Path(dir_okay=False, writable=True), help="Write here, not stdout.")
 @click.option("--published", help="Publication date YYYY-MM-DD of a single document.")
 @click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True, help="Processes.")
 @click.option("--batch-size", type=click.IntRange(1), default=64, show_default=True, help="nlp.pipe batch.")
+@web_options
 @silent_option
 @fail_cleanly
 def extract(
@@ -80,44 +102,75 @@ def extract(
     workers: int,
     batch_size: int,
     silent: bool,
+    feeds: tuple[str, ...],
+    delay: float,
 ) -> None:
     """Extract entities and relations from articles into JSON lines.
 
-    PATH is a text file, a folder of them (recursive), a JSON-lines file of documents
-    (id/title/text/published/url/source), or - for standard input.
+    PATH is a text, Markdown or HTML file, a folder of them (recursive), a JSON-lines file of
+    documents (id/title/text/published/url/source/author), an http(s):// URL of a web page, or -
+    for standard input. --feed reads the page of every item of an RSS/Atom feed (URL or file).
 
     Example:
 
         kg extract examples/articles --out extractions.jsonl
+        kg extract https://example.org/news/article.html
     """
     from kg.pipeline import extract_paths
 
+    _require_input(paths, feeds)
     result = extract_paths(
-        list(paths), out=out, published=published, workers=workers, batch_size=batch_size, silent=silent
+        list(paths),
+        out=out,
+        published=published,
+        workers=workers,
+        batch_size=batch_size,
+        silent=silent,
+        feeds=list(feeds),
+        delay=delay,
     )
     if result.skipped:
         sys.exit(EXIT_SKIPPED)
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, required=True)
+@click.argument("paths", nargs=-1)
 @click.option("--published", help="Publication date YYYY-MM-DD of a single document.")
 @click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True, help="Processes.")
 @click.option("--batch-size", type=click.IntRange(1), default=500, show_default=True, help="Rows a write.")
+@web_options
 @silent_option
 @fail_cleanly
-def build(paths: tuple[str, ...], published: str | None, workers: int, batch_size: int, silent: bool) -> None:
-    """Extract articles and load them into Neo4j in one go.
+def build(
+    paths: tuple[str, ...],
+    published: str | None,
+    workers: int,
+    batch_size: int,
+    silent: bool,
+    feeds: tuple[str, ...],
+    delay: float,
+) -> None:
+    """Extract articles (files, folders, URLs, feeds: as `kg extract`) and load them into Neo4j in one go.
+
+    A document with the URL (or JSON-lines `id` and `source`) of one already loaded replaces it.
 
     Example:
 
         kg build examples/articles
         kg build article.txt --published 2022-09-23
+        kg build --feed https://example.org/news/rss.xml
     """
     from kg.pipeline import build_paths
 
+    _require_input(paths, feeds)
     result = build_paths(
-        list(paths), published=published, workers=workers, batch_size=batch_size, silent=silent
+        list(paths),
+        published=published,
+        workers=workers,
+        batch_size=batch_size,
+        silent=silent,
+        feeds=list(feeds),
+        delay=delay,
     )
     if result.skipped:
         sys.exit(EXIT_SKIPPED)
@@ -170,6 +223,42 @@ def reset(yes: bool, silent: bool) -> None:
         deleted = reset_graph(conn.driver, database=conn.database)
     if not silent:
         click.echo(f"Deleted {deleted} nodes.", err=True)
+
+
+@cli.command()
+@click.argument("refs", nargs=-1, required=True, metavar="DOCUMENT_KEY|URL...")
+@silent_option
+@fail_cleanly
+def forget(refs: tuple[str, ...], silent: bool) -> None:
+    """Remove documents and everything only they stated, as if they had never been loaded.
+
+    Each relationship loses the document's sources and evidence (and goes when none are left),
+    entities no remaining document mentions go, mention counts drop. `kg query documents` lists
+    the keys.
+
+    Example:
+
+        kg forget doc:5f1c0a9e2b7d4411
+        kg forget https://example.org/news/article.html
+    """
+    from kg.connection import connect
+    from kg.forget import forget_documents
+
+    with connect() as conn:
+        result = forget_documents(conn.driver, list(refs), database=conn.database)
+    for ref in result.not_found:
+        click.echo(
+            f"Error: {ref}: no document with this key or URL (kg query documents lists them)", err=True
+        )
+    if not silent:
+        click.echo(
+            f"Forgot {len(result.documents)} documents: {result.relationships_deleted} relationships and "
+            f"{result.entities_deleted} entities deleted, {result.relationships_updated} relationships and "
+            f"{result.entities_updated} entities updated.",
+            err=True,
+        )
+    if result.not_found:
+        sys.exit(EXIT_SKIPPED)
 
 
 # --- querying -------------------------------------------------------------------------
@@ -328,6 +417,25 @@ def bench_query(documents: int, repeat: int) -> None:
     from kg.benchmarks.query import run
 
     run(documents=documents, repeat=repeat)
+
+
+@bench.command("forget")
+@click.option("--documents", type=click.IntRange(1), default=10_000, show_default=True)
+@click.option("--samples", type=click.IntRange(1), default=3, show_default=True)
+@quiet_anyway
+@fail_cleanly
+def bench_forget(documents: int, samples: int) -> None:
+    """Time `kg forget` of busy and quiet documents, and a replacement, on a synthetic graph.
+
+    WARNING: empties the graph of the configured server.
+
+    Example:
+
+        kg bench forget --documents 2000
+    """
+    from kg.benchmarks.forget import run
+
+    run(documents=documents, samples=samples)
 
 
 def main() -> None:

@@ -1,8 +1,9 @@
-"""Reading documents: text files, folders, JSON lines and stdin, with page furniture removed.
+"""Reading documents: text files, folders, JSON lines, stdin and web pages, with page furniture removed.
 
 Everything streams: folders are walked lazily and JSON-lines files are read one line at a
 time, so thousands of articles never sit in memory together. Unusable input is yielded as a
-`LineError` (the caller reports it and carries on); only a bad `--published` raises.
+`LineError` (the caller reports it and carries on); only a bad `--published` raises. HTML files,
+http(s) URLs and feeds are read by `kg.web` (imported only when one is given).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ MAX_DOCUMENT_BYTES = 5 * 1024 * 1024
 
 TEXT_SUFFIXES = (".txt", ".md", ".text")
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
+HTML_SUFFIXES = (".html", ".htm")
 
 Note = Callable[[str], None]
 """Receives informational one-liners (e.g. the fallback encoding a file was read with)."""
@@ -188,14 +190,54 @@ _BREADCRUMB = re.compile(r"^[\w .'&-]{1,30}(?:\s*[>\u203a\u00bb/|]\s*[\w .'&-]{1
 
 
 def read_documents(
-    paths: list[str], *, published: str | None = None, note: Note | None = None
+    paths: list[str],
+    *,
+    published: str | None = None,
+    note: Note | None = None,
+    feeds: list[str] | None = None,
+    delay: float | None = None,
 ) -> Iterator[Document | LineError]:
-    """Stream documents (and LineErrors for unusable input) from files, folders, JSON lines or stdin."""
+    """Stream documents (and LineErrors for unusable input) from files, folders, JSON lines, stdin,
+    web pages (files or URLs) and the items of RSS/Atom feeds (URLs or files; delay: seconds between
+    two requests to one host)."""
+    web = _WebReader(delay)
+    items = _read_all(paths, note, web)
+    if feeds:
+        items = _chain(items, _read_feeds(feeds, web))
     if published is not None:
         published = validate_published(published)
-        yield from _single_document(_read_all(paths, note), published, paths)
+        yield from _single_document(items, published, [*paths, *(feeds or [])])
     else:
-        yield from _read_all(paths, note)
+        yield from items
+
+
+def _chain(*streams: Iterator[Document | LineError]) -> Iterator[Document | LineError]:
+    for stream in streams:
+        yield from stream
+
+
+class _WebReader:
+    """Imports kg.web (trafilatura, feedparser) and opens its fetcher only when a page is read."""
+
+    def __init__(self, delay: float | None):
+        self.delay = delay
+        self._fetcher: Any = None
+
+    def fetcher(self) -> Any:
+        """The one polite fetcher of this read."""
+        if self._fetcher is None:
+            from kg import web
+
+            settings = web.FetchSettings() if self.delay is None else web.FetchSettings(delay=self.delay)
+            self._fetcher = web.Fetcher(settings)
+        return self._fetcher
+
+
+def _read_feeds(feeds: list[str], reader: _WebReader) -> Iterator[Document | LineError]:
+    from kg import web
+
+    for feed in feeds:
+        yield from web.read_feed(feed, reader.fetcher())
 
 
 def validate_published(value: str) -> str:
@@ -232,10 +274,15 @@ def _single_document(
         yield first.model_copy(update={"published": published})
 
 
-def _read_all(paths: Iterable[str], note: Note | None) -> Iterator[Document | LineError]:
+def _read_all(paths: Iterable[str], note: Note | None, web: _WebReader) -> Iterator[Document | LineError]:
     for raw in paths:
         if raw == "-":
             yield from _read_stdin(note)
+            continue
+        if is_web_address(raw):
+            from kg.web import read_page
+
+            yield read_page(raw, web.fetcher())
             continue
         path = Path(raw)
         if path.is_dir():
@@ -246,13 +293,18 @@ def _read_all(paths: Iterable[str], note: Note | None) -> Iterator[Document | Li
             yield LineError(path=raw, line=0, message="no such file or folder (check the path)")
 
 
+def is_web_address(raw: str) -> bool:
+    """Whether a PATH argument is an http(s):// URL rather than a file."""
+    return raw[:8].lower().startswith(("http://", "https://"))
+
+
 def _read_folder(folder: Path, note: Note | None) -> Iterator[Document | LineError]:
     found = False
     for path in _walk(folder):
         found = True
         yield from _read_file(path, note)
     if not found:
-        wanted = "/".join(TEXT_SUFFIXES + JSONL_SUFFIXES)
+        wanted = "/".join(TEXT_SUFFIXES + HTML_SUFFIXES + JSONL_SUFFIXES)
         yield LineError(
             path=str(folder),
             line=0,
@@ -271,7 +323,7 @@ def _walk(folder: Path) -> Iterator[Path]:
             continue
         if entry.is_dir(follow_symlinks=False):
             yield from _walk(Path(entry.path))
-        elif entry.is_file() and entry.name.lower().endswith(TEXT_SUFFIXES + JSONL_SUFFIXES):
+        elif entry.is_file() and entry.name.lower().endswith(TEXT_SUFFIXES + HTML_SUFFIXES + JSONL_SUFFIXES):
             yield Path(entry.path)
 
 
@@ -284,6 +336,11 @@ def _read_file(path: Path, note: Note | None) -> Iterator[Document | LineError]:
         if path.name.lower().endswith(JSONL_SUFFIXES):
             with open(path, "rb") as stream:
                 yield from _read_jsonl(stream, name)
+            return
+        if path.name.lower().endswith(HTML_SUFFIXES):
+            from kg.web import read_html_file
+
+            yield read_html_file(path)
             return
         with open(path, "rb") as stream:
             head = stream.read(MAX_DOCUMENT_BYTES + 1)
@@ -343,6 +400,13 @@ def _looks_like_jsonl(data: bytes) -> bool:
 
 
 # --- text articles ----------------------------------------------------------------------
+
+
+def text_document(
+    data: bytes, name: str, *, path: str | None = None, note: Note | None = None
+) -> Document | LineError:
+    """A Document from the bytes of one plain-text article (a file, stdin, a text/plain web page)."""
+    return _text_document(data, name, note, path=path)
 
 
 def _text_document(data: bytes, name: str, note: Note | None, *, path: str | None) -> Document | LineError:
@@ -675,6 +739,8 @@ def make_document(
     published: str | None = None,
     url: str | None = None,
     source: str | None = None,
+    author: str | None = None,
+    id: str | None = None,
 ) -> Document:
     """Build a Document with its content-derived key."""
     return Document(
@@ -684,6 +750,8 @@ def make_document(
         published=published,
         url=url,
         source=source,
+        author=author,
+        id=id,
         path=path,
         links=links or [],
     )
@@ -691,7 +759,7 @@ def make_document(
 
 # --- JSON lines -------------------------------------------------------------------------
 
-_JSONL_FIELDS = ("id", "title", "text", "published", "url", "source")
+_JSONL_FIELDS = ("id", "title", "text", "published", "url", "source", "author")
 
 
 def _read_jsonl(stream: Iterable[bytes], name: str) -> Iterator[Document | LineError]:
@@ -771,8 +839,13 @@ def _jsonl_document(line: str, name: str, number: int) -> Document | LineError:
     return _object_document(data, name, number, f"{name}:{number}" if name != "-" else None)
 
 
+def document_from_fields(fields: dict[str, Any], name: str, path: str | None = None) -> Document | LineError:
+    """A Document from id/title/text/published/url/source/author fields (a JSON object, a web page)."""
+    return _object_document(fields, name, 0, path)
+
+
 def _object_document(data: dict[str, Any], name: str, number: int, path: str | None) -> Document | LineError:
-    """A Document from one JSON object with id/title/text/published/url/source."""
+    """A Document from one JSON object with id/title/text/published/url/source/author."""
     for field in _JSONL_FIELDS:
         value = data.get(field)
         if (
@@ -815,4 +888,6 @@ def _object_document(data: dict[str, Any], name: str, number: int, path: str | N
         published=published or None,
         url=(data.get("url") or None),
         source=(data.get("source") or None),
+        author=(data.get("author") or None),
+        id=None if data.get("id") is None else str(data["id"]).strip() or None,
     )

@@ -27,3 +27,7 @@ class TemplateError(KgError):
 
 class LoadError(KgError):
     """A batch could not be written to Neo4j; it was rolled back whole."""
+
+
+class FetchError(InputError):
+    """A web page or feed could not be fetched (reported as one line; the rest goes on)."""

@@ -33,8 +33,10 @@ from kg.models import (
     ALL_LABELS,
     EVIDENCE_CAP,
     RELATION_TYPES,
+    Document,
     Extraction,
     LineError,
+    dump_stored_facts,
     read_numbered_extractions,
 )
 from kg.names import normalise_name
@@ -65,7 +67,7 @@ _RELATION_PROPERTIES = (
     "qualifier",
     "title",
 )
-_DOCUMENT_PROPERTIES = ("title", "url", "published", "source", "path", "text")
+_DOCUMENT_PROPERTIES = ("title", "url", "published", "source", "author", "id", "path", "text")
 
 
 class LoadResult(BaseModel):
@@ -77,6 +79,7 @@ class LoadResult(BaseModel):
     entities: int = 0
     relations: int = 0
     batches: int = 0
+    replaced: int = 0
     skipped: list[LineError] = Field(default_factory=list)
 
 
@@ -184,6 +187,10 @@ def batches_of(
         if problem:
             skip(LineError(path=where, line=line, message=problem))
             continue
+        if batch.holds_other_version(item):
+            # The earlier version must be written first, for the later one to replace it.
+            yield batch
+            batch = Batch()
         batch.add(line, item, where)
         if batch.is_full(batch_size):
             yield batch
@@ -316,6 +323,9 @@ class Batch:
         self.relation_count = 0
         self._group_sizes: dict[str, int] = {}
         self._largest = 0
+        self._versions: dict[tuple[str, ...], str] = {}
+        self.replaced: list[str] = []
+        """Keys of the earlier versions that writing this batch forgot."""
 
     def is_full(self, batch_size: int) -> bool:
         """Whether the documents, or the rows of one label or relationship type, reached batch_size."""
@@ -334,7 +344,10 @@ class Batch:
         if document.title is not None:
             props["title_norm"] = normalise_name(document.title)
         props["links"] = list(document.links)
+        props["extraction"] = dump_stored_facts(extraction)
         self.documents[doc_key] = {"key": doc_key, "props": props}
+        for identity in version_identities(document):
+            self._versions[identity] = doc_key
         self.extractions += 1
         self.lines.append(line)
         self.entity_count += len(extraction.entities)
@@ -387,6 +400,15 @@ class Batch:
                     merged_rel.props[name] = value
             merged_rel.origins.append((line, doc_key, where or _where(extraction)))
 
+    def holds_other_version(self, extraction: Extraction) -> bool:
+        """Whether this batch holds another version of the extraction's document (same URL, or same
+        id and source, or the same text extracted differently)."""
+        document = extraction.document
+        held = self.documents.get(document.key)
+        if held is not None and held["props"]["extraction"] != dump_stored_facts(extraction):
+            return True
+        return any(self._versions.get(i, document.key) != document.key for i in version_identities(document))
+
     def rows_by_label(self) -> dict[str, list[dict[str, Any]]]:
         """Entity rows grouped by type label, for one prepared query per label."""
         grouped: dict[str, list[dict[str, Any]]] = {}
@@ -408,9 +430,24 @@ class Batch:
         return grouped
 
 
+def version_identities(document: Document) -> list[tuple[str, ...]]:
+    """What makes two texts versions of one document: the same URL, or the same id from the same source."""
+    identities: list[tuple[str, ...]] = []
+    if document.url:
+        identities.append(("url", document.url))
+    if document.id:
+        identities.append(("id", document.id, document.source or ""))
+    return identities
+
+
 def write_batch(tx: ManagedTransaction, batch: Batch) -> list[str]:
     """Write one batch (the unit of work of a managed transaction); return the unknown end keys."""
-    tx.run(queries.MERGE_DOCUMENTS, rows=list(batch.documents.values())).consume()
+    from kg.forget import replace_earlier_versions
+
+    batch.replaced = replace_earlier_versions(tx, batch)
+    last = tx.run(queries.LAST_LOAD_ORDER).single()
+    rows = [{**row, "order": order} for order, row in enumerate(batch.documents.values(), start=1)]
+    tx.run(queries.MERGE_DOCUMENTS, rows=rows, after=(last["last"] if last else None) or 0).consume()
     for label, rows in batch.rows_by_label().items():
         tx.run(queries.entity_merge_query(label), rows=rows).consume()
     outside = batch.outside_keys()
@@ -452,6 +489,7 @@ def _flush(session: Session, batch: Batch, result: LoadResult, skip: Callable[[L
                 )
             )
     result.batches = number
+    result.replaced += len(batch.replaced)
     result.documents += batch.extractions
     result.entities += batch.entity_count
     result.relations += batch.relation_count - dangling

@@ -7,9 +7,9 @@ takes labels and relationship types only from these lists, never from input text
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import IO, Literal
+from typing import IO, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -107,14 +107,19 @@ class _Model(BaseModel):
 
 
 class Document(_Model):
-    """One news article as read from disk, a JSON line or standard input."""
+    """One news article as read from disk, a JSON line, standard input or the web."""
 
     key: str = Field(description="content-derived identity: reloading the same text is a no-op")
     title: str | None = None
     text: str = Field(description="the article body, page furniture removed")
     published: str | None = Field(default=None, description="ISO date YYYY-MM-DD, or null when unknown")
-    url: str | None = None
+    url: str | None = Field(default=None, description="where it was published (a web page's canonical URL)")
     source: str | None = Field(default=None, description="the outlet, e.g. 'Anadolu Agency'")
+    author: str | None = None
+    id: str | None = Field(
+        default=None,
+        description="its JSON line's `id`: a later text with the same id and `source` replaces it",
+    )
     path: str | None = None
     links: list[str] = Field(default_factory=list, description="'READ MORE' headlines: links, not content")
 
@@ -197,6 +202,40 @@ class LineError(_Model):
 def dump_extraction(extraction: Extraction) -> str:
     """Serialise one extraction as a single JSON line (no trailing newline)."""
     return extraction.model_dump_json(exclude_none=True)
+
+
+_STORED = {"schema_version", "entities", "relations"}
+
+
+def dump_stored_facts(extraction: Extraction) -> str:
+    """An extraction's entities and relations as JSON, as kept on its Document (`kg forget` replays them)."""
+    return extraction.model_dump_json(include=_STORED, exclude_none=True)
+
+
+def parse_stored_facts(
+    text: str,
+    keep_entity: Callable[[dict[str, Any]], bool] | None = None,
+    keep_relation: Callable[[dict[str, Any]], bool] | None = None,
+) -> tuple[list[Entity], list[Relation]]:
+    """The entities and relations a Document's stored facts hold (see dump_stored_facts), optionally
+    only those the filters keep (they see the raw JSON objects, so the others are never validated)."""
+    data = json.loads(text)
+    if data.get("schema_version") != SCHEMA_VERSION:
+        raise SchemaVersionError(
+            f"a document's stored facts have schema_version {data.get('schema_version')!r}, not "
+            f"{SCHEMA_VERSION}: load its articles again with this version of kg"
+        )
+    entities = [
+        Entity.model_validate(item)
+        for item in data.get("entities", [])
+        if keep_entity is None or keep_entity(item)
+    ]
+    relations = [
+        Relation.model_validate(item)
+        for item in data.get("relations", [])
+        if keep_relation is None or keep_relation(item)
+    ]
+    return entities, relations
 
 
 def parse_extraction_line(line: str) -> Extraction:

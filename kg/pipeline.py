@@ -62,12 +62,14 @@ def extract_paths(
     workers: int = 1,
     batch_size: int = EXTRACT_BATCH_SIZE,
     silent: bool = False,
+    feeds: list[str] | None = None,
+    delay: float | None = None,
 ) -> PipelineResult:
-    """Extract every document under paths into JSON lines, to the file `out` or standard output."""
+    """Extract every document under paths (and the pages of feeds) into JSON lines, to `out` or stdout."""
     result = PipelineResult()
     progress = Progress("Extracted", silent=silent)
     extractions = extract_stream(
-        read_documents(paths, published=published, note=progress.note),
+        read_documents(paths, published=published, note=progress.note, feeds=feeds, delay=delay),
         workers=workers,
         batch_size=batch_size,
         on_skip=_recorder(result, progress),
@@ -89,8 +91,10 @@ def build_paths(
     workers: int = 1,
     batch_size: int = 500,
     silent: bool = False,
+    feeds: list[str] | None = None,
+    delay: float | None = None,
 ) -> PipelineResult:
-    """Extract every document under paths and load it into Neo4j in one streaming pass."""
+    """Extract every document under paths (and the pages of feeds) and load it into Neo4j in one pass."""
     from kg.connection import connect
     from kg.load import load_extractions
 
@@ -106,7 +110,7 @@ def build_paths(
     # Connect first: a server that cannot be reached should fail before the model loads.
     with connect() as conn:
         extractions = extract_stream(
-            read_documents(paths, published=published, note=progress.note),
+            read_documents(paths, published=published, note=progress.note, feeds=feeds, delay=delay),
             workers=workers,
             batch_size=EXTRACT_BATCH_SIZE,
             on_skip=_recorder(result, progress),
@@ -117,6 +121,8 @@ def build_paths(
     for error in loaded.skipped:
         result.skipped.append(error)
         progress.error(format_line_error(error))
+    if loaded.replaced and not silent:
+        progress.note(f"{loaded.replaced} earlier versions (same URL, or same id and source) were replaced")
     progress.done(result)
     return result
 
@@ -149,6 +155,8 @@ def load_paths(paths: list[str], *, batch_size: int = 500, silent: bool = False)
                 on_skip=report,
                 on_batch=progress.tick,
             )
+    if result.replaced and not silent:
+        progress.note(f"{result.replaced} earlier versions (same URL, or same id and source) were replaced")
     progress.done(result, detail=f" ({result.batches} batches)")
     return result
 

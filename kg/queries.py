@@ -22,6 +22,9 @@ SCHEMA_STATEMENTS: tuple[str, ...] = (
     "CREATE INDEX document_title_norm IF NOT EXISTS FOR (d:Document) ON (d.title_norm)",
     "CREATE INDEX document_published IF NOT EXISTS FOR (d:Document) ON (d.published)",
     "CREATE INDEX entity_name IF NOT EXISTS FOR (e:Entity) ON (e.name)",
+    "CREATE INDEX document_url IF NOT EXISTS FOR (d:Document) ON (d.url)",
+    "CREATE INDEX document_id IF NOT EXISTS FOR (d:Document) ON (d.id)",
+    "CREATE INDEX document_load_order IF NOT EXISTS FOR (d:Document) ON (d.load_order)",
 )
 """Constraints and indexes of docs/STORAGE.md; each is a no-op when it already exists."""
 
@@ -42,9 +45,11 @@ DELETE_NODES = "MATCH (n) CALL (n) { DELETE n } IN TRANSACTIONS OF $rows ROWS RE
 MERGE_DOCUMENTS = """
 UNWIND $rows AS row
 MERGE (d:Document {key: row.key})
+ON CREATE SET d.load_order = $after + row.order
 SET d += row.props
 """
-"""Rows: {key, props}; props holds only known (non-null) values, so nothing known is erased."""
+"""Rows: {key, order, props}; props holds only known (non-null) values, so nothing known is erased.
+A new document is numbered after the last one loaded ($after), in batch order (row.order)."""
 
 EXISTING_ENTITY_KEYS = """
 UNWIND $keys AS key
@@ -231,4 +236,171 @@ MERGE (b:Entity {{key: $target}})
 MERGE (a)-[r:{rel_type} {{disc: $disc}}]->(b)
 SET r += $props, r.sources = $sources, r.evidence = $evidence, r.evidence_docs = $evidence_docs,
     r.confidence = $confidence, r.rules = $rules
+"""
+
+
+# --- forgetting documents (kg.forget) -------------------------------------------------------
+# A forgotten document takes away what it stated: the loader's merge is replayed over the
+# documents that remain (their stored extractions) for exactly the entities and relationships it
+# touched, and those are written back whole, or deleted when no document states them any more.
+
+LAST_LOAD_ORDER = """
+MATCH (d:Document) WHERE d.load_order IS NOT NULL
+RETURN d.load_order AS last ORDER BY d.load_order DESC LIMIT 1
+"""
+"""The highest Document.load_order (index-backed); a batch numbers its new documents after it."""
+
+DOCUMENTS_BY_KEY_OR_URL = """
+UNWIND $refs AS ref
+CALL (ref) {
+    CALL (ref) {
+        MATCH (d:Document {key: ref}) RETURN d
+        UNION
+        MATCH (d:Document {url: ref}) RETURN d
+    }
+    RETURN collect(d.key) AS keys
+}
+RETURN ref, keys
+"""
+
+EARLIER_VERSIONS = """
+UNWIND $rows AS row
+CALL (row) {
+    MATCH (d:Document {key: row.key}) WHERE d.extraction <> row.props.extraction RETURN d
+    UNION
+    MATCH (d:Document {url: row.props.url}) WHERE d.key <> row.key RETURN d
+    UNION
+    MATCH (d:Document {id: row.props.id})
+    WHERE d.key <> row.key AND coalesce(d.source, '') = coalesce(row.props.source, '')
+    RETURN d
+}
+RETURN collect(DISTINCT d.key) AS keys
+"""
+"""Documents a batch replaces: another text with the same URL, or the same id from the same source,
+or the same text extracted differently (a newer engine)."""
+
+STORED_EXTRACTIONS = """
+UNWIND $keys AS key
+MATCH (d:Document {key: key})
+RETURN d.key AS key, d.load_order AS load_order, d.extraction AS extraction
+"""
+
+ENTITY_CONTRIBUTORS = """
+UNWIND $keys AS key
+MATCH (e:Entity {key: key})
+CALL (e) {
+    OPTIONAL MATCH (e)-[:MENTIONED_IN]->(d:Document)
+    RETURN collect(d.key) AS mentioned
+}
+CALL (e) {
+    OPTIONAL MATCH (e)-[r]-(:Entity)
+    UNWIND coalesce(r.sources, []) AS source
+    RETURN collect(DISTINCT source) AS stating
+}
+OPTIONAL MATCH (n:Name)-[:NAME_OF]->(e)
+RETURN e.key AS key, mentioned + stating AS documents, collect(n.value) AS names
+"""
+"""Per entity: the documents that may list it (those mentioning it, and those stating one of its
+relationships: an event is listed with no mention of its own), and its Name values."""
+
+DROP_MENTIONS = """
+MATCH (e:Entity)-[m:MENTIONED_IN]->(d:Document)
+WHERE d.key IN $keys
+SET e.mentions = e.mentions - m.count
+DELETE m
+"""
+
+DELETE_ENTITIES = """
+UNWIND $keys AS key
+MATCH (e:Entity {key: key})
+DETACH DELETE e
+RETURN count(*) AS deleted
+"""
+
+DELETE_UNUSED_NAMES = """
+UNWIND $values AS value
+MATCH (n:Name {value: value})
+WHERE NOT (n)-[:NAME_OF]->()
+DELETE n
+RETURN count(n) AS deleted
+"""
+
+DELETE_DOCUMENTS = """
+UNWIND $keys AS key
+MATCH (d:Document {key: key})
+DETACH DELETE d
+"""
+
+
+@cache
+def relations_stated_by_query(rel_type: str) -> str:
+    """The relationships of one type among (source, target, disc) rows that one of $keys states, with
+    their sources."""
+    rel_type = _checked_type(rel_type)
+    return f"""
+UNWIND $rows AS row
+MATCH (a:Entity {{key: row.source}})
+MATCH (b:Entity {{key: row.target}})
+MATCH (a)-[r:{rel_type}]->(b)
+WHERE r.disc = row.disc AND any(source IN r.sources WHERE source IN $keys)
+RETURN row.source AS source, row.target AS target, row.disc AS disc, r.sources AS sources
+"""
+
+
+@cache
+def relation_replace_query(rel_type: str) -> str:
+    """Write relationships of one type back whole (rows: source, target, disc, props = every property)."""
+    rel_type = _checked_type(rel_type)
+    return f"""
+UNWIND $rows AS row
+MATCH (a:Entity {{key: row.source}})
+MATCH (b:Entity {{key: row.target}})
+MATCH (a)-[r:{rel_type}]->(b)
+WHERE r.disc = row.disc
+SET r = row.props
+"""
+
+
+@cache
+def relation_delete_query(rel_type: str) -> str:
+    """Delete relationships of one type (rows: source, target, disc)."""
+    rel_type = _checked_type(rel_type)
+    return f"""
+UNWIND $rows AS row
+MATCH (a:Entity {{key: row.source}})
+MATCH (b:Entity {{key: row.target}})
+MATCH (a)-[r:{rel_type}]->(b)
+WHERE r.disc = row.disc
+DELETE r
+"""
+
+
+@cache
+def entity_replace_query(label: str) -> str:
+    """Write entities of one type label back whole (rows: key, props = every property but mentions,
+    names), keeping their mentions and linking exactly their Name nodes."""
+    label = _checked_label(label)
+    labels = f"Event:{label}" if label in EVENT_KINDS else label
+    others = [other for other in ALL_LABELS if other != label]
+    if label not in EVENT_KINDS:
+        others.append("Event")
+    remove = ":".join(f"`{other}`" for other in others)
+    return f"""
+UNWIND $rows AS row
+MATCH (e:Entity {{key: row.key}})
+WITH e, row, e.mentions AS mentions
+SET e = row.props, e.mentions = mentions
+REMOVE e:{remove}
+SET e:{labels}
+WITH e, row
+CALL (e, row) {{
+    MATCH (n:Name)-[x:NAME_OF]->(e)
+    WHERE NOT n.value IN row.names
+    DELETE x
+}}
+CALL (e, row) {{
+    UNWIND row.names AS value
+    MERGE (n:Name {{value: value}})
+    MERGE (n)-[:NAME_OF]->(e)
+}}
 """

@@ -602,8 +602,8 @@ class RecordingTransaction:
     def consume(self) -> None:
         return None
 
-    def single(self) -> dict[str, list[str]]:
-        return {"found": []}
+    def single(self) -> dict[str, list[str] | None]:
+        return {"found": [], "keys": [], "last": None}
 
 
 def test_a_batch_sends_one_prepared_query_per_label_and_type_with_rows_as_parameters() -> None:
@@ -614,6 +614,8 @@ def test_a_batch_sends_one_prepared_query_per_label_and_type_with_rows_as_parame
     assert write_batch(tx, batch) == []  # type: ignore[arg-type]
     sent = dict(tx.sent)
     assert list(sent) == [
+        queries.EARLIER_VERSIONS,
+        queries.LAST_LOAD_ORDER,
         queries.MERGE_DOCUMENTS,
         queries.entity_merge_query("State"),
         queries.entity_merge_query("Territory"),

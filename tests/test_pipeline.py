@@ -105,7 +105,7 @@ def test_bad_inputs_are_reported_one_line_each_and_the_rest_extracted(tmp_path: 
         "no `text` field (each line needs the article text in `text`)",
         f"Error: {tmp_path / 'missing.txt'}: no such file or folder (check the path)",
         f"Error: {empty_folder}: no readable files in this folder (put articles in "
-        ".txt/.md/.text/.jsonl/.ndjson files)",
+        ".txt/.md/.text/.html/.htm/.jsonl/.ndjson files)",
     ]
     assert f"Note: {folder / 'f_latin.txt'}: not UTF-8, read as cp1252" in result.stderr
 
