@@ -131,19 +131,34 @@ def relation_merge_query(rel_type: str) -> str:
     fresh = f"[i IN range(0, size(row.evidence) - 1) WHERE NOT row.evidence[i] IN {had}]"
     room = f"CASE WHEN size({had}) >= $cap THEN 0 ELSE $cap - size({had}) END"
     kept = f"{fresh}[0..{room}]"
+    # A fact without a discriminator stores none (no empty `disc` in the Browser); it is found by
+    # the absence of one, which MERGE cannot express, hence the lookup. An empty `disc` left by an
+    # older version counts as none and is removed. The SET below also fits a new relationship:
+    # merging its provenance into nothing gives the row's own.
     return f"""
 UNWIND $rows AS row
 MATCH (a:Entity {{key: row.source}})
 MATCH (b:Entity {{key: row.target}})
-MERGE (a)-[r:{rel_type} {{disc: row.disc}}]->(b)
-ON CREATE SET
-    r += row.props,
-    r.sources = row.sources,
-    r.evidence = row.evidence[0..$cap],
-    r.evidence_docs = row.evidence_docs[0..$cap],
-    r.confidence = row.confidence,
-    r.rules = row.rules
-ON MATCH SET
+CALL (a, b, row) {{
+    WITH * WHERE row.disc <> ''
+    MERGE (a)-[r:{rel_type} {{disc: row.disc}}]->(b)
+    RETURN r
+    UNION
+    WITH * WHERE row.disc = ''
+    OPTIONAL MATCH (a)-[old:{rel_type}]->(b) WHERE coalesce(old.disc, '') = ''
+    WITH a, b, head(collect(old)) AS old
+    CALL (a, b, old) {{
+        WITH * WHERE old IS NULL
+        CREATE (a)-[r:{rel_type}]->(b)
+        RETURN r
+        UNION
+        WITH * WHERE old IS NOT NULL
+        REMOVE old.disc
+        RETURN old AS r
+    }}
+    RETURN r
+}}
+SET
     r += row.props,
     r.sources = coalesce(r.sources, []) + [s IN row.sources WHERE NOT s IN coalesce(r.sources, [])],
     r.evidence = coalesce(r.evidence, []) + [i IN {kept} | row.evidence[i]],
