@@ -220,6 +220,35 @@ def templates(directory: str | None) -> None:
     click.echo(describe_templates(directory))
 
 
+@cli.command()
+@click.argument("name")
+@click.option("--param", "-p", "pairs", multiple=True, help="KEY=VALUE (JSON values are parsed).")
+@click.option("--out", required=True, type=click.Path(dir_okay=False), help="The HTML file to write.")
+@click.option("--templates", "directory", type=click.Path(file_okay=False), help="Your own template folder.")
+@silent_option
+@fail_cleanly
+def view(name: str, pairs: tuple[str, ...], out: str, directory: str | None, silent: bool) -> None:
+    """Draw a template's answer (its nodes and relationships) as one self-contained HTML page.
+
+    Colours and captions are those of cypher/style.grass; click a relationship to read
+    its evidence. The page needs no server and no network: open it or send it.
+
+    Example:
+
+        kg view attacks -p attacker=Armenia --out attacks.html
+        kg view neighbourhood -p name=Sotk -p depth=2 --out sotk.html
+    """
+    from kg.view import write_view
+
+    result = write_view(name, _parse_params(pairs), out, directory=directory)
+    if not silent:
+        click.echo(
+            f"Drew {result.nodes} nodes and {result.relationships} relationships "
+            f"({result.rows} row{'s' if result.rows != 1 else ''}) to {result.path}",
+            err=True,
+        )
+
+
 # --- evaluation -----------------------------------------------------------------------
 
 

@@ -247,3 +247,42 @@ MERGE (a)-[r:{rel_type} {{disc: $disc}}]->(b)
 SET r += $props, r.sources = $sources, r.evidence = $evidence, r.evidence_docs = $evidence_docs,
     r.confidence = $confidence, r.rules = $rules
 """
+
+
+# --- pictures (kg view) ---------------------------------------------------------------------
+# A template returns names and rows; the picture is the subgraph behind them: the entities the
+# rows name (or the graph elements they return), and the relationships among those entities.
+
+ANSWER_NODES = """
+CALL () {
+    UNWIND $names AS name
+    MATCH (e:Entity {name: name})
+    RETURN e AS node
+    UNION
+    UNWIND $ids AS id
+    MATCH (n)
+    WHERE elementId(n) = id
+    RETURN n AS node
+}
+RETURN DISTINCT node
+LIMIT $limit
+"""
+"""The entities named in an answer (the Entity.name index) and the nodes it returned itself."""
+
+DOCUMENTS_TITLED = """
+MATCH (d:Document)
+WHERE d.title IN $titles
+RETURN d AS node
+LIMIT $limit
+"""
+"""The documents an answer names by title (for answers about documents only)."""
+
+RELATIONSHIPS_AMONG = """
+UNWIND $ids AS id
+MATCH (a)
+WHERE elementId(a) = id
+MATCH (a)-[r]->(b)
+WHERE elementId(b) IN $ids AND type(r) <> 'NAME_OF'
+RETURN r
+"""
+"""Every relationship between two of the given nodes (Name nodes' NAME_OF left out)."""
