@@ -131,41 +131,36 @@ def relation_merge_query(rel_type: str) -> str:
     fresh = f"[i IN range(0, size(row.evidence) - 1) WHERE NOT row.evidence[i] IN {had}]"
     room = f"CASE WHEN size({had}) >= $cap THEN 0 ELSE $cap - size({had}) END"
     kept = f"{fresh}[0..{room}]"
-    # A fact without a discriminator stores none (no empty `disc` in the Browser); it is found by
-    # the absence of one, which MERGE cannot express, hence the lookup. An empty `disc` left by an
-    # older version counts as none and is removed. The SET below also fits a new relationship:
-    # merging its provenance into nothing gives the row's own.
+    # A fact without a discriminator stores no `disc` at all (nothing empty shows in the Browser).
+    # MERGE cannot match "no such property", so the relationship is looked up and created when
+    # missing; an empty `disc` left by an older version counts as none and is removed. Without
+    # MERGE's locks two concurrent loaders could both create it: `kg load` has one writer.
+    disc = "CASE WHEN row.disc = '' THEN null ELSE row.disc END"
     return f"""
 UNWIND $rows AS row
 MATCH (a:Entity {{key: row.source}})
 MATCH (b:Entity {{key: row.target}})
-CALL (a, b, row) {{
-    WITH * WHERE row.disc <> ''
-    MERGE (a)-[r:{rel_type} {{disc: row.disc}}]->(b)
-    RETURN r
-    UNION
-    WITH * WHERE row.disc = ''
-    OPTIONAL MATCH (a)-[old:{rel_type}]->(b) WHERE coalesce(old.disc, '') = ''
-    WITH a, b, head(collect(old)) AS old
-    CALL (a, b, old) {{
-        WITH * WHERE old IS NULL
-        CREATE (a)-[r:{rel_type}]->(b)
-        RETURN r
-        UNION
-        WITH * WHERE old IS NOT NULL
-        REMOVE old.disc
-        RETURN old AS r
-    }}
-    RETURN r
-}}
-SET
-    r += row.props,
-    r.sources = coalesce(r.sources, []) + [s IN row.sources WHERE NOT s IN coalesce(r.sources, [])],
-    r.evidence = coalesce(r.evidence, []) + [i IN {kept} | row.evidence[i]],
-    r.evidence_docs = coalesce(r.evidence_docs, []) + [i IN {kept} | row.evidence_docs[i]],
-    r.confidence = CASE WHEN r.confidence IS NULL OR row.confidence > r.confidence
-                        THEN row.confidence ELSE r.confidence END,
-    r.rules = coalesce(r.rules, []) + [x IN row.rules WHERE NOT x IN coalesce(r.rules, [])]
+OPTIONAL MATCH (a)-[old:{rel_type}]->(b) WHERE coalesce(old.disc, '') = row.disc
+FOREACH (_ IN CASE WHEN old IS NULL THEN [1] ELSE [] END |
+    CREATE (a)-[r:{rel_type}]->(b)
+    SET r.disc = {disc},
+        r.sources = row.sources,
+        r.evidence = row.evidence[0..$cap],
+        r.evidence_docs = row.evidence_docs[0..$cap],
+        r.confidence = row.confidence,
+        r.rules = row.rules,
+        r += row.props
+)
+FOREACH (r IN CASE WHEN old IS NULL THEN [] ELSE [old] END |
+    SET r.disc = {disc},
+        r.sources = coalesce(r.sources, []) + [s IN row.sources WHERE NOT s IN coalesce(r.sources, [])],
+        r.evidence = coalesce(r.evidence, []) + [i IN {kept} | row.evidence[i]],
+        r.evidence_docs = coalesce(r.evidence_docs, []) + [i IN {kept} | row.evidence_docs[i]],
+        r.confidence = CASE WHEN r.confidence IS NULL OR row.confidence > r.confidence
+                            THEN row.confidence ELSE r.confidence END,
+        r.rules = coalesce(r.rules, []) + [x IN row.rules WHERE NOT x IN coalesce(r.rules, [])],
+        r += row.props
+)
 """
 
 
