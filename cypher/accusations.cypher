@@ -4,9 +4,8 @@
 //   accuser: string, nullable. The accusing party; a state also matches its ministries and armed forces; null: any.
 //   accused: string, nullable. The accused party; a state also matches its ministries and armed forces; null: any.
 //
-// In the Neo4j Browser, paste first:
-//   :param accuser => null
-//   :param accused => 'Armenia'
+// In the Neo4j Browser, run this line first (it sets every parameter; null means any):
+//   :params {accuser: null, accused: 'Armenia'}
 //
 // Columns: accuser, accused, allegation, date, document, evidence
 // $accuser: the entities it names; a State also brings its ministries and armed forces (null: any).

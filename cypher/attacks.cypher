@@ -4,9 +4,8 @@
 //   attacker: string, nullable. The attacking party; a state also matches its ministries and armed forces; null: any.
 //   target: string, nullable. The targeted party (as for attacker), or a place hit (or containing a place hit); null: any.
 //
-// In the Neo4j Browser, paste first:
-//   :param attacker => 'Armenia'
-//   :param target => null
+// In the Neo4j Browser, run this line first (it sets every parameter; null means any):
+//   :params {attacker: 'Armenia', target: null}
 //
 // Columns: event, attacker, target, origins, targets, weapons, start, end, reported_by, document, evidence
 //   origins / targets: the most specific places the fire came from / hit (the settlements, not also their

@@ -4,9 +4,8 @@
 //   party: string, nullable. The party that suffered them; a state also matches its ministries and armed forces; null: any.
 //   event: string, nullable. An event (or a conflict: then also the events that are part of it); null: any.
 //
-// In the Neo4j Browser, paste first:
-//   :param party => 'Armenia'
-//   :param event => null
+// In the Neo4j Browser, run this line first (it sets every parameter; null means any):
+//   :params {party: 'Armenia', event: null}
 //
 // Columns: event, party, killed, wounded, qualifier, reported_by, document
 // $party: the entities it names; a State also brings its ministries and armed forces (null: any).

@@ -4,9 +4,8 @@
 //   a: string, required. One party; a state also matches its ministries and armed forces.
 //   b: string, required. The other party; a state also matches its ministries and armed forces.
 //
-// In the Neo4j Browser, paste first:
-//   :param a => 'Armenia'
-//   :param b => 'Azerbaijan'
+// In the Neo4j Browser, run this line first (it sets every parameter; null means any):
+//   :params {a: 'Armenia', b: 'Azerbaijan'}
 //
 // Columns: event, kind, start, end, year
 //   kind: Conflict, Attack, Clash, Ceasefire, Agreement or Meeting; year: the year it started (an integer).

@@ -3,8 +3,8 @@
 // Parameters:
 //   name: string, nullable. A name or alias of an entity the documents mention; null: all documents.
 //
-// In the Neo4j Browser, paste first:
-//   :param name => 'Kokhanebi'
+// In the Neo4j Browser, run this line first (it sets every parameter; null means any):
+//   :params {name: 'Sotk'}
 //
 // Columns: document, title, published, mentions
 //   document: the document key; mentions: of the entity (all entity mentions when name is null).

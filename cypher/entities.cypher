@@ -4,9 +4,8 @@
 //   label: string, nullable. One of: State, Ministry, ArmedForce, Organization, Person, Settlement, Region, Territory, Conflict, Event, Attack, Clash, Ceasefire, Agreement, Meeting (any case); null: any.
 //   document: string, nullable. A document key or title (title compared like names); null: all documents.
 //
-// In the Neo4j Browser, paste first:
-//   :param label => 'Settlement'
-//   :param document => null
+// In the Neo4j Browser, run this line first (it sets every parameter; null means any):
+//   :params {label: 'Settlement', document: null}
 //
 // Columns: name, label, mentions
 //   mentions: mentions in the whole graph, or in the document when one is given.

@@ -3,8 +3,8 @@
 // Parameters:
 //   name: string, required. A name or alias of the entity (case, accents and a leading "the" are ignored).
 //
-// In the Neo4j Browser, paste first:
-//   :param name => 'Upper Karabakh'
+// In the Neo4j Browser, run this line first (it sets every parameter; null means any):
+//   :params {name: 'Upper Karabakh'}
 //
 // Columns: key, name, label, aliases, relations
 //   relations: a list of maps {type, direction ("out" or "in"), other (a name), other_label}.

@@ -3,8 +3,8 @@
 // Parameters:
 //   party: string, nullable. A party to the mediated event (or to what it ended); a state also matches its ministries and armed forces; null: any.
 //
-// In the Neo4j Browser, paste first:
-//   :param party => 'Azerbaijan'
+// In the Neo4j Browser, run this line first (it sets every parameter; null means any):
+//   :params {party: 'Azerbaijan'}
 //
 // Columns: event, kind, mediator, role, parties, date
 //   role: brokered, hosted or mediated; parties: the event's participants, or those of what it ended.

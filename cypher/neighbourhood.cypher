@@ -4,9 +4,8 @@
 //   name: string, required. A name or alias of any entity.
 //   depth: integer 1..3, required. How many hops to follow.
 //
-// In the Neo4j Browser, paste first:
-//   :param name => 'Nagorno-Karabakh'
-//   :param depth => 2
+// In the Neo4j Browser, run this line first (it sets every parameter; null means any):
+//   :params {name: 'Nagorno-Karabakh', depth: 2}
 //
 // Columns: path
 //   path: in the Browser a graph path; from `kg query`, the alternating names and -TYPE-> / <-TYPE- steps.

@@ -3,8 +3,8 @@
 // Parameters:
 //   place: string, required. A name or alias of a state, region, territory or settlement.
 //
-// In the Neo4j Browser, paste first:
-//   :param place => 'Kalbajar'
+// In the Neo4j Browser, run this line first (it sets every parameter; null means any):
+//   :params {place: 'Batken'}
 //
 // Columns: name, label, parent, path
 //   parent: its direct container; path: the names from it up to the place.

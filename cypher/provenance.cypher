@@ -3,11 +3,11 @@
 // Parameters:
 //   name: string, required. A name or alias of any entity.
 //
-// In the Neo4j Browser, paste first:
-//   :param name => 'Kokhanebi'
+// In the Neo4j Browser, run this line first (it sets every parameter; null means any):
+//   :params {name: 'Sotk'}
 //
 // Columns: fact, document, sentence
-//   fact: like "Kokhanebi -LOCATED_IN-> Tovuz".
+//   fact: like "Sotk -LOCATED_IN-> Gegharkunik".
 WITH $name AS raw
 WITH raw, reduce(s = '', c IN split(toLower(normalize(raw, NFKD)), '') | s + CASE
     WHEN c =~ '\\p{M}' OR c IN ['.', '"', '\u201c', '\u201d'] THEN ''

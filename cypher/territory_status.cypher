@@ -3,8 +3,8 @@
 // Parameters:
 //   territory: string, required. A name or alias of the territory.
 //
-// In the Neo4j Browser, paste first:
-//   :param territory => 'Nagorno-Karabakh'
+// In the Neo4j Browser, run this line first (it sets every parameter; null means any):
+//   :params {territory: 'Nagorno-Karabakh'}
 //
 // Columns: territory, relation, other, since, document
 //   relation: RECOGNISED_AS_PART_OF, LOCATED_IN, FORMERLY_PART_OF (outgoing) or OCCUPIED, CAPTURED (by other);

@@ -3,8 +3,8 @@
 // Parameters:
 //   name: string, required. A name or alias of any entity.
 //
-// In the Neo4j Browser, paste first:
-//   :param name => 'Armenia'
+// In the Neo4j Browser, run this line first (it sets every parameter; null means any):
+//   :params {name: 'Armenia'}
 //
 // Columns: date, event, kind, role, document
 //   role: the relationship from the event (or to it), e.g. ATTACKER, TARGET, LOCATION, PARTICIPANT, REPORTED, BROKERED_BY.

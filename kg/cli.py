@@ -316,6 +316,75 @@ def templates(directory: str | None) -> None:
     click.echo(describe_templates(directory, warn=warn))
 
 
+@cli.command()
+@click.argument("name")
+@click.option("--param", "-p", "pairs", multiple=True, help="KEY=VALUE (JSON values are parsed).")
+@click.option("--out", required=True, type=click.Path(dir_okay=False), help="The HTML file to write.")
+@click.option("--templates", "directory", type=click.Path(file_okay=False), help="Your own template folder.")
+@silent_option
+@fail_cleanly
+def view(name: str, pairs: tuple[str, ...], out: str, directory: str | None, silent: bool) -> None:
+    """Draw a template's answer (its nodes and relationships) as one self-contained HTML page.
+
+    Colours and captions are those of cypher/style.grass; click a relationship to read
+    its evidence. The page needs no server and no network: open it or send it.
+
+    Example:
+
+        kg view attacks -p attacker=Armenia --out attacks.html
+        kg view neighbourhood -p name=Sotk -p depth=2 --out sotk.html
+    """
+    from kg.view import write_view
+
+    result = write_view(name, _parse_params(pairs), out, directory=directory)
+    if not silent:
+        click.echo(
+            f"Drew {result.nodes} nodes and {result.relationships} relationships "
+            f"({result.rows} row{'s' if result.rows != 1 else ''}) to {result.path}",
+            err=True,
+        )
+
+
+# --- evaluation -----------------------------------------------------------------------
+
+
+@cli.command("eval")
+@click.argument("gold", type=click.Path(dir_okay=False))
+@click.option("--doc", "docs", multiple=True, help="Only this document of the gold file (repeatable).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option(
+    "--min-core",
+    type=click.FloatRange(0.0, 1.0),
+    default=0.0,
+    show_default=True,
+    help="Exit 1 when the share of core questions passed is below this.",
+)
+@silent_option
+@fail_cleanly
+def evaluate(gold: str, docs: tuple[str, ...], fmt: str, min_core: float, silent: bool) -> None:
+    """Score extraction and templates against a gold file of questions (see the README).
+
+    Each document is built into an empty graph: a private server in a temporary KG_HOME,
+    or, with NEO4J_URI set, that server's graph, which is EMPTIED first. Exit 1 when the
+    core share passed is below --min-core or building a document twice changed the graph.
+
+    Example:
+
+        kg eval examples/gold/russia-ukraine.gold.json --min-core 0.9
+        kg eval my-conflict.gold.json --doc report-1 --format json
+    """
+    from kg.evaluate import evaluate_gold
+
+    def report(message: str) -> None:
+        if not silent or message.startswith("Error:"):
+            click.echo(message, err=True)
+
+    result = evaluate_gold(gold, documents=list(docs) or None, report=report)
+    click.echo(result.as_json(min_core) if fmt == "json" else result.as_text())
+    if not result.meets(min_core):
+        sys.exit(EXIT_ERROR)
+
+
 # --- the local server -----------------------------------------------------------------
 
 

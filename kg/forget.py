@@ -215,7 +215,7 @@ def _write_relations(
         row = merged.row()
         props = {
             **row["props"],
-            "disc": disc,
+            "disc": disc or None,  # no empty `disc` is stored (see queries.relation_merge_query)
             "sources": row["sources"],
             "evidence": row["evidence"][:EVIDENCE_CAP],
             "evidence_docs": row["evidence_docs"][:EVIDENCE_CAP],

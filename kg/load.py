@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import queue
+import re
 import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator
@@ -34,6 +35,7 @@ from kg.models import (
     EVIDENCE_CAP,
     RELATION_TYPES,
     Document,
+    Entity,
     Extraction,
     LineError,
     dump_stored_facts,
@@ -354,6 +356,7 @@ class Batch:
         self.relation_count += len(extraction.relations)
 
         counts: dict[str, int] = {}
+        places = event_places(extraction)
         for entity in extraction.entities:
             merged = self.entities.get(entity.key)
             if merged is None:
@@ -374,6 +377,8 @@ class Batch:
                 value = getattr(entity, name)
                 if value is not None:
                     merged.props[name] = value
+            if entity.is_event:
+                merged.props["caption"] = event_caption(entity, places.get(entity.key))
             if entity.latitude is not None and entity.longitude is not None:
                 merged.props["location"] = WGS84Point((entity.longitude, entity.latitude))
             counts[entity.key] = counts.get(entity.key, 0) + entity.mentions
@@ -493,6 +498,47 @@ def _flush(session: Session, batch: Batch, result: LoadResult, skip: Callable[[L
     result.documents += batch.extractions
     result.entities += batch.entity_count
     result.relations += batch.relation_count - dangling
+
+
+_CAPTION_LENGTH = 24
+_DOC_SUFFIX = re.compile(r"\s*\(doc:[^)]*\)\s*$")
+_PLACE_WORD = {"Attack": "on", "Clash": "at"}
+
+
+def event_caption(entity: Entity, place: str | None = None) -> str:
+    """A short caption that tells events apart in a picture: 'Attack on Sotk 2022-09-13', 'Clash 2023-10'.
+
+    The kind and the place it happened (its first LOCATION) when there is one, else the name without
+    its document suffix or date ('Attack by Armenia'; a 'Kind: trigger' name keeps only the kind
+    when there is a date); then the date when known.
+    """
+    if place:
+        short = f"{entity.label} {_PLACE_WORD.get(entity.label, 'in')} {_clip(place, _CAPTION_LENGTH - 10)}"
+    else:
+        short = _DOC_SUFFIX.sub("", entity.name)
+        if entity.start and short.endswith(f", {entity.start}"):
+            short = short[: -len(entity.start) - 2]
+        kind, colon, trigger = short.partition(": ")
+        bare = colon and (entity.start or trigger.casefold() == kind.casefold())
+        short = _clip(kind if bare else short, _CAPTION_LENGTH)
+    return f"{short} {entity.start}" if entity.start else short
+
+
+def event_places(extraction: Extraction) -> dict[str, str]:
+    """Event key -> the name of the first place its extraction says it happened (LOCATION)."""
+    names = {entity.key: entity.name for entity in extraction.entities}
+    places: dict[str, str] = {}
+    for relation in extraction.relations:
+        if relation.type == "LOCATION" and relation.target in names:
+            places.setdefault(relation.source, names[relation.target])
+    return places
+
+
+def _clip(text: str, length: int) -> str:
+    if len(text) <= length:
+        return text
+    cut = text[:length]
+    return (cut.rsplit(" ", 1)[0] if " " in cut else cut).rstrip(" ,:") + "…"
 
 
 def _outside_ontology(extraction: Extraction) -> str | None:

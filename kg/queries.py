@@ -136,26 +136,36 @@ def relation_merge_query(rel_type: str) -> str:
     fresh = f"[i IN range(0, size(row.evidence) - 1) WHERE NOT row.evidence[i] IN {had}]"
     room = f"CASE WHEN size({had}) >= $cap THEN 0 ELSE $cap - size({had}) END"
     kept = f"{fresh}[0..{room}]"
+    # A fact without a discriminator stores no `disc` at all (nothing empty shows in the Browser).
+    # MERGE cannot match "no such property", so the relationship is looked up and created when
+    # missing; an empty `disc` left by an older version counts as none and is removed. Without
+    # MERGE's locks two concurrent loaders could both create it: `kg load` has one writer.
+    disc = "CASE WHEN row.disc = '' THEN null ELSE row.disc END"
     return f"""
 UNWIND $rows AS row
 MATCH (a:Entity {{key: row.source}})
 MATCH (b:Entity {{key: row.target}})
-MERGE (a)-[r:{rel_type} {{disc: row.disc}}]->(b)
-ON CREATE SET
-    r += row.props,
-    r.sources = row.sources,
-    r.evidence = row.evidence[0..$cap],
-    r.evidence_docs = row.evidence_docs[0..$cap],
-    r.confidence = row.confidence,
-    r.rules = row.rules
-ON MATCH SET
-    r += row.props,
-    r.sources = coalesce(r.sources, []) + [s IN row.sources WHERE NOT s IN coalesce(r.sources, [])],
-    r.evidence = coalesce(r.evidence, []) + [i IN {kept} | row.evidence[i]],
-    r.evidence_docs = coalesce(r.evidence_docs, []) + [i IN {kept} | row.evidence_docs[i]],
-    r.confidence = CASE WHEN r.confidence IS NULL OR row.confidence > r.confidence
-                        THEN row.confidence ELSE r.confidence END,
-    r.rules = coalesce(r.rules, []) + [x IN row.rules WHERE NOT x IN coalesce(r.rules, [])]
+OPTIONAL MATCH (a)-[old:{rel_type}]->(b) WHERE coalesce(old.disc, '') = row.disc
+FOREACH (_ IN CASE WHEN old IS NULL THEN [1] ELSE [] END |
+    CREATE (a)-[r:{rel_type}]->(b)
+    SET r.disc = {disc},
+        r.sources = row.sources,
+        r.evidence = row.evidence[0..$cap],
+        r.evidence_docs = row.evidence_docs[0..$cap],
+        r.confidence = row.confidence,
+        r.rules = row.rules,
+        r += row.props
+)
+FOREACH (r IN CASE WHEN old IS NULL THEN [] ELSE [old] END |
+    SET r.disc = {disc},
+        r.sources = coalesce(r.sources, []) + [s IN row.sources WHERE NOT s IN coalesce(r.sources, [])],
+        r.evidence = coalesce(r.evidence, []) + [i IN {kept} | row.evidence[i]],
+        r.evidence_docs = coalesce(r.evidence_docs, []) + [i IN {kept} | row.evidence_docs[i]],
+        r.confidence = CASE WHEN r.confidence IS NULL OR row.confidence > r.confidence
+                            THEN row.confidence ELSE r.confidence END,
+        r.rules = coalesce(r.rules, []) + [x IN row.rules WHERE NOT x IN coalesce(r.rules, [])],
+        r += row.props
+)
 """
 
 
@@ -342,7 +352,7 @@ UNWIND $rows AS row
 MATCH (a:Entity {{key: row.source}})
 MATCH (b:Entity {{key: row.target}})
 MATCH (a)-[r:{rel_type}]->(b)
-WHERE r.disc = row.disc AND any(source IN r.sources WHERE source IN $keys)
+WHERE coalesce(r.disc, '') = row.disc AND any(source IN r.sources WHERE source IN $keys)
 RETURN row.source AS source, row.target AS target, row.disc AS disc, r.sources AS sources
 """
 
@@ -356,7 +366,7 @@ UNWIND $rows AS row
 MATCH (a:Entity {{key: row.source}})
 MATCH (b:Entity {{key: row.target}})
 MATCH (a)-[r:{rel_type}]->(b)
-WHERE r.disc = row.disc
+WHERE coalesce(r.disc, '') = row.disc
 SET r = row.props
 """
 
@@ -370,7 +380,7 @@ UNWIND $rows AS row
 MATCH (a:Entity {{key: row.source}})
 MATCH (b:Entity {{key: row.target}})
 MATCH (a)-[r:{rel_type}]->(b)
-WHERE r.disc = row.disc
+WHERE coalesce(r.disc, '') = row.disc
 DELETE r
 """
 
@@ -404,3 +414,42 @@ CALL (e, row) {{
     MERGE (n)-[:NAME_OF]->(e)
 }}
 """
+
+
+# --- pictures (kg view) ---------------------------------------------------------------------
+# A template returns names and rows; the picture is the subgraph behind them: the entities the
+# rows name (or the graph elements they return), and the relationships among those entities.
+
+ANSWER_NODES = """
+CALL () {
+    UNWIND $names AS name
+    MATCH (e:Entity {name: name})
+    RETURN e AS node
+    UNION
+    UNWIND $ids AS id
+    MATCH (n)
+    WHERE elementId(n) = id
+    RETURN n AS node
+}
+RETURN DISTINCT node
+LIMIT $limit
+"""
+"""The entities named in an answer (the Entity.name index) and the nodes it returned itself."""
+
+DOCUMENTS_TITLED = """
+MATCH (d:Document)
+WHERE d.title IN $titles
+RETURN d AS node
+LIMIT $limit
+"""
+"""The documents an answer names by title (for answers about documents only)."""
+
+RELATIONSHIPS_AMONG = """
+UNWIND $ids AS id
+MATCH (a)
+WHERE elementId(a) = id
+MATCH (a)-[r]->(b)
+WHERE elementId(b) IN $ids AND type(r) <> 'NAME_OF'
+RETURN r
+"""
+"""Every relationship between two of the given nodes (Name nodes' NAME_OF left out)."""

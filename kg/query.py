@@ -41,7 +41,10 @@ _PARAM = re.compile(
     r"^\s+(?P<name>[A-Za-z_]\w*)\s*:\s*(?P<type>string|integer|float|boolean)"
     r"(?:\s+(?P<min>-?\d+)\.\.(?P<max>-?\d+))?\s*,\s*(?P<need>required|nullable)\s*\.?\s*(?P<doc>.*)$"
 )
-_BROWSER_PARAM = re.compile(r"^\s*(:param\s+.+)$")
+_BROWSER_PARAM = re.compile(r"^\s*(:params?\s+.+)$")
+_BROWSER_ENTRY = re.compile(
+    r"\s*(?P<key>[A-Za-z_]\w*)\s*(?::|=>)\s*(?P<value>'(?:[^'\\]|\\.)*'|[^,}]+?)\s*(?:,|}|$)"
+)
 _CHOICES = re.compile(r"One of:\s*(?P<choices>[^.;(]+)")
 _COLUMNS = re.compile(r"^Columns\s*:\s*(?P<columns>.+)$")
 _TABLE_CELL_WIDTH = 60
@@ -81,7 +84,9 @@ class Template(_Model):
     name: str
     purpose: str
     params: list[Param] = Field(default_factory=list)
-    browser_params: list[str] = Field(default_factory=list, description="':param' lines for the Browser")
+    browser_params: list[str] = Field(
+        default_factory=list, description="the ':params {...}' line (or ':param' lines) for the Browser"
+    )
     columns: list[str]
     cypher: str
     path: str
@@ -152,6 +157,30 @@ def parse_template(path: Path) -> Template:
         cypher=text,
         path=str(path),
     )
+
+
+def parse_browser_params(lines: list[str]) -> dict[str, Any]:
+    """The parameters that a header's `:params {k: v, ...}` line (or `:param k => v` lines) sets."""
+    values: dict[str, Any] = {}
+    for line in lines:
+        body = line.split(None, 1)[1] if " " in line else ""
+        if line.startswith(":params"):
+            body = body.strip().removeprefix("{")
+        for entry in _BROWSER_ENTRY.finditer(body):
+            values[entry["key"]] = _cypher_literal(entry["value"].strip())
+    return values
+
+
+def _cypher_literal(text: str) -> Any:
+    """A Cypher literal of a Browser example: 'string', null, true, false or a number."""
+    if text.startswith("'") and text.endswith("'") and len(text) >= 2:
+        return re.sub(r"\\(.)", r"\1", text[1:-1])
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError:
+        raise TemplateError(
+            f"{text!r} is not a literal a Browser example may use: quote strings with '"
+        ) from None
 
 
 def _strip_comments(cypher: str) -> str:

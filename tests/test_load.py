@@ -14,7 +14,7 @@ from conftest import run_kg
 
 from kg import queries, server
 from kg.connection import Connection
-from kg.load import Batch, apply_schema, load_extractions, reset_graph, write_batch
+from kg.load import Batch, apply_schema, event_caption, load_extractions, reset_graph, write_batch
 from kg.models import SCHEMA_VERSION, Document, Entity, Extraction, Relation, dump_extraction
 
 # Sentences of the seed article (Anadolu, 23 Sep 2022) and of a wire report on the same border.
@@ -457,6 +457,45 @@ def test_facts_with_different_discriminators_stay_two_relationships(graph: Conne
     load(graph, [seed_extraction(), shelling])
     allegations = one(graph, "MATCH ()-[r:ACCUSES]->() WITH r ORDER BY r.disc RETURN collect(r.allegation)")
     assert allegations == ["ceasefire violation", "shelling of civilians"]
+
+
+def test_a_fact_without_a_discriminator_stores_no_empty_disc_and_reloads_as_one(graph: Connection) -> None:
+    load(graph, [seed_extraction()])
+    load(graph, [seed_extraction(), wire_extraction()])
+    assert one(graph, "MATCH ()-[r]->() WHERE r.disc = '' RETURN count(r)") == 0
+    located = one(graph, "MATCH ()-[r:LOCATED_IN]->() RETURN count(r)")
+    # A graph written by an older version has empty discs: the next load removes them, adding nothing.
+    with graph.driver.session(database=graph.database) as session:
+        session.run("MATCH ()-[r:LOCATED_IN]->() SET r.disc = ''").consume()
+    load(graph, [seed_extraction()])
+    assert one(graph, "MATCH ()-[r:LOCATED_IN]->() RETURN count(r)") == located
+    assert one(graph, "MATCH ()-[r]->() WHERE r.disc IS NOT NULL RETURN collect(DISTINCT r.disc)") == [
+        "ceasefire violation"
+    ]
+
+
+def test_an_event_gets_a_short_caption_with_its_place_and_date(graph: Connection) -> None:
+    load(graph, [seed_extraction()])
+    assert one(graph, "MATCH (a:Attack) RETURN a.caption") == "Attack on Kokhanebi 2022-09-22"
+    assert one(graph, "MATCH (e:Entity) WHERE e.caption IS NOT NULL RETURN count(e)") == 1  # events only
+
+
+@pytest.mark.parametrize(
+    ("label", "name", "start", "place", "caption"),
+    [
+        ("Attack", "Attack by Armenia (doc:917ae832ca54f1ac)", None, None, "Attack by Armenia"),
+        ("Attack", "Attack by Armenia, 2024-03-05", "2024-03-05", "Aghdam", "Attack on Aghdam 2024-03-05"),
+        ("Clash", "Clash: cross - border fighting, 2023-10", "2023-10", None, "Clash 2023-10"),
+        ("Ceasefire", "Ceasefire: ceasefire (doc:917ae832ca54f1ac)", None, None, "Ceasefire"),
+        ("Meeting", "Meeting: after two presidents met (doc:45ed4f)", None, None, "Meeting: after two…"),
+        ("Meeting", "Meeting: peace talks (doc:b3643c0e1929a7b2)", None, "Almaty", "Meeting in Almaty"),
+    ],
+)
+def test_event_captions_are_short_and_tell_events_apart(
+    label: str, name: str, start: str | None, place: str | None, caption: str
+) -> None:
+    event = Entity(key="event:x", label=label, name=name, start=start)  # type: ignore[arg-type]
+    assert event_caption(event, place) == caption
 
 
 def test_aliases_and_names_grow_without_repeats(graph: Connection) -> None:

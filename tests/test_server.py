@@ -96,6 +96,21 @@ def test_status_prints_a_browser_url_that_serves_the_browser(kg_env: dict[str, s
     assert field(result.stdout, "Bolt URI").startswith("bolt://127.0.0.1:")
 
 
+def test_managed_server_tells_the_browser_to_send_no_usage_data(neo4j_conn: Connection) -> None:
+    if not neo4j_conn.settings.managed:
+        pytest.skip("the session's Neo4j is not the managed server")
+    # The Browser reads these through dbms.clientConfig when it connects.
+    records, _, _ = neo4j_conn.driver.execute_query("CALL dbms.clientConfig() YIELD name, value RETURN *")
+    config = {record["name"]: record["value"] for record in records}
+    assert config["client.allow_telemetry"] == "false"
+    assert config["browser.remote_content_hostname_whitelist"] == "localhost"
+    assert "browser.allow_outgoing_connections" not in config  # absent: the Browser takes it as false
+    records, _, _ = neo4j_conn.driver.execute_query(
+        "SHOW SETTINGS YIELD name, value WHERE name = 'dbms.usage_report.enabled' RETURN value"
+    )
+    assert records[0]["value"] == "false"
+
+
 def test_password_file_is_private_and_named_by_status(kg_env: dict[str, str]) -> None:
     if "KG_HOME" not in kg_env:
         pytest.skip("the session's Neo4j is not the managed server")

@@ -19,6 +19,7 @@ from kg.query import (
     format_rows,
     get_template,
     load_templates,
+    parse_browser_params,
     parse_template,
     run_template,
 )
@@ -164,11 +165,27 @@ def test_catalogue_has_every_contract_template_with_its_parameters_and_columns_i
         assert templates[name].columns == columns, name
 
 
-def test_every_header_has_a_purpose_and_a_browser_param_line_per_parameter() -> None:
+def test_every_header_has_a_purpose_and_one_browser_line_that_sets_every_parameter() -> None:
+    # The Browser runs one command per paste: a single `:params {...}` line sets them all at once.
+    literal = r"(?:'[^']*'|null|-?\d+)"
     for template in load_templates().values():
         assert len(template.purpose) > 20, template.name
-        pasted = {re.match(r":param\s+(\w+)\s*=>", line)[1] for line in template.browser_params}  # type: ignore[index]
-        assert pasted == {p.name for p in template.params}, template.name
+        if not template.params:
+            assert template.browser_params == [], template.name
+            continue
+        assert len(template.browser_params) == 1, template.name
+        line = template.browser_params[0]
+        assert re.fullmatch(rf":params \{{\w+: {literal}(?:, \w+: {literal})*\}}", line), line
+        example = parse_browser_params(template.browser_params)
+        assert list(example) == [p.name for p in template.params], template.name
+        check_params(template, example)
+
+
+def test_browser_lines_of_a_users_template_may_be_one_param_each() -> None:
+    one_each = parse_browser_params([":param name => 'Sotk'", ":param depth => 2"])
+    assert one_each == {"name": "Sotk", "depth": 2}
+    one_line = parse_browser_params([":params {name: 'it\\'s', target: null}"])
+    assert one_line == {"name": "it's", "target": None}
 
 
 def test_template_using_an_undeclared_parameter_is_rejected(tmp_path: Path) -> None:
