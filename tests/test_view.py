@@ -133,7 +133,7 @@ def test_view_draws_the_answer_in_the_browser_style_and_chromium_renders_it(
 ) -> None:
     from PIL import Image
 
-    load_extractions(graph.driver, [sotk_extraction()], database=graph.database, progress=False)
+    load_extractions(graph.driver, [sotk_extraction()], database=graph.database)
     page = tmp_path / "attacks.html"
     result = run_kg(["view", "attacks", "-p", "attacker=Azerbaijan", "--out", str(page)], kg_env)
     assert result.returncode == 0, result.stderr
@@ -177,7 +177,7 @@ def test_view_draws_the_answer_in_the_browser_style_and_chromium_renders_it(
 def test_view_of_an_answer_naming_no_node_is_one_error_line(
     graph: Connection, kg_env: dict[str, str], tmp_path: Path
 ) -> None:
-    load_extractions(graph.driver, [sotk_extraction()], database=graph.database, progress=False)
+    load_extractions(graph.driver, [sotk_extraction()], database=graph.database)
     page = tmp_path / "nothing.html"
     result = run_kg(["view", "places_in", "-p", "place=Nowhere", "--out", str(page)], kg_env)
     assert result.returncode == 1
@@ -192,7 +192,7 @@ def test_view_of_an_answer_naming_no_node_is_one_error_line(
 def test_view_of_a_path_answer_draws_the_paths_nodes(
     graph: Connection, kg_env: dict[str, str], tmp_path: Path
 ) -> None:
-    load_extractions(graph.driver, [sotk_extraction()], database=graph.database, progress=False)
+    load_extractions(graph.driver, [sotk_extraction()], database=graph.database)
     page = tmp_path / "sotk.html"
     result = run_kg(["view", "neighbourhood", "-p", "name=Sotk", "-p", "depth=1", "--out", str(page)], kg_env)
     assert result.returncode == 0, result.stderr
