@@ -876,6 +876,8 @@ class EntityRecognizer:
                 continue
             candidates = [gaz.entries[k] for k in keys if k in gaz.entries]
             known = [c for c in candidates if c.key in entities]
+            # A bare name that is both a city and its region ("Kyiv") is the city.
+            candidates.sort(key=lambda c: c.label != "Settlement" or c.kind != "city")
             entry = pick(known or candidates, None)
             if entry is None:
                 continue

@@ -192,11 +192,15 @@ class Reader:
         """The state a capital city stands for when it acts or speaks ("Baku denied", "accused Yerevan")."""
         key = self.key_at(token)
         state = self.gazetteer.capitals.get(key) if key else None
+        if state is None and self.label(key) == "Settlement":
+            record = self.graph.entities[key]  # type: ignore[index]
+            known = self.gazetteer.world_settlements(record.name)
+            state = known[0].state if known and known[0].capital else None
         if state is None:
             return None
         entry = self.gazetteer.get(state)
         name = entry.name if entry else state
-        self.graph.entity(
+        record = self.graph.entity(
             state,
             "State",
             name,
@@ -204,6 +208,8 @@ class Reader:
             iso3=entry.iso3 if entry else None,
             status=entry.status if entry else None,
         )
+        for alias in (*(entry.aliases if entry else ()), *self.gazetteer.demonyms_of(state)):
+            record.add_alias(alias)
         mention = next((m for m in self.graph.mentions if m.start <= token.i < m.end), None)
         if mention is not None:
             self.graph.recast[mention.start] = state
@@ -223,7 +229,8 @@ class Reader:
                 return self._as_force(owner, word, token)
         speaker = self.voice(token)
         plural = word.lower_ in ("they", "their", "them")
-        if speaker is None or (plural and not self._plural_speaker(token)):
+        group = self.label(speaker) in ("ArmedForce", "Organization")
+        if speaker is None or (plural and not group and not self._plural_speaker(token)):
             earlier = self.previous_subject(token, exclude=self.side(speaker) if speaker else None)
             return self._as_force(earlier, word, token) if earlier else None
         return self._as_force(speaker, word, token)
@@ -281,7 +288,7 @@ class Reader:
         if subject is None:
             return None
         party = self.key_at(subject) if self.is_party(self.key_at(subject)) else None
-        party = party or self._party_near(subject)
+        party = party or self.capital_state(subject) or self._party_near(subject)
         if party is None and subject.pos_ == "PROPN":
             party = self.named_speakers.get(self._unit_name(subject))
         if party is None and self.lex.has("speaker_word", subject):
@@ -377,8 +384,20 @@ class Reader:
         return [k for k in keys if not any(self.graph.inside(o, k) for o in keys if o != k)]
 
     def places_under(self, token: Token) -> list[str]:
-        """The places a phrase names, not those of the clauses hanging on it."""
-        return self.places(clause_words(token))
+        """The places a phrase names, not those of the clauses hanging on it; a state named by its name
+        ("strikes in Yemen"), not by a demonym ("Yemeni positions"), when it names no finer place."""
+        words = clause_words(token)
+        found = self.places(words)
+        if found:
+            return found
+        states: list[str] = []
+        for t in words:
+            key = self.key_at(t)
+            named = t.pos_ == "PROPN" and not self.gazetteer.demonym_state(t.text)
+            modifier = t.dep_ in ("amod", "compound", "poss") and t.head.pos_ == "NOUN"
+            if self.label(key) == "State" and named and not modifier and key not in states:
+                states.append(key)  # type: ignore[arg-type]
+        return states
 
     def stations(self, token: Token) -> list[str]:
         """Where a side's phrase says it is: 'units stationed in X', 'troops in Y' (not the phrases

@@ -226,6 +226,9 @@ class StatementReader:
             for t in noun.subtree:
                 if t.i in self.events:
                     return mention_key(t.i)
+            if self.lex.has("attack_noun", noun) or self.lex.has("clash_noun", noun):
+                told = [m for i, m in self.events.items() if i < noun.i and m.kind in ("Attack", "Clash")]
+                return mention_key(told[-1].trigger) if told else None  # "denied the attack"
             if not self.lex.has("claim_noun", noun) and noun.dep_ == "dobj":
                 return None  # "rejected the move", "denied access": not a denial of what someone said
         accusers = [
@@ -369,8 +372,6 @@ class StatementReader:
             return
         cause = [self.doc[i] for i in match.role("cause")]
         skip = {t.i for t in subject.subtree}
-        for prep in (c for c in trigger.children if c.dep_ == "prep" and c.lower_ in ("with", "to")):
-            skip.update(t.i for t in prep.subtree)
         candidates = [t for c in cause for t in c.subtree] + [t for t in trigger.sent if t.i not in skip]
         own = self.reader.side(protester)
         accused = None
