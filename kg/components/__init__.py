@@ -15,7 +15,6 @@ DOC_EXTENSIONS: dict[str, object] = {
     "kg_entities": None,  # key -> {"label", "name", "aliases", ...optional properties}
     "kg_mentions": None,  # [{"start", "end", "key"}] in document order
     "kg_relations": None,  # [{"type", "source", "target", "sent": [start, end], "rule", ...}]
-    "kg_triggers": None,  # [{"i": token index, "key": event key}]: words naming events
     "kg": None,  # the DocGraph (kg.components.records): typed entities, mentions, facts, event mentions
     "kg_frames": None,  # [FrameMatch] (kg.components.frames): the roles every frame filled
 }

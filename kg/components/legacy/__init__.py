@@ -1,1 +1,0 @@
-"""The first engine (word lists in Python), kept until the frames engine reaches its scores."""
