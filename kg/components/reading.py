@@ -106,6 +106,7 @@ class Reader:
         self.last_speaker: str | None = None
         self.named_speakers: dict[str, str] = {}
         self.gazetteer = load_gazetteer()
+        self._author: str | None | bool = False
 
     # --- entities -------------------------------------------------------------------------------
 
@@ -221,6 +222,10 @@ class Reader:
         party: the speaker; "they" said by a singular speaker: the party last named as a subject."""
         word = token if self.lex.has("party_pronoun", token) else None
         word = word or next((c for c in token.children if self.lex.has("possessive_pronoun", c)), None)
+        whose = next((c for c in token.children if c.lower_ == "whose"), None)
+        if whose is not None:
+            owner = self._whose(whose)
+            return self._as_force(owner, whose, token) if owner else None  # "X, whose forces occupy Y"
         if word is None:
             return None
         if word is not token or word.dep_ == "poss":
@@ -234,6 +239,17 @@ class Reader:
             earlier = self.previous_subject(token, exclude=self.side(speaker) if speaker else None)
             return self._as_force(earlier, word, token) if earlier else None
         return self._as_force(speaker, word, token)
+
+    def _whose(self, whose: Token) -> str | None:
+        """The party a 'whose' points back to: the noun phrase right before it."""
+        i = whose.i - 1
+        while i >= whose.sent.start and self.doc[i].is_punct:
+            i -= 1
+        if i < whose.sent.start:
+            return None
+        before = self.doc[i]
+        key = self.key_at(before)
+        return key if self.is_party(key) else self.party(before.head if before.dep_ == "pobj" else before)
 
     def _as_force(self, party: str, word: Token, token: Token) -> str:
         """'its troops' of a state are its armed forces; otherwise the party's side."""
@@ -293,7 +309,7 @@ class Reader:
             party = self.named_speakers.get(self._unit_name(subject))
         if party is None and self.lex.has("speaker_word", subject):
             party = self._governing_subject(verb) if subject.lower_ in ("it", "they") else None
-            party = party or self.last_speaker
+            party = party or self.last_speaker or self.author
         if party is not None and self.label(party) in REPORTER_LABELS:
             if subject.pos_ == "PROPN":
                 self.named_speakers.setdefault(self._unit_name(subject), party)
@@ -350,7 +366,7 @@ class Reader:
                 author = self._party_near(head) or self._issuer(head)
                 if author is not None:
                     return author
-        return self.according_to(token.sent)
+        return self.according_to(token.sent) or self.author
 
     def _issuer(self, statement: Token) -> str | None:
         """Who issued a statement: 'the ministry issued a statement on ...'."""
@@ -358,6 +374,21 @@ class Reader:
         if verb is not None and verb.dep_ == "prep":
             verb = verb.head
         return self.speaker(verb) if verb is not None and verb.pos_ == "VERB" else None
+
+    @property
+    def author(self) -> str | None:
+        """Whose statement the document is ("Statement of the Ministry of Defence of X", "X press release
+        on ...", "Official channel of X"): the voice of what it says unattributed."""
+        if self._author is False:
+            self._author = None
+            for sent in list(self.doc.sents)[:2]:
+                for t in sent:
+                    if t.pos_ in ("NOUN", "PROPN") and self.lex.has("statement_noun", t):
+                        party = self._party_near(t)
+                        if party is not None and self.label(party) in REPORTER_LABELS:
+                            self._author = party
+                            return party
+        return self._author if isinstance(self._author, str) else None
 
     def according_to(self, sent: Span) -> str | None:
         """The party a sentence is attributed to with "according to X"."""
@@ -390,6 +421,8 @@ class Reader:
         found = self.places(words)
         if found:
             return found
+        if self.lex.has("settlement_kind", token) or self.lex.has("region_kind", token):
+            return self.places_of_kind_before(token)
         states: list[str] = []
         for t in words:
             key = self.key_at(t)
@@ -419,6 +452,25 @@ class Reader:
             if c.dep_ in ("acl", "relcl") and self.lex.has("stationed_verb", c)
             for w in clause_words(c)
         ]
+
+    def places_of_kind_before(self, noun: Token) -> list[str]:
+        """'both settlements', 'the two villages', 'the district': the places of that kind the text named
+        last (in this sentence or the one before), as many as the noun says."""
+        if not any(c.dep_ in ("det", "nummod", "predet") for c in noun.children):
+            return []
+        label = "Settlement" if self.lex.has("settlement_kind", noun) else "Region"
+        start = noun.sent.start
+        previous = self.doc[start - 1].sent.start if start > 0 else start
+        found: list[str] = []
+        for mention in sorted(self.graph.mentions, key=lambda m: -m.start):
+            if mention.start >= noun.i or mention.start < previous:
+                continue
+            if self.label(mention.key) == label and mention.key not in found:
+                found.append(mention.key)
+        plural = noun.tag_ == "NNS"
+        wanted = next((self._value(c) for c in noun.children if c.like_num or c.lower_ == "both"), None)
+        wanted = wanted or (len(found) if plural else 1)
+        return list(reversed(found[:wanted])) if (plural or len(found) >= 1) else []
 
     def count(self, token: Token) -> tuple[int | None, str | None]:
         """The number a noun is counted with ("More than 200 soldiers" -> 200, "more than")."""

@@ -63,9 +63,12 @@ class StatementReader:
         outputs = fill_roles(match, family, self.reader)
         trigger = self.doc[match.trigger]
         sources = self.keys(outputs.get(str(family.source), []))
-        if not sources and family.implicit.get(str(family.source)) == "voice":
+        implicit = family.implicit.get(str(family.source))
+        own_side = implicit == "own_side" and self.lex.has("liberate_verb", trigger)
+        if not sources and (implicit == "voice" or own_side):
             voice = self.reader.voice(trigger)
-            sources = [voice] if voice else []
+            side = self.reader.side(voice) if own_side else voice
+            sources = [side] if side else []
         targets = self.keys(outputs.get(str(family.target), []))
         if not targets and family.relation in ("CAPTURED", "OCCUPIED"):
             described = [self.described_place(self.doc[i]) for i in match.role(str(family.target))]
