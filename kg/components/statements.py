@@ -47,6 +47,7 @@ class StatementReader:
             "division": self.division,
             "former": self.former,
             "protest": self.protest,
+            "labelling": self.labelling,
         }
 
     def read(self) -> None:
@@ -397,6 +398,53 @@ class StatementReader:
             date=self.reader.statement_date(governing_or_self(trigger)),
             disc=normalise_name(allegation) if allegation else "",
         )
+
+    def labelling(self, match: FrameMatch, family: Family) -> None:
+        """'X condemned the strike as a breach of international law': X accuses whoever carried it out
+        (the attacker of the event it names, the party the phrase names, else the other side named)."""
+        trigger = self.doc[match.trigger]
+        allegation_token = match.first("allegation")
+        act_token = match.first("act")
+        if allegation_token is None or act_token is None:
+            return
+        accusers = [k for i in match.role("accuser") for k in self.reader.parties(self.doc[i])]
+        if not accusers:
+            voice = self.reader.voice(trigger)
+            accusers = [voice] if voice else []
+        if not accusers:
+            return
+        accused = self.doer_of(self.doc[act_token], self.reader.side(accusers[0]))
+        if accused is None:
+            return
+        allegation = phrase_text(clause_words(self.doc[allegation_token])) or None
+        self.accusations(match, trigger, accusers, [accused], {"allegation": allegation})
+
+    def doer_of(self, act: Token, own: str | None) -> str | None:
+        """Who did what a phrase names: the attacker of its event (or of the event 'it' points back to),
+        the party the phrase names, else the other side the sentence names."""
+        events = [self.events[t.i] for t in act.subtree if t.i in self.events]
+        named = (
+            self.lex.has("attack_noun", act)
+            or self.lex.has("clash_noun", act)
+            or self.lex.has("wrong_noun", act)
+        )
+        if not events and (act.lower_ in ("it", "this", "that") or named):
+            events = [
+                m for i, m in sorted(self.events.items()) if i < act.i and m.kind in ("Attack", "Clash")
+            ][-1:]
+        for mention in events:
+            for key in mention.roles.get("ATTACKER", ()):
+                if self.reader.side(key) != own:
+                    return key
+        party = self.reader.party(act)
+        if party is not None and self.reader.side(party) != own:
+            return party
+        for t in act.sent:
+            key = self.reader.key_at(t)
+            if self.graph.label(key) in ("State", "ArmedForce", "Ministry") and self.reader.side(key) != own:
+                return self.reader.side(key)
+        earlier = self.reader.previous_subject(act, exclude=own)
+        return self.reader.side(earlier) if earlier else None
 
 
 def governing_or_self(token: Token) -> Token:
