@@ -187,8 +187,11 @@ class EventReader:
     def _casualty_field(self, verb: Token) -> str | None:
         field = self.lex.value("casualty_verb", verb.lemma_)
         if field == "left":
-            state = next((c for c in verb.children if c.dep_ in ("oprd", "acomp", "xcomp", "ccomp")), None)
-            field = self.lex.value("left_state", state.lower_) if state is not None else None
+            states = [c for c in verb.children if c.dep_ in ("oprd", "acomp", "xcomp", "ccomp", "advmod")]
+            field = next(
+                (self.lex.value("left_state", s.lower_) for s in states if self.lex.has("left_state", s)),
+                None,
+            )
         if verb.lemma_ in ("lose", "claim") and not any(c.lemma_ == "life" for c in verb.subtree):
             return None  # "lost control", "claimed the attack": not deaths
         if verb.lemma_ == "fall" and not any(c.lemma_ == "martyr" for c in verb.subtree):

@@ -18,7 +18,7 @@ from kg.components import register_extensions
 from kg.components.events import mention_key
 from kg.components.records import DocGraph, Fact, Mention
 from kg.dates import parse_published
-from kg.resolve import Event, EventIdentity, event_dates, event_key
+from kg.resolve import EVENT_ROLES, SIDE_ROLES, Event, EventIdentity, event_dates, event_key
 from kg.rules import Rules, load_rules
 
 
@@ -75,12 +75,18 @@ class GraphResolver:
 
     def add_event(self, event: Event) -> None:
         """The event's entity, its role relations, casualties and reporters."""
-        first = (
-            next(m for m in event.mentions if m.kind != "Casualty")
-            if event.kind != "Clash" or any(m.kind != "Casualty" for m in event.mentions)
-            else event.mentions[0]
-        )
-        sent = self.doc[first.sent[0] : first.sent[1]]
+        self.event_record(event)
+        for mention in event.mentions:
+            self.role_facts(event, mention)
+            self.reporters(event, mention)
+            if mention.kind == "Casualty":
+                self.casualties(event, mention)
+        self.implicit_target(event)
+
+    def event_record(self, event: Event) -> None:
+        """The event as an entity: its name, the sentence that first tells it, dates, weapons."""
+        told = [m for m in event.mentions if m.kind != "Casualty"] or event.mentions
+        sent = self.doc[told[0].sent[0] : told[0].sent[1]]
         props: dict[str, Any] = {"summary": " ".join(sent.text.split())}
         when = event_dates(event, self.doc._.kg_published)
         if when is not None:
@@ -88,37 +94,21 @@ class GraphResolver:
         weapons = [w for w in event.values("weapons") if isinstance(w, str)]
         if weapons:
             props["weapons"] = weapons
-        record = self.graph.entity(
-            event.key, event.kind, self.name(event, when.start if when else None), **props
-        )
-        record.props.setdefault("weapons", weapons) if weapons else None
-        for mention in event.mentions:
-            bounds = mention.sent
-            rule = mention.rules[0] if mention.rules else event.kind.lower()
-            for role in (
-                "ATTACKER",
-                "TARGET",
-                "ORIGIN",
-                "LOCATION",
-                "PARTICIPANT",
-                "ENDED",
-                "BROKERED_BY",
-                "MEDIATED_BY",
-                "HOSTED_BY",
-            ):
-                for key in mention.roles.get(role, ()):
-                    if role in ("PARTICIPANT", "ATTACKER", "TARGET") and self.graph.label(key) == "Person":
-                        key = self.graph.side(key) or key  # a person takes part for whom they represent
-                    self.graph.relate(
-                        role, event.key, self.mention_events.get(key, key), bounds, rule, mention.confidence
-                    )
-                    state = self.graph.state(key)
-                    if role == "ATTACKER" and state and state != key:
-                        self.graph.relate(role, event.key, state, bounds, rule, mention.confidence - 0.05)
-            self.reporters(event, mention)
-            if mention.kind == "Casualty":
-                self.casualties(event, mention)
-        self.implicit_target(event)
+        self.graph.entity(event.key, event.kind, self.name(event, when.start if when else None), **props)
+
+    def role_facts(self, event: Event, mention: Any) -> None:
+        """The relations a mention's roles give the event (a person takes part for whom they represent;
+        the attacker's state attacks with its forces)."""
+        rule = mention.rules[0] if mention.rules else event.kind.lower()
+        for role in EVENT_ROLES:
+            for key in mention.roles.get(role, ()):
+                if role in SIDE_ROLES and self.graph.label(key) == "Person":
+                    key = self.graph.side(key) or key
+                target = self.mention_events.get(key, key)
+                self.graph.relate(role, event.key, target, mention.sent, rule, mention.confidence)
+                state = self.graph.state(key)
+                if role == "ATTACKER" and state and state != key:
+                    self.graph.relate(role, event.key, state, mention.sent, rule, mention.confidence - 0.05)
 
     def name(self, event: Event, when: str | None) -> str:
         """A readable name: "Attack by Armenia, 2022-09-22", "Ceasefire: truce (doc-...)"."""
