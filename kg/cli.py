@@ -385,6 +385,52 @@ def evaluate(gold: str, docs: tuple[str, ...], fmt: str, min_core: float, silent
         sys.exit(EXIT_ERROR)
 
 
+# --- rules -----------------------------------------------------------------------------
+
+
+@cli.group()
+def rules() -> None:
+    """The extraction rules: the lexicon and frames of kg/rules plus those of $KG_RULES_DIR.
+
+    Example:
+
+        KG_RULES_DIR=my-rules kg rules check
+    """
+
+
+@rules.command("list")
+@quiet_anyway
+@fail_cleanly
+def rules_list() -> None:
+    """List every frame in use: its id, family, confidence and how many examples it has.
+
+    Example:
+
+        kg rules list | grep attack.
+    """
+    from kg.rules.phrasebook import describe_frames
+
+    click.echo(describe_frames())
+
+
+@rules.command("check")
+@quiet_anyway
+@fail_cleanly
+def rules_check() -> None:
+    """Run every frame on its own examples (the phrasebook); exit 1 if one does not give what it expects.
+
+    Example:
+
+        KG_RULES_DIR=my-rules kg rules check
+    """
+    from kg.rules.phrasebook import run_phrasebook
+
+    report, ok = run_phrasebook()
+    click.echo(report)
+    if not ok:
+        sys.exit(EXIT_ERROR)
+
+
 # --- the local server -----------------------------------------------------------------
 
 

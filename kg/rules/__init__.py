@@ -223,8 +223,11 @@ def _word_classes(dirs: list[Path]) -> dict[str, WordClass]:
             if not isinstance(body, dict):
                 raise ConfigError(f"{path}: [{name}] must be a table with `doc` and `words` or `values`")
             old = classes.get(name)
+            given = {k: v for k, v in body.items() if k != "remove"}
+            if old is not None:
+                given = {"doc": old.doc, "attr": old.attr, **given}  # adding words to one of ours
             try:
-                new = WordClass(name=name, **{k: v for k, v in body.items() if k != "remove"})
+                new = WordClass(name=name, **given)
             except ValidationError as exc:
                 raise ConfigError(f"{path}: word class [{name}]: {_first_error(exc)}") from None
             if old is not None:
@@ -312,12 +315,23 @@ def _families(dirs: list[Path]) -> dict[str, Family]:
     return families
 
 
+def read_rules(dirs: list[Path]) -> Rules:
+    """Read the lexicon, frames and role map of rule folders, later folders adding to earlier ones."""
+    families = _families(dirs)
+    rules = Rules(lexicon=Lexicon(_word_classes(dirs)), frames=_frames(dirs, families), families=families)
+    for frame in rules.frames:
+        for node in frame.pattern:
+            try:
+                rules.lexicon.expand(dict(node.get("RIGHT_ATTRS", {})))
+            except ConfigError as exc:
+                raise ConfigError(f"frame {frame.id!r}: {exc}") from None
+    return rules
+
+
 @functools.cache
 def load_rules() -> Rules:
     """Read the lexicon, frames and role map once (ours plus `$KG_RULES_DIR`)."""
-    dirs = _rule_dirs()
-    families = _families(dirs)
-    return Rules(lexicon=Lexicon(_word_classes(dirs)), frames=_frames(dirs, families), families=families)
+    return read_rules(_rule_dirs())
 
 
 def lexicon() -> Lexicon:

@@ -143,3 +143,24 @@ def check_rules(nlp: Any, rules: Rules) -> list[ExampleResult]:
         for example in frame.examples:
             results.append(check_example(nlp, frame, example))
     return results
+
+
+def run_phrasebook() -> tuple[str, bool]:
+    """`kg rules check`: every example of every frame in use; the report and whether all passed."""
+    from kg.extract import load_nlp
+    from kg.rules import load_rules
+
+    results = check_rules(load_nlp(), load_rules())
+    failed = [r for r in results if r.problems]
+    lines = [f"FAIL {r.frame}: {r.text!r}: {'; '.join(r.problems)}" for r in failed]
+    lines.append(f"{len(results) - len(failed)} of {len(results)} examples give what they expect")
+    return "\n".join(lines), not failed
+
+
+def describe_frames() -> str:
+    """`kg rules list`: one line per frame (id, family, confidence, examples)."""
+    from kg.rules import load_rules
+
+    rules = load_rules()
+    rows = [f"{f.id}\t{f.family}\t{f.confidence}\t{len(f.examples)} examples" for f in rules.frames]
+    return "\n".join(rows)
