@@ -8,10 +8,10 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import run_kg
 
 from kg.errors import ConfigError
 from kg.rules import RULES_DIR, read_rules
-from conftest import run_kg
 
 RAINED_ON = {
     "id": "attack.rained-on",
