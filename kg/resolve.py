@@ -194,9 +194,11 @@ class EventIdentity:
         self.by_anchor[(kind, anchor)] = event
         return event
 
-    def _anchored(self, mention: EventMention) -> Event:
+    def _anchored(self, mention: EventMention) -> Event | None:
         past = mention.props.get("past")
         anchor = str(mention.props.get("year") or (past.start if past else "current"))
+        if mention.props.get("joins"):
+            return self.by_anchor.get((mention.kind, anchor))
         if anchor == "current" and mention.kind == "Clash":
             # "heavy fighting in March 2019, when dozens were killed in clashes": one clash
             same = [

@@ -164,6 +164,9 @@ class Reader:
         of-phrase ("the army of X"), a by-phrase ("a statement by X"), a capital standing for its state
         ("Baku denied"), or a pronoun's referent."""
         token = self.antecedent(token)
+        if token.pos_ == "ADP":  # "launched by X": the by-phrase's object
+            obj = next((c for c in token.children if c.dep_ == "pobj"), None)
+            return self.party(obj) if obj is not None else None
         key = self.key_at(token)
         if self.is_party(key):
             return key

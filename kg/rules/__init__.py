@@ -93,19 +93,26 @@ class Lexicon:
         return form in cls.words or form in cls.values
 
     def expand(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        """Token attributes with `@class` references replaced by the class's words."""
+        """Token attributes with `@class` references replaced by the class's words; a lemma also matches
+        its capitalised and upper-case forms (proper nouns and headlines keep their case in the lemma)."""
         out: dict[str, Any] = {}
         for key, value in attrs.items():
-            if isinstance(value, str) and value.startswith("@"):
-                out[key] = {"IN": sorted(self[value[1:]])}
-            elif isinstance(value, dict):
-                out[key] = {
-                    op: sorted(self[v[1:]]) if isinstance(v, str) and v.startswith("@") else v
-                    for op, v in value.items()
-                }
+            if isinstance(value, str) and (value.startswith("@") or key == "LEMMA"):
+                value = {"IN": value}
+            if isinstance(value, dict):
+                out[key] = {op: self._words(key, v) for op, v in value.items()}
             else:
                 out[key] = value
         return out
+
+    def _words(self, key: str, value: Any) -> Any:
+        if isinstance(value, str) and value.startswith("@"):
+            value = sorted(self[value[1:]])
+        elif isinstance(value, str):
+            value = [value]
+        if key == "LEMMA" and isinstance(value, list):
+            value = sorted({form for w in value for form in (w, w.capitalize(), w.upper())})
+        return value
 
 
 class Example(_Model):
