@@ -170,7 +170,8 @@ class EventReader:
         field = self._casualty_field(trigger)
         if field is None or self._either(trigger):
             return False
-        counts = self._counts(mention.props.pop("victims", []), trigger)
+        victims = mention.props.pop("victims", []) or ([trigger] if trigger.pos_ == "NOUN" else [])
+        counts = self._counts(victims, trigger)
         kin = [self.reader.party(t) for t in mention.props.pop("kin", [])]
         for count in counts:
             count["party"] = count["party"] or next((k for k in kin if k), None)
@@ -185,6 +186,14 @@ class EventReader:
         return True
 
     def _casualty_field(self, verb: Token) -> str | None:
+        if verb.pos_ == "NOUN":  # "31 martyrs", "two deaths", "the death toll rose to 30"
+            noun = next(
+                (c for c in verb.children if c.dep_ == "compound" and self.lex.has("casualty_noun", c)), verb
+            )
+            if verb.lemma_ in ("number", "count", "tally"):
+                noun = next((o for p in verb.children if p.lower_ == "of" for o in p.children), verb)
+            value = self.lex.value("casualty_noun", noun.lemma_.lower())
+            return str(value) if value else None
         field = self.lex.value("casualty_verb", verb.lemma_)
         if field == "left":
             states = [c for c in verb.children if c.dep_ in ("oprd", "acomp", "xcomp", "ccomp", "advmod")]
@@ -205,23 +214,44 @@ class EventReader:
     def _counts(self, victims: list[Token], verb: Token) -> list[dict[str, Any]]:
         """Each victim phrase's count, qualifier and party ('two Azerbaijani civilians')."""
         counts: list[dict[str, Any]] = []
-        nouns = [n for v in victims for n in (v, *v.conjuncts)]
+        if verb.pos_ == "NOUN":
+            nouns = list(victims)  # "31 martyrs and 55 wounded": each casualty word counts its own
+        else:
+            nouns = [
+                n for v in victims for n in (v, *v.conjuncts) if n is v or not self._counted_elsewhere(n)
+            ]
         nouns += [c for n in nouns for c in n.children if c.dep_ == "appos"]
         for noun in nouns:
-            if not (self.lex.has("person_noun", noun) or noun.like_num):
+            if not (
+                self.lex.has("person_noun", noun) or self.lex.has("casualty_noun", noun) or noun.like_num
+            ):
                 continue
             value, qualifier = self.reader.count(noun)
             if value is None:
                 continue
             party = self.reader.party(noun) or self._party_of_people(noun) or self._side_said(verb)
+            of_whom = next(
+                (o for p in noun.children if p.lower_ == "of" for o in p.children if o.dep_ == "pobj"), None
+            )
+            if of_whom is not None and noun.like_num:  # "nine of its soldiers", "55 of our compatriots"
+                party = self.reader.party(of_whom) or party
             if party is None and counts and (noun.like_num or noun.lower_ in ("others", "other")):
                 party = counts[-1]["party"]
             counts.append({"count": value, "qualifier": qualifier, "party": party, "noun": noun.i})
         return counts
 
+    def _counted_elsewhere(self, noun: Token) -> bool:
+        """A conjoined phrase with a casualty word of its own ('55 wounded') is another count."""
+        return self.lex.has("casualty_noun", noun) or any(
+            c.dep_ in ("acl", "amod") and self.lex.has("casualty_verb", c) for c in noun.children
+        )
+
     def _party_of_people(self, noun: Token) -> str | None:
-        """'two soldiers of the Azerbaijani Army', 'our servicemen' -> their side."""
-        for t in noun.subtree:
+        """'two soldiers of the Azerbaijani Army', 'our servicemen' -> their side (the phrase itself,
+        not the clauses hanging on it)."""
+        own = list(self.doc[noun.left_edge.i : noun.i + 1])
+        own += [t for p in noun.children if p.lower_ == "of" for t in p.subtree]
+        for t in own:
             key = self.reader.key_at(t)
             if key and self.reader.is_party(key):
                 return key

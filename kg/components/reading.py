@@ -480,6 +480,9 @@ class Reader:
         for child in token.children:
             if child.dep_ == "nummod" or (child.like_num and child.i < token.i):
                 return self._value(child), self._qualifier(child)
+        for t in self.doc[token.left_edge.i : token.i]:
+            if t.like_num and t.ent_type_ not in ("DATE", "TIME", "ORDINAL") and self._value(t) is not None:
+                return self._value(t), self._qualifier(t)  # "Seven Azerbaijani servicemen", misparsed
         if token.like_num:
             return self._value(token), self._qualifier(token)
         if token.tag_ in ("NN", "NNP") and any(
