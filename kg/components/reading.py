@@ -173,6 +173,8 @@ class Reader:
         capital = self.capital_state(token)
         if capital is not None:
             return capital
+        if self.lex.has("enemy_noun", token) and not any(c.dep_ in MODIFIER_DEPS for c in token.children):
+            return self.opponent(token)
         for child in token.children:
             if child.dep_ in MODIFIER_DEPS and child.i < token.i and self.is_party(self.key_at(child)):
                 return self.key_at(child)
@@ -191,6 +193,19 @@ class Reader:
             if key is not None and key not in found:
                 found.append(key)
         return found
+
+    def opponent(self, token: Token) -> str | None:
+        """Whom 'the enemy' names: the side the document is most about that is not the voice's."""
+        voice = self.voice(token)
+        own = self.side(voice) if voice else None
+        if own is None:
+            return None
+        counts: dict[str, int] = {}
+        for mention in self.graph.mentions:
+            side = self.side(mention.key) if self.is_party(mention.key) else None
+            if side and side != own and self.label(side) in ("State", "ArmedForce"):
+                counts[side] = counts.get(side, 0) + 1
+        return max(counts, key=lambda k: counts[k]) if counts else None
 
     def capital_state(self, token: Token) -> str | None:
         """The state a capital city stands for when it acts or speaks ("Baku denied", "accused Yerevan")."""
@@ -508,7 +523,14 @@ class Reader:
         return None
 
     def weapons(self, token: Token) -> list[str]:
-        """The weapons a phrase names, with those conjoined to it ("mortars and artillery")."""
+        """The weapons a phrase names, with those conjoined to it ("mortars and artillery"), or those it
+        counts ("batches of ballistic missiles and drones")."""
+        if self.lex.has("quantity_noun", token) or token.like_num:
+            counted = next(
+                (o for p in token.children if p.lower_ == "of" for o in p.children if o.dep_ == "pobj"), None
+            )
+            if counted is not None:
+                token = counted
         found = []
         for noun in (token, *token.conjuncts):
             if self.lex.has("weapon_noun", noun) or self.lex.has("weapon_fire_modifier", noun):
