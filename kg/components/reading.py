@@ -319,6 +319,8 @@ class Reader:
         """Who says what verb says: its subject's party, "a statement by X", a named unit that spoke
         before, or the party that spoke last ("it said", "the statement added")."""
         subject = subject_of(verb)
+        if subject is None or not (self.is_party(self.key_at(subject)) or self.lex.has("speaker_word", subject)):
+            subject = self._attribution_before(verb) or subject
         if subject is None:
             return None
         party = self.key_at(subject) if self.is_party(self.key_at(subject)) else None
@@ -334,6 +336,15 @@ class Reader:
             self.last_speaker = party
             return party
         return None
+
+    def _attribution_before(self, verb: Token) -> Token | None:
+        """'..., Armenia's Defence Ministry said.' parsed without a subject: the noun right before the
+        speech verb, when it names a party."""
+        if verb.i == 0 or not self.lex.has("speech_verb", verb):
+            return None
+        before = self.doc[verb.i - 1]
+        key = self.key_at(before)
+        return before if before.pos_ in ("NOUN", "PROPN") and self.is_party(key) else None
 
     def _party_near(self, noun: Token) -> str | None:
         for child in noun.children:
@@ -541,7 +552,7 @@ class Reader:
         """A weapon's phrase: the noun with its modifiers ("large-calibre weapons", "kamikaze drones");
         a fire named for its weapon keeps the fire ("sniper fire")."""
         if token.dep_ in ("compound", "amod", "nmod") and self.lex.has("fire_noun", token.head):
-            return f"{token.text} {token.head.text}"
+            return " ".join(self.doc[token.left_edge.i : token.head.i + 1].text.split())  # "small-arms fire"
         left = token.i
         for child in token.lefts:
             if child.dep_ in ("amod", "compound", "nmod", "npadvmod") or child.text == "-":
