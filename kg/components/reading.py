@@ -319,7 +319,7 @@ class Reader:
         """Who says what verb says: its subject's party, "a statement by X", a named unit that spoke
         before, or the party that spoke last ("it said", "the statement added")."""
         subject = subject_of(verb)
-        if subject is None or not (self.is_party(self.key_at(subject)) or self.lex.has("speaker_word", subject)):
+        if subject is None or not self._may_speak(subject):
             subject = self._attribution_before(verb) or subject
         if subject is None:
             return None
@@ -336,6 +336,13 @@ class Reader:
             self.last_speaker = party
             return party
         return None
+
+    def _may_speak(self, subject: Token) -> bool:
+        return (
+            subject.pos_ == "PROPN"
+            or self.is_party(self.key_at(subject))
+            or self.lex.has("speaker_word", subject)
+        )
 
     def _attribution_before(self, verb: Token) -> Token | None:
         """'..., Armenia's Defence Ministry said.' parsed without a subject: the noun right before the
