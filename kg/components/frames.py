@@ -1,4 +1,5 @@
-"""The one generic rule runner: every frame of kg/rules, applied with spaCy's DependencyMatcher.
+"""The one generic rule runner: every frame of kg/rules, applied with our TreeMatcher (spaCy's
+DependencyMatcher patterns, searched from the trigger).
 
 A frame is a dependency pattern whose node ids name the roles it fills ("trigger", "attacker",
 "target", ...; ids starting with "_" only shape the pattern). Hits of the frames of one family at
@@ -11,10 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from spacy.language import Language
-from spacy.matcher import DependencyMatcher
 from spacy.tokens import Doc, Token
 
 from kg.components import register_extensions
+from kg.components.treematch import TreeMatcher
 from kg.errors import ConfigError
 from kg.rules import Frame, Lexicon, Rules, load_rules
 
@@ -74,10 +75,10 @@ class FrameRunner:
         register_extensions()
         self.rules = rules
         self.by_id = {frame.id: frame for frame in rules.frames}
-        self.matcher = DependencyMatcher(nlp.vocab, validate=True)
+        self.matcher = TreeMatcher(nlp.vocab)
         for frame in rules.frames:
             try:
-                self.matcher.add(frame.id, [compile_frame(frame, rules.lexicon)])
+                self.matcher.add(frame.id, compile_frame(frame, rules.lexicon))
             except (ValueError, KeyError) as exc:
                 first = str(exc).strip().splitlines()[0]
                 raise ConfigError(
@@ -88,8 +89,8 @@ class FrameRunner:
         """Run all frames over the Doc and group their hits by family and trigger."""
         graph = doc._.kg
         grouped: dict[tuple[str, int], FrameMatch] = {}
-        for match_id, tokens in self.matcher(doc):
-            frame = self.by_id[doc.vocab.strings[match_id]]
+        for frame_id, tokens in self.matcher(doc):
+            frame = self.by_id[frame_id]
             roles = dict(zip((str(n["RIGHT_ID"]) for n in frame.pattern), tokens, strict=True))
             trigger = roles["trigger"]
             if (graph is not None and graph.skipped(trigger)) or (
