@@ -70,3 +70,44 @@ def test_an_invalid_pattern_is_refused_like_spacy_refuses_it(docs):
                 {"LEFT_ID": "nowhere", "REL_OP": ">", "RIGHT_ID": "y", "RIGHT_ATTRS": {}},
             ],
         )
+
+
+@pytest.mark.parametrize(
+    "op", [">", "<", ">>", "<<", ".", ";", ".*", ";*", "$+", "$-", "$++", "$--", ">+", "<+"]
+)
+def test_each_operator_relates_the_tokens_spacy_relates(docs, op):
+    nlp, parsed = docs
+    pattern = [
+        {"RIGHT_ID": "trigger", "RIGHT_ATTRS": {"POS": {"IN": ["VERB", "NOUN"]}}},
+        {
+            "LEFT_ID": "trigger",
+            "REL_OP": op,
+            "RIGHT_ID": "other",
+            "RIGHT_ATTRS": {"POS": {"NOT_IN": ["PUNCT"]}},
+        },
+    ]
+    ours, theirs = TreeMatcher(nlp.vocab), DependencyMatcher(nlp.vocab)
+    ours.add("p", pattern)
+    theirs.add("p", [pattern])
+    for doc in parsed:
+        assert ours(doc) == [(nlp.vocab.strings[k], t) for k, t in theirs(doc)]
+
+
+@pytest.mark.parametrize("op", [">", ">>", "<", "<<", ".", ";*", "$++"])
+def test_a_pattern_searched_from_its_trigger_matches_as_written(docs, op):
+    nlp, parsed = docs
+    pattern = [
+        {"RIGHT_ID": "_head", "RIGHT_ATTRS": {"POS": {"NOT_IN": ["PUNCT"]}}},
+        {
+            "LEFT_ID": "_head",
+            "REL_OP": op,
+            "RIGHT_ID": "trigger",
+            "RIGHT_ATTRS": {"LEMMA": {"IN": ["village", "fire", "say", "Qatar", "troop"]}},
+        },
+        {"LEFT_ID": "trigger", "REL_OP": ">", "RIGHT_ID": "child", "RIGHT_ATTRS": {}},
+    ]
+    ours, theirs = TreeMatcher(nlp.vocab), DependencyMatcher(nlp.vocab)
+    ours.add("p", pattern)
+    theirs.add("p", [pattern])
+    for doc in parsed:
+        assert ours(doc) == [(nlp.vocab.strings[k], t) for k, t in theirs(doc)]

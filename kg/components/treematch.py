@@ -76,27 +76,62 @@ def _not_in(members: frozenset[Any]) -> Callable[[Any], bool]:
 
 def passes(token: Token, checks: list[Check]) -> bool:
     """Whether a token has every attribute a node asks for."""
-    return all(test(get(token)) for get, test in checks)
+    for get, test in checks:
+        if not test(get(token)):
+            return False
+    return True
+
+
+INVERSE = {"<": ">", ">": "<", "<<": ">>", ">>": "<<", ".": ";", ";": ".", ".*": ";*", ";*": ".*"}
+"""Operators whose inverse is exact, so that a pattern may be searched from another of its nodes."""
 
 
 @dataclass
 class _Pattern:
     key: str
     order: int
-    nodes: list[tuple[int, str, list[Check]]]
-    """For each node after the anchor: the index of its LEFT_ID node, the operator, its checks."""
     anchor: list[Check]
+    nodes: list[tuple[int, str, list[Check]]]
+    """For each further node, in search order: the search position of the node it hangs on, the
+    operator from that node to it, its checks."""
+    positions: list[int]
+    """For each search position, the node's position in the pattern as written."""
+
+
+def reroot(pattern: list[dict[str, Any]], root: int) -> list[tuple[int, int, str]] | None:
+    """The pattern's edges in search order from node `root`: (from node, to node, operator), with
+    edges walked against their direction inverted; None when an edge to invert has no exact inverse."""
+    ids = {node["RIGHT_ID"]: i for i, node in enumerate(pattern)}
+    edges: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    for i, node in enumerate(pattern[1:], start=1):
+        left, op = ids[node["LEFT_ID"]], node["REL_OP"]
+        edges[left].append((i, op))
+        if op in INVERSE:
+            edges[i].append((left, INVERSE[op]))
+    order: list[tuple[int, int, str]] = []
+    placed, frontier = {root}, [root]
+    while frontier:
+        current = frontier.pop(0)
+        for other, op in edges[current]:
+            if other not in placed:
+                placed.add(other)
+                order.append((current, other, op))
+                frontier.append(other)
+    return order if len(placed) == len(pattern) else None
 
 
 class TreeMatcher:
     """Add patterns with `add(key, pattern)`; calling it on a Doc gives (key, token indices) per match,
-    in the order patterns were added, then by anchor position, like spaCy's DependencyMatcher."""
+    in the order patterns were added, then by the positions of their nodes, as spaCy's
+    DependencyMatcher orders them. A pattern is searched from its node `anchor_id` (default: the
+    first) when the edges allow it."""
 
-    def __init__(self, vocab: Vocab) -> None:
+    def __init__(self, vocab: Vocab, anchor_id: str = "trigger") -> None:
         self._spacy = DependencyMatcher(vocab, validate=True)
         self._fallback = DependencyMatcher(vocab)
         self._fallback_order: dict[str, int] = {}
         self._ops = self._spacy._ops
+        self._anchor_id = anchor_id
         self._by_word: dict[str, dict[str, list[_Pattern]]] = {attr: defaultdict(list) for attr in INDEXED}
         self._unindexed: list[_Pattern] = []
         self._count = 0
@@ -110,20 +145,20 @@ class TreeMatcher:
             self._fallback.add(key, [pattern])
             self._fallback_order[key] = self._count
             return
-        self._index(compiled, pattern[0]["RIGHT_ATTRS"])
+        self._index(compiled, pattern[compiled.positions[0]]["RIGHT_ATTRS"])
 
     def _compile(self, key: str, pattern: list[dict[str, Any]]) -> _Pattern | None:
-        ids = {node["RIGHT_ID"]: i for i, node in enumerate(pattern)}
-        anchor = compile_checks(pattern[0]["RIGHT_ATTRS"])
-        if anchor is None:
+        checks = [compile_checks(node.get("RIGHT_ATTRS", {})) for node in pattern]
+        if any(c is None for c in checks):
             return None
-        nodes = []
-        for node in pattern[1:]:
-            checks = compile_checks(node.get("RIGHT_ATTRS", {}))
-            if checks is None:
-                return None
-            nodes.append((ids[node["LEFT_ID"]], node["REL_OP"], checks))
-        return _Pattern(key, self._count, nodes, anchor)
+        root = next((i for i, n in enumerate(pattern) if n["RIGHT_ID"] == self._anchor_id), 0)
+        edges = reroot(pattern, root) if root else None
+        if edges is None:
+            root, edges = 0, reroot(pattern, 0) or []
+        positions = [root] + [to for _from, to, _op in edges]
+        search = {node: position for position, node in enumerate(positions)}
+        nodes = [(search[frm], op, checks[to] or []) for frm, to, op in edges]
+        return _Pattern(key, self._count, checks[root] or [], nodes, positions)
 
     def _index(self, compiled: _Pattern, attrs: dict[str, Any]) -> None:
         for attr in INDEXED:
@@ -138,18 +173,18 @@ class TreeMatcher:
 
     def __call__(self, doc: Doc) -> list[tuple[str, list[int]]]:
         """Every match in the Doc: (pattern key, the token index of each of its nodes)."""
-        found: list[tuple[int, int, int, str, list[int]]] = []
-        cache: dict[tuple[int, str], list[int]] = {}
+        found: list[tuple[int, list[int], str]] = []
+        tree = _Tree(doc, self._ops)
         for token in doc:
             for compiled in self._candidates(token):
                 if passes(token, compiled.anchor):
-                    for n, match in enumerate(self._search(doc, compiled, token.i, cache)):
-                        found.append((compiled.order, token.i, n, compiled.key, match))
+                    for match in self._search(doc, compiled, token.i, tree):
+                        found.append((compiled.order, match, compiled.key))
         for match_id, tokens in self._fallback(doc) if self._fallback_order else ():
             key = doc.vocab.strings[match_id]
-            found.append((self._fallback_order[key], tokens[0], len(found), key, tokens))
-        found.sort(key=lambda item: item[:3])
-        return [(key, tokens) for _order, _anchor, _n, key, tokens in found]
+            found.append((self._fallback_order[key], tokens, key))
+        found.sort(key=lambda item: (item[0], item[1]))
+        return [(key, tokens) for _order, tokens, key in found]
 
     def _candidates(self, token: Token) -> Iterator[_Pattern]:
         seen: set[int] = set()
@@ -160,26 +195,84 @@ class TreeMatcher:
                     yield compiled
         yield from self._unindexed
 
-    def _search(
-        self, doc: Doc, compiled: _Pattern, anchor: int, cache: dict[tuple[int, str], list[int]]
-    ) -> Iterator[list[int]]:
-        """Every way to fill the pattern's nodes from this anchor, depth first in token order."""
+    def _search(self, doc: Doc, compiled: _Pattern, anchor: int, tree: _Tree) -> Iterator[list[int]]:
+        """Every way to fill the pattern's nodes from this anchor (token indices in written order)."""
         assignment = [anchor] + [0] * len(compiled.nodes)
 
         def extend(position: int) -> Iterator[list[int]]:
             if position > len(compiled.nodes):
-                yield list(assignment)
+                written = [0] * len(assignment)
+                for search_position, node in enumerate(compiled.positions):
+                    written[node] = assignment[search_position]
+                yield written
                 return
             left, op, checks = compiled.nodes[position - 1]
-            for i in self._related(doc, assignment[left], op, cache):
+            for i in tree.related(assignment[left], op):
                 if passes(doc[i], checks):
                     assignment[position] = i
                     yield from extend(position + 1)
 
         yield from extend(1)
 
-    def _related(self, doc: Doc, i: int, op: str, cache: dict[tuple[int, str], list[int]]) -> list[int]:
+
+SENTENCE_OPS: dict[str, Callable[[int], tuple[int, int]]] = {
+    ".": lambda i: (i + 1, i + 2),
+    ";": lambda i: (i - 1, i),
+    ".*": lambda i: (i + 1, 1 << 30),
+    ";*": lambda i: (0, i),
+}
+"""The operators on word order within a sentence: the candidate positions before clipping to it."""
+
+
+class _Tree:
+    """One Doc's heads and children, computed once, and the tokens each operator relates (cached)."""
+
+    def __init__(self, doc: Doc, ops: dict[str, Callable[[Doc, int], list[Token]]]) -> None:
+        self.doc, self.ops = doc, ops
+        self.heads = [token.head.i for token in doc]
+        self.children: list[list[int]] = [[] for _ in self.heads]
+        for i, head in enumerate(self.heads):
+            if head != i:
+                self.children[head].append(i)
+        self.cache: dict[tuple[int, str], list[int]] = {}
+        self.bounds: dict[int, tuple[int, int]] = {}
+
+    def related(self, i: int, op: str) -> list[int]:
+        """The tokens that stand in relation `op` to token i, in text order."""
         key = (i, op)
-        if key not in cache:
-            cache[key] = sorted(token.i for token in self._ops[op](doc, i))
-        return cache[key]
+        if key not in self.cache:
+            self.cache[key] = self._compute(i, op)
+        return self.cache[key]
+
+    def _compute(self, i: int, op: str) -> list[int]:
+        if op == ">":
+            return self.children[i]
+        if op == "<":
+            return [] if self.heads[i] == i else [self.heads[i]]
+        if op == ">>":
+            below, stack = [], list(self.children[i])
+            while stack:
+                j = stack.pop()
+                below.append(j)
+                stack.extend(self.children[j])
+            return sorted(below)
+        if op == "<<":
+            above = []
+            while self.heads[i] != i:
+                i = self.heads[i]
+                above.append(i)
+            return sorted(above)
+        if op in SENTENCE_OPS:
+            (start, end), (low, high) = self.sentence(i), SENTENCE_OPS[op](i)
+            return list(range(max(start, low), min(end, high)))
+        return sorted(token.i for token in self.ops[op](self.doc, i))
+
+    def sentence(self, i: int) -> tuple[int, int]:
+        """The bounds of the dependency tree token i belongs to (spaCy's DependencyMatcher's sentence)."""
+        root = i
+        while self.heads[root] != root:
+            root = self.heads[root]
+        if root not in self.bounds:
+            token = self.doc[root]
+            self.bounds[root] = (token.left_edge.i, token.right_edge.i + 1)
+        return self.bounds[root]
