@@ -398,7 +398,7 @@ class Reader:
                 speaker = self.speaker(head)
                 if speaker is not None:
                     return speaker
-            if head.pos_ == "NOUN" and self.lex.has("statement_noun", head):
+            if self._heads_a_statement(head):
                 author = self._party_near(head) or self._issuer(head)
                 if author is not None:
                     return author
@@ -419,12 +419,20 @@ class Reader:
             self._author = None
             for sent in list(self.doc.sents)[:2]:
                 for t in sent:
-                    if t.pos_ in ("NOUN", "PROPN") and self.lex.has("statement_noun", t):
+                    if self._heads_a_statement(t):
                         party = self._party_near(t)
                         if party is not None and self.label(party) in REPORTER_LABELS:
                             self._author = party
                             return party
         return self._author if isinstance(self._author, str) else None
+
+    def _heads_a_statement(self, token: Token) -> bool:
+        """A statement noun that names the document ("Statement of the Ministry ...", "X's post on
+        Telegram said"), not one a clause acts on ("targeting Indian posts")."""
+        if token.pos_ not in ("NOUN", "PROPN") or not self.lex.has("statement_noun", token):
+            return False
+        head = token.head
+        return head.i == token.i or head.pos_ != "VERB" or self.lex.has("speech_verb", head)
 
     def according_to(self, sent: Span) -> str | None:
         """The party a sentence is attributed to with "according to X"."""
