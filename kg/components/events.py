@@ -105,7 +105,7 @@ class EventReader:
         told = any(m.kind == "Attack" for m in self.at.values())
         if not (sides or mention.props.get("weapons") or ((strong or told) and places)):
             return False
-        if trigger.lemma_ in ("shoot", "down") and any(c.lower_ == "down" for c in trigger.children):
+        if self.lex.has("downing_verb", trigger) and any(c.lower_ == "down" for c in trigger.children):
             return False  # "shot down drones": an interception, not an attack
         attackers = mention.roles.get("ATTACKER", [])
         if len({self.reader.side(a) for a in attackers}) >= 2 and not mention.roles.get("TARGET"):
@@ -190,7 +190,7 @@ class EventReader:
             noun = next(
                 (c for c in verb.children if c.dep_ == "compound" and self.lex.has("casualty_noun", c)), verb
             )
-            if verb.lemma_ in ("number", "count", "tally"):
+            if self.lex.has("tally_noun", verb):
                 noun = next((o for p in verb.children if p.lower_ == "of" for o in p.children), verb)
             value = self.lex.value("casualty_noun", noun.lemma_.lower())
             return str(value) if value else None
@@ -201,9 +201,9 @@ class EventReader:
                 (self.lex.value("left_state", s.lower_) for s in states if self.lex.has("left_state", s)),
                 None,
             )
-        if verb.lemma_ in ("lose", "claim") and not any(c.lemma_ == "life" for c in verb.subtree):
+        if self.lex.has("life_taking_verb", verb) and not any(c.lemma_ == "life" for c in verb.subtree):
             return None  # "lost control", "claimed the attack": not deaths
-        if verb.lemma_ == "fall" and not any(c.lemma_ == "martyr" for c in verb.subtree):
+        if self.lex.has("martyr_verb", verb) and not any(c.lemma_ == "martyr" for c in verb.subtree):
             return None
         return str(field) if field else None
 
@@ -235,7 +235,7 @@ class EventReader:
             )
             if of_whom is not None and noun.like_num:  # "nine of its soldiers", "55 of our compatriots"
                 party = self.reader.party(of_whom) or party
-            if party is None and counts and (noun.like_num or noun.lower_ in ("others", "other")):
+            if party is None and counts and (noun.like_num or self.lex.has("remainder_word", noun)):
                 party = counts[-1]["party"]
             counts.append({"count": value, "qualifier": qualifier, "party": party, "noun": noun.i})
         return counts
@@ -255,7 +255,7 @@ class EventReader:
             key = self.reader.key_at(t)
             if key and self.reader.is_party(key):
                 return key
-        if any(c.lower_ in ("our", "we") for c in noun.children):
+        if any(self.lex.has("first_person", c) for c in noun.children):
             voice = self.reader.voice(noun)
             return self.reader.state(voice) or voice
         return None

@@ -52,7 +52,7 @@ def compile_frame(frame: Frame, lexicon: Lexicon) -> list[dict[str, object]]:
     return nodes
 
 
-def negated(token: Token) -> bool:
+def negated(token: Token, lexicon: Lexicon) -> bool:
     """Whether a word is negated ("did not open fire", "no attack", "were not responsible"), on itself
     or on the verb it hangs on."""
     words = [token]
@@ -65,7 +65,7 @@ def negated(token: Token) -> bool:
         "oprd",
     ):
         words.append(token.head)
-    return any(any(c.dep_ == "neg" or c.lower_ in ("never", "no") for c in w.children) for w in words)
+    return any(any(c.dep_ == "neg" or lexicon.has("negation_word", c) for c in w.children) for w in words)
 
 
 class FrameRunner:
@@ -94,7 +94,7 @@ class FrameRunner:
             roles = dict(zip((str(n["RIGHT_ID"]) for n in frame.pattern), tokens, strict=True))
             trigger = roles["trigger"]
             if (graph is not None and graph.skipped(trigger)) or (
-                not frame.negated and negated(doc[trigger])
+                not frame.negated and negated(doc[trigger], self.rules.lexicon)
             ):
                 continue
             if frame.unless_head and self._hangs_on(doc[trigger], frame.unless_head):

@@ -143,7 +143,7 @@ class Reader:
     def antecedent(self, token: Token) -> Token:
         """What a relative pronoun stands for ('clashes that claimed lives': 'that' is the clashes)."""
         if (
-            token.lower_ in ("that", "which", "who")
+            self.lex.has("relative_pronoun", token)
             and token.head.dep_ in ("relcl", "acl")
             and token.head.head.i != token.head.i
         ):
@@ -153,7 +153,7 @@ class Reader:
     def recent_conflict(self, token: Token) -> str | None:
         """The named conflict a demonstrative phrase points back to ('that bout of fighting')."""
         noun = token.head.head if token.dep_ == "pobj" and token.head.dep_ == "prep" else token
-        if not any(c.lower_ in ("that", "this") for c in (*noun.children, *token.children)):
+        if not any(self.lex.has("demonstrative", c) for c in (*noun.children, *token.children)):
             return None
         before = [m for m in self.graph.mentions if m.start < token.i and m.start >= token.i - 80]
         conflicts = [m.key for m in before if self.label(m.key) == "Conflict"]
@@ -251,7 +251,7 @@ class Reader:
             if owner is not None:
                 return self._as_force(owner, word, token)
         speaker = self.voice(token)
-        plural = word.lower_ in ("they", "their", "them")
+        plural = self.lex.has("plural_pronoun", word)
         group = self.label(speaker) in ("ArmedForce", "Organization")
         if speaker is None or (plural and not group and not self._plural_speaker(token)):
             earlier = self.previous_subject(token, exclude=self.side(speaker) if speaker else None)
@@ -328,7 +328,7 @@ class Reader:
         if party is None and subject.pos_ == "PROPN":
             party = self.named_speakers.get(self._unit_name(subject))
         if party is None and self.lex.has("speaker_word", subject):
-            party = self._governing_subject(verb) if subject.lower_ in ("it", "they") else None
+            party = self._governing_subject(verb) if self.lex.has("speaking_pronoun", subject) else None
             party = party or self.last_speaker or self.author
         if party is not None and self.label(party) in REPORTER_LABELS:
             if subject.pos_ == "PROPN":
@@ -431,8 +431,13 @@ class Reader:
         Telegram said"), not one a clause acts on ("targeting Indian posts")."""
         if token.pos_ not in ("NOUN", "PROPN") or not self.lex.has("statement_noun", token):
             return False
-        head = token.head
-        return head.i == token.i or head.pos_ != "VERB" or self.lex.has("speech_verb", head)
+        head = token.head.head if token.dep_ == "pobj" else token.head
+        return (
+            head.i == token.i
+            or head.pos_ != "VERB"
+            or self.lex.has("speech_verb", head)
+            or self.lex.has("issue_verb", head)
+        )
 
     def according_to(self, sent: Span) -> str | None:
         """The party a sentence is attributed to with "according to X"."""

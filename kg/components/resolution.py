@@ -135,7 +135,7 @@ class GraphResolver:
         previous: str | None = None
         for count in mention.props["counts"]:
             party = count["party"] or (
-                previous if self.doc[count["noun"]].lower_ in ("others", "other") else None
+                previous if self.rules.lexicon.has("remainder_word", self.doc[count["noun"]]) else None
             )
             party = party or self.victim_side(event, mention)
             previous = party

@@ -336,7 +336,7 @@ class StatementReader:
             return
         members: list[str] = []
         if noun.tag_ == "NNS":
-            number = 2 if any(t.lower_ in ("two", "both") for t in noun.children) else 0
+            number = 2 if any(self.lex.has("pair_word", t) for t in noun.children) else 0
             members = [s for s in self.document_states(number + 1) if s != historical][:number]
         elif noun.dep_ == "appos":
             members = [s for s in [self.reader.state(self.reader.party(noun.head))] if s]
@@ -428,7 +428,7 @@ class StatementReader:
             or self.lex.has("clash_noun", act)
             or self.lex.has("wrong_noun", act)
         )
-        if not events and (act.lower_ in ("it", "this", "that") or named):
+        if not events and (self.lex.has("anaphor_pronoun", act) or named):
             events = [
                 m for i, m in sorted(self.events.items()) if i < act.i and m.kind in ("Attack", "Clash")
             ][-1:]
