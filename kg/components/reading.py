@@ -189,10 +189,18 @@ class Reader:
         """The parties of a noun phrase and of the phrases conjoined to it ("Armenia and Azerbaijan")."""
         found: list[str] = []
         for noun in (token, *token.conjuncts):
-            key = self.party(noun)
-            if key is not None and key not in found:
-                found.append(key)
+            for key in (self.party(noun), *self._conjoined_modifiers(noun)):
+                if key is not None and key not in found:
+                    found.append(key)
         return found
+
+    def _conjoined_modifiers(self, noun: Token) -> list[str]:
+        """'Georgian and Russian delegations': the parties of modifiers conjoined to a party modifier."""
+        keys = []
+        for child in noun.children:
+            if child.dep_ in MODIFIER_DEPS and child.i < noun.i and self.is_party(self.key_at(child)):
+                keys += [self.key_at(c) for c in child.conjuncts if self.is_party(self.key_at(c))]
+        return [k for k in keys if k is not None]
 
     def opponent(self, token: Token) -> str | None:
         """Whom 'the enemy' names: the side the document is most about that is not the voice's."""
