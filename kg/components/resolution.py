@@ -21,8 +21,8 @@ from kg.dates import parse_published
 from kg.resolve import EVENT_ROLES, SIDE_ROLES, Event, EventIdentity, event_dates, event_key
 from kg.rules import Rules, load_rules
 
-PARTY_LABELS = ("State", "ArmedForce")
-"""What a toll can be counted on (ontology: PARTICIPANT -> State / ArmedForce)."""
+PARTY_LABELS = ("State", "ArmedForce", "Ministry", "Organization")
+"""What a toll can be counted on: a party, never a place or a person."""
 
 
 class GraphResolver:
@@ -143,7 +143,7 @@ class GraphResolver:
             party = party or self.victim_side(event, mention)
             previous = party
             if party is None or self.graph.label(party) not in PARTY_LABELS:
-                continue  # a toll belongs to a state or a force, never to a place the text calls a target
+                continue  # a toll belongs to a party, never to a place the text calls a target
             attrs = {field: count["count"], "qualifier": count["qualifier"]}
             rule = mention.rules[0] if mention.rules else "casualty"
             self.graph.relate("PARTICIPANT", event.key, party, mention.sent, rule, 0.85, **attrs)
