@@ -183,7 +183,21 @@ class Reader:
                 for obj in child.children:
                     if obj.dep_ == "pobj" and self.is_party(self.key_at(obj)):
                         return self.key_at(obj)
-        return self.pronoun(token)
+        return self.pronoun(token) or self.named_group(token)
+
+    def named_group(self, token: Token) -> str | None:
+        """'the group', 'the rebels', 'the militia' with nothing to say which: the armed group of no
+        state named last before it (within a few sentences)."""
+        if not self.lex.has("group_noun", token) or not any(
+            c.dep_ == "det" and c.lower_ == "the" for c in token.children
+        ):
+            return None
+        if any(c.dep_ in ("prep", *MODIFIER_DEPS) for c in token.children):
+            return None  # "the group of soldiers", "the Wagner group": the phrase says which
+        before = [m for m in self.graph.mentions if token.i - 150 < m.start < token.i]
+        forces = [m for m in before if self.label(m.key) == "ArmedForce"]
+        last = max(forces, key=lambda m: m.start, default=None)
+        return last.key if last is not None and self.state(last.key) is None else None
 
     def parties(self, token: Token) -> list[str]:
         """The parties of a noun phrase and of the phrases conjoined to it ("Armenia and Azerbaijan")."""
@@ -338,11 +352,28 @@ class Reader:
         if party is None and self.lex.has("speaker_word", subject):
             party = self._governing_subject(verb) if self.lex.has("speaking_pronoun", subject) else None
             party = party or self.last_speaker or self.author
+        party = party or self.local_authority(subject)
         if party is not None and self.label(party) in REPORTER_LABELS:
             if subject.pos_ == "PROPN":
                 self.named_speakers.setdefault(self._unit_name(subject), party)
             self.last_speaker = party
             return party
+        return None
+
+    def local_authority(self, subject: Token) -> str | None:
+        """'the head of the regional military administration said', 'the provincial governor said':
+        a local office speaks for the one state the places of its sentence (or, failing that, of the
+        report so far) lie in."""
+        if subject.pos_ not in ("NOUN", "PROPN") or not any(
+            self.lex.has("local_office", t) for t in subject.subtree
+        ):
+            return None
+        sent = subject.sent
+        for start, end in ((sent.start, sent.end), (0, sent.end)):
+            places = {m.key for m in self.graph.mentions if start <= m.start < end and self.is_place(m.key)}
+            states = {self.place_state(p) for p in places} - {None}
+            if states:
+                return states.pop() if len(states) == 1 else None
         return None
 
     def _may_speak(self, subject: Token) -> bool:
