@@ -208,6 +208,12 @@ class Reader:
                     found.append(key)
         return found
 
+    def targets(self, token: Token) -> list[str]:
+        """The parties an attack's object names, but not a weapon system's name ("fired Grad rockets at
+        X": Grad names the rockets, not a party they hit)."""
+        systems = {self.key_at(c) for c in token.subtree if self.lex.has("weapon_system", c)}
+        return [key for key in self.parties(token) if key not in systems]
+
     def _conjoined_modifiers(self, noun: Token) -> list[str]:
         """'Georgian and Russian delegations': the parties of modifiers conjoined to a party modifier."""
         keys = []
@@ -602,9 +608,15 @@ class Reader:
             if counted is not None:
                 token = counted
         found = []
-        for noun in (token, *token.conjuncts):
+        listed = [token, *token.conjuncts]
+        listed += [
+            a for n in list(listed) for c in n.children if c.dep_ == "appos" for a in (c, *c.conjuncts)
+        ]
+        for noun in listed:  # "ballistic missiles, winged missiles and drones" (an apposition list)
             if self.lex.has("weapon_noun", noun) or self.lex.has("weapon_fire_modifier", noun):
-                found.append(self.weapon(noun))
+                phrase = self.weapon(noun)
+                if phrase not in found:
+                    found.append(phrase)
         return found
 
     def weapon(self, token: Token) -> str:
@@ -615,9 +627,14 @@ class Reader:
         left = token.i
         for child in token.lefts:
             if child.dep_ in ("amod", "compound", "nmod", "npadvmod") or child.text == "-":
-                if self.lex.has("not_a_weapon_modifier", child) or self.key_at(child):
+                if self.lex.has("not_a_weapon_modifier", child):
                     continue
-                if not any(t.dep_ == "cc" or self.key_at(t) or t.like_num for t in child.subtree):
+                if self.key_at(child) and not self.lex.has("weapon_system", child):
+                    continue
+                named = self.lex.has("weapon_system", child)
+                if not any(
+                    t.dep_ == "cc" or (self.key_at(t) and not named) or t.like_num for t in child.subtree
+                ):
                     left = min(left, child.left_edge.i)
         return " ".join(self.doc[left : token.i + 1].text.split())
 
@@ -673,6 +690,8 @@ class Reader:
             return self.party(token)
         if filler == "parties":
             return self.parties(token)
+        if filler == "targets":
+            return self.targets(token)
         if filler in ("places", "place"):
             return self.places_under(token)
         if filler == "stations":

@@ -31,6 +31,7 @@ USER_DIR_ENV = "KG_RULES_DIR"
 ROLE_FILLERS = (
     "party",
     "parties",
+    "targets",
     "places",
     "stations",
     "place",
@@ -92,6 +93,11 @@ class Lexicon:
         form = token.lemma_.lower() if cls.attr == "LEMMA" else token.lower_
         return form in cls.words or form in cls.values
 
+    def _members(self, item: Any) -> list[Any]:
+        if isinstance(item, str) and item.startswith("@"):
+            return sorted(self[item[1:]])
+        return [item]
+
     def expand(self, attrs: dict[str, Any]) -> dict[str, Any]:
         """Token attributes with `@class` references replaced by the class's words; a lemma also matches
         its capitalised and upper-case forms (proper nouns and headlines keep their case in the lemma)."""
@@ -106,10 +112,10 @@ class Lexicon:
         return out
 
     def _words(self, key: str, value: Any) -> Any:
-        if isinstance(value, str) and value.startswith("@"):
-            value = sorted(self[value[1:]])
-        elif isinstance(value, str):
+        if isinstance(value, str):
             value = [value]
+        if isinstance(value, list):  # "@class" items stand for the class's words, beside plain words
+            value = sorted({w for item in value for w in self._members(item)})
         if key == "LEMMA" and isinstance(value, list):
             value = sorted({form for w in value for form in (w, w.capitalize(), w.upper())})
         return value
