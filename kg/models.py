@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import IO, Any, Literal
+from typing import IO, Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -17,7 +17,7 @@ from kg.errors import InputError, SchemaVersionError
 
 SCHEMA_VERSION = 1
 
-ENTITY_LABELS: tuple[str, ...] = (
+EntityLabel = Literal[
     "State",
     "Ministry",
     "ArmedForce",
@@ -26,52 +26,11 @@ ENTITY_LABELS: tuple[str, ...] = (
     "Settlement",
     "Region",
     "Territory",
+    "Site",
     "Conflict",
-)
-EVENT_KINDS: tuple[str, ...] = ("Attack", "Clash", "Ceasefire", "Agreement", "Meeting")
-ALL_LABELS: tuple[str, ...] = ENTITY_LABELS + EVENT_KINDS
-
-RELATION_TYPES: tuple[str, ...] = (
-    "MINISTRY_OF",
-    "ARMED_FORCE_OF",
-    "LOCATED_IN",
-    "RECOGNISED_AS_PART_OF",
-    "FORMERLY_PART_OF",
-    "OCCUPIED",
-    "CAPTURED",
-    "ACCUSES",
-    "DENIES",
-    "REPORTED",
-    "ATTACKER",
-    "TARGET",
-    "ORIGIN",
-    "LOCATION",
-    "PARTICIPANT",
-    "PART_OF",
-    "ENDED",
-    "VIOLATED",
-    "BROKERED_BY",
-    "HOSTED_BY",
-    "MEDIATED_BY",
-    "REPRESENTS",
-)
-
-Label = Literal[
-    "State",
-    "Ministry",
-    "ArmedForce",
-    "Organization",
-    "Person",
-    "Settlement",
-    "Region",
-    "Territory",
-    "Conflict",
-    "Attack",
-    "Clash",
-    "Ceasefire",
-    "Agreement",
-    "Meeting",
 ]
+EventKind = Literal["Attack", "Clash", "Ceasefire", "Agreement", "Meeting"]
+Label = Literal[EntityLabel, EventKind]
 RelationType = Literal[
     "MINISTRY_OF",
     "ARMED_FORCE_OF",
@@ -96,6 +55,12 @@ RelationType = Literal[
     "MEDIATED_BY",
     "REPRESENTS",
 ]
+"""The ontology (../shared/spec/ONTOLOGY.md v1.1), written once: the tuples below are read off these."""
+
+ENTITY_LABELS: tuple[str, ...] = get_args(EntityLabel)
+EVENT_KINDS: tuple[str, ...] = get_args(EventKind)
+ALL_LABELS: tuple[str, ...] = get_args(Label)
+RELATION_TYPES: tuple[str, ...] = get_args(RelationType)
 DatePrecision = Literal["day", "week", "month", "year"]
 
 EVIDENCE_CAP = 10
