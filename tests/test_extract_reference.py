@@ -79,3 +79,24 @@ def test_military_posts_are_not_a_post_that_speaks(nlp):
         "Indian posts that were firing on civilians.",
     )
     assert not {source for source, _event in _edges(ex, "REPORTED")} & {"India", "Armed Forces of India"}
+
+
+def test_a_place_the_recogniser_missed_is_read_from_the_world_gazetteer_where_a_frame_wants_one(nlp):
+    ex = _extract(nlp, "Israeli aircraft struck Tabriz, Bostanabad and Maragheh on Friday.")
+    assert {target for _e, target in _edges(ex, "LOCATION")} == {"Tabriz", "Bostanabad", "Maragheh"}
+    assert ("East Azerbaijan", "Iran") in _edges(ex, "LOCATED_IN")
+    assert ("Attack by Israel, 2024-03-15", "Iran") in _edges(ex, "TARGET")
+
+
+def test_a_place_typed_as_an_organisation_is_recast_where_it_is_attacked(nlp):
+    ex = _extract(nlp, "At least 15 civilians were killed in the Pakistani air strikes on Spin Boldak.")
+    labels = {e.name: e.label for e in ex.entities}
+    assert labels["Spin Boldak"] == "Settlement"
+    assert {target for _e, target in _edges(ex, "PARTICIPANT")} == {"Afghanistan"}
+
+
+def test_a_known_group_in_the_object_of_an_attack_stays_a_group(nlp):
+    ex = _extract(nlp, "Israeli jets struck Hezbollah overnight, the army said.")
+    labels = {e.name: e.label for e in ex.entities}
+    assert labels["Hezbollah"] == "ArmedForce"
+    assert any(target == "Hezbollah" for _e, target in _edges(ex, "TARGET"))

@@ -16,7 +16,8 @@ from spacy.tokens import Doc, Span, Token
 
 from kg.components.records import DocGraph
 from kg.dates import ResolvedDate, parse_published, resolve_date
-from kg.gazetteer import load_gazetteer
+from kg.gazetteer import GazEntry, load_gazetteer
+from kg.names import normalise_name
 from kg.rules import lexicon
 
 PARTY_LABELS = frozenset({"State", "ArmedForce", "Ministry", "Organization", "Person"})
@@ -212,7 +213,84 @@ class Reader:
         """The parties an attack's object names, but not a weapon system's name ("fired Grad rockets at
         X": Grad names the rockets, not a party they hit)."""
         systems = {self.key_at(c) for c in token.subtree if self.lex.has("weapon_system", c)}
+        for noun in (token, *token.conjuncts):
+            self.world_place(noun)  # "struck Tabriz", "shelling on Chaman": named places, not parties
         return [key for key in self.parties(token) if key not in systems]
+
+    # --- places the world gazetteer knows ------------------------------------------------------------
+
+    def world_place(self, token: Token) -> str | None:
+        """A name the recogniser left as an organisation of no gazetteer, read where a frame wants a
+        place ('shelling on Chaman', 'struck Tabriz'): the settlement of that name the world gazetteer
+        knows, when the name has one clear match. Its mention is recast to the settlement."""
+        mention = next((m for m in self.graph.mentions if m.start <= token.i < m.end), None)
+        if mention is None:
+            return self._unnamed_world_place(token)
+        if self.at.get(token.i) != mention.key:
+            return None
+        if self.label(mention.key) != "Organization" or self.gazetteer.get(mention.key) is not None:
+            return None
+        entry = self.clear_settlement(self.graph.entities[mention.key].name)
+        if entry is None:
+            return None
+        self._add_world_place(entry, self.doc[mention.start : mention.end])
+        for i in range(mention.start, mention.end):
+            self.at[i] = entry.key
+        self.graph.recast[mention.start] = entry.key
+        return entry.key
+
+    def _unnamed_world_place(self, token: Token) -> str | None:
+        """A proper noun no recogniser took ('struck Tabriz'): a settlement when the world gazetteer
+        knows the name (with its compounds: 'Khamis Mushait') clearly."""
+        if token.pos_ != "PROPN" or token.dep_ == "compound" or not token.is_title:
+            return None
+        start = min([token.i, *(c.i for c in token.lefts if c.dep_ == "compound" and c.pos_ == "PROPN")])
+        if any(self.doc[i].i in self.at for i in range(start, token.i + 1)):
+            return None
+        span = self.doc[start : token.i + 1]
+        entry = self.clear_settlement(span.text)
+        if entry is None:
+            return None
+        self._add_world_place(entry, span)
+        self.graph.mention(span.start, span.end, entry.key)
+        for i in range(span.start, span.end):
+            self.at[i] = entry.key
+        return entry.key
+
+    def clear_settlement(self, name: str) -> GazEntry | None:
+        """The settlement a bare name means: the one in a state the report names, else the only one,
+        else one that outnumbers the next in population ten to one."""
+        found = self.gazetteer.world_settlements(name)
+        if not found:
+            return None
+        states = {k for k, r in self.graph.entities.items() if r.label == "State"}
+        named = [e for e in found if e.state in states]
+        if named:
+            return named[0]
+        if len(found) == 1:
+            return found[0]
+        first, second = sorted(found, key=lambda e: -(e.population or 0))[:2]
+        return first if (first.population or 0) >= 10 * max(second.population or 0, 1) else None
+
+    def _add_world_place(self, entry: GazEntry, span: Span) -> None:
+        """The settlement (named as the text writes it when only accents differ) and its containers."""
+        name = span.text if normalise_name(span.text) == normalise_name(entry.name) else entry.name
+        record = self.graph.entity(
+            entry.key, entry.label, name, latitude=entry.latitude, longitude=entry.longitude
+        )
+        for alias in (entry.name, *entry.aliases):
+            record.add_alias(alias)
+        sent = span.sent
+        current = entry
+        for _ in range(4):
+            if not current.container:
+                return
+            parent = self.gazetteer.world.place(current.container) or self.gazetteer.get(current.container)
+            if parent is None:
+                return
+            self.graph.entity(parent.key, parent.label, parent.name)
+            self.graph.relate("LOCATED_IN", current.key, parent.key, sent, "gazetteer-container", 0.7)
+            current = parent
 
     def _conjoined_modifiers(self, noun: Token) -> list[str]:
         """'Georgian and Russian delegations': the parties of modifiers conjoined to a party modifier."""
@@ -503,7 +581,7 @@ class Reader:
         """Place keys named among tokens, most specific only, in order, no repeats."""
         keys: list[str] = []
         for token in tokens:
-            key = self.key_at(token)
+            key = self.world_place(token) or self.key_at(token)
             if self.is_place(key) and key not in keys:
                 keys.append(key)  # type: ignore[arg-type]
         return [k for k in keys if not any(self.graph.inside(o, k) for o in keys if o != k)]
