@@ -100,3 +100,9 @@ def test_a_known_group_in_the_object_of_an_attack_stays_a_group(nlp):
     labels = {e.name: e.label for e in ex.entities}
     assert labels["Hezbollah"] == "ArmedForce"
     assert any(target == "Hezbollah" for _e, target in _edges(ex, "TARGET"))
+
+
+def test_a_village_is_not_a_far_city_known_by_another_spelling(nlp):
+    ex = _extract(nlp, "Armenian forces shelled the village of Sus overnight.")
+    assert {target for _e, target in _edges(ex, "LOCATION")} == {"Sus"}
+    assert not any("Tunisia" in target for _s, target in _edges(ex, "LOCATED_IN"))

@@ -220,15 +220,17 @@ class Reader:
     # --- places the world gazetteer knows ------------------------------------------------------------
 
     def world_place(self, token: Token) -> str | None:
-        """A name the recogniser left as an organisation of no gazetteer, read where a frame wants a
-        place ('shelling on Chaman', 'struck Tabriz'): the settlement of that name the world gazetteer
-        knows, when the name has one clear match. Its mention is recast to the settlement."""
+        """A name the recogniser left as an organisation of no gazetteer, or as a settlement it could
+        not place ('the town of Chaman'), read where a frame wants a place ('shelling on Chaman',
+        'struck Tabriz'): the settlement of that name the world gazetteer knows, when the name has one
+        clear match. Its mention is recast to the settlement."""
         mention = next((m for m in self.graph.mentions if m.start <= token.i < m.end), None)
         if mention is None:
             return self._unnamed_world_place(token)
         if self.at.get(token.i) != mention.key:
             return None
-        if self.label(mention.key) != "Organization" or self.gazetteer.get(mention.key) is not None:
+        bare = self.label(mention.key) == "Settlement" and "@" not in mention.key  # "the town of Chaman"
+        if not (bare or self.label(mention.key) == "Organization") or self.gazetteer.get(mention.key):
             return None
         entry = self.clear_settlement(self.graph.entities[mention.key].name)
         if entry is None:
@@ -258,15 +260,16 @@ class Reader:
         return entry.key
 
     def clear_settlement(self, name: str) -> GazEntry | None:
-        """The settlement a bare name means: the one in a state the report names, else the only one,
-        else one that outnumbers the next in population ten to one."""
+        """The settlement a bare name means: the one in a state the report names, else the only one of
+        that very name (not an alternate spelling), else one that outnumbers the next ten to one."""
         found = self.gazetteer.world_settlements(name)
-        if not found:
-            return None
         states = {k for k, r in self.graph.entities.items() if r.label == "State"}
         named = [e for e in found if e.state in states]
         if named:
             return named[0]
+        found = [e for e in found if normalise_name(e.name) == normalise_name(name)]  # not "Sus" = Sousse
+        if not found:
+            return None
         if len(found) == 1:
             return found[0]
         first, second = sorted(found, key=lambda e: -(e.population or 0))[:2]
@@ -453,8 +456,12 @@ class Reader:
         ):
             return None
         sent = subject.sent
+        for mention in [m for m in self.graph.mentions if m.start < sent.end]:
+            if self.label(mention.key) == "Settlement":
+                self.world_place(self.doc[mention.start])  # "the city of Sumy": which state's city
         for start, end in ((sent.start, sent.end), (0, sent.end)):
-            places = {m.key for m in self.graph.mentions if start <= m.start < end and self.is_place(m.key)}
+            keys = {self.at.get(m.start, m.key) for m in self.graph.mentions if start <= m.start < end}
+            places = {k for k in keys if self.is_place(k)}
             states = {self.place_state(p) for p in places} - {None}
             if states:
                 return states.pop() if len(states) == 1 else None
