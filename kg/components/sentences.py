@@ -45,7 +45,7 @@ class LayoutSentences:
         return doc
 
 
-@Language.factory("kg_layout_sentences")
+@Language.factory("kg_layout_sentences", assigns=["token.is_sent_start", "doc._.kg_skip"])
 def make_layout_sentences(nlp: Language, name: str) -> LayoutSentences:
     """Factory: sentence starts from line breaks, link lines marked as not content."""
     return LayoutSentences(nlp)
