@@ -223,13 +223,17 @@ class EventReader:
         nouns += [c for n in nouns for c in n.children if c.dep_ == "appos"]
         for noun in nouns:
             if not (
-                self.lex.has("person_noun", noun) or self.lex.has("casualty_noun", noun) or noun.like_num
+                self.lex.has("person_noun", noun)
+                or self.lex.has("casualty_noun", noun)
+                or noun.like_num
+                or self._counted_demonym(noun)
             ):
                 continue
             value, qualifier = self.reader.count(noun)
             if value is None:
                 continue
             party = self.reader.party(noun) or self._party_of_people(noun) or self._side_said(verb)
+            party = party or self._reported_own(noun)
             of_whom = next(
                 (o for p in noun.children if p.lower_ == "of" for o in p.children if o.dep_ == "pobj"), None
             )
@@ -239,6 +243,24 @@ class EventReader:
                 party = counts[-1]["party"]
             counts.append({"count": value, "qualifier": qualifier, "party": party, "noun": noun.i})
         return counts
+
+    def _counted_demonym(self, noun: Token) -> bool:
+        """'Two Armenian and three Azerbaijani soldiers': a counted demonym whose noun is left out."""
+        return (
+            noun.pos_ in ("ADJ", "PROPN")
+            and any(c.dep_ == "nummod" for c in noun.children)
+            and self.reader.gazetteer.demonym_state(noun.text) is not None
+            and self.reader.is_party(self.reader.key_at(noun))
+        )
+
+    def _reported_own(self, noun: Token) -> str | None:
+        """'Pakistani officials said 23 soldiers were killed': soldiers of no side said, counted by a
+        state's voice, are its own forces."""
+        if not self.lex.has("force_noun", noun):
+            return None
+        voice = self.reader.voice(noun)
+        state = self.reader.state(voice) if voice else None
+        return self.reader.force_or_state(state) if state else None
 
     def _counted_elsewhere(self, noun: Token) -> bool:
         """A conjoined phrase with a casualty word of its own ('55 wounded') is another count."""

@@ -378,6 +378,10 @@ class Reader:
         key = self.key_at(before)
         return key if self.is_party(key) else self.party(before.head if before.dep_ == "pobj" else before)
 
+    def force_or_state(self, state: str) -> str:
+        """A state's armed forces when the document names them, else the state."""
+        return self._force_of(state) or state
+
     def _as_force(self, party: str, word: Token, token: Token) -> str:
         """'its troops' of a state are its armed forces; otherwise the party's side."""
         if word is not token and self.lex.has("force_name_noun", token):
