@@ -82,6 +82,9 @@ def passes(token: Token, checks: list[Check]) -> bool:
     return True
 
 
+CACHE_LIMIT = 200_000
+"""Word forms whose candidate patterns are remembered (cleared when full, so memory stays flat)."""
+
 INVERSE = {"<": ">", ">": "<", "<<": ">>", ">>": "<<", ".": ";", ";": ".", ".*": ";*", ";*": ".*"}
 """Operators whose inverse is exact, so that a pattern may be searched from another of its nodes."""
 
@@ -134,6 +137,7 @@ class TreeMatcher:
         self._anchor_id = anchor_id
         self._by_word: dict[str, dict[str, list[_Pattern]]] = {attr: defaultdict(list) for attr in INDEXED}
         self._unindexed: list[_Pattern] = []
+        self._candidate_cache: dict[tuple[str, str], list[_Pattern]] = {}
         self._count = 0
 
     def add(self, key: str, pattern: list[dict[str, Any]]) -> None:
@@ -146,6 +150,7 @@ class TreeMatcher:
             self._fallback_order[key] = self._count
             return
         self._index(compiled, pattern[compiled.positions[0]]["RIGHT_ATTRS"])
+        self._candidate_cache.clear()
 
     def _compile(self, key: str, pattern: list[dict[str, Any]]) -> _Pattern | None:
         checks = [compile_checks(node.get("RIGHT_ATTRS", {})) for node in pattern]
@@ -186,14 +191,18 @@ class TreeMatcher:
         found.sort(key=lambda item: (item[0], item[1]))
         return [(key, tokens) for _order, tokens, key in found]
 
-    def _candidates(self, token: Token) -> Iterator[_Pattern]:
-        seen: set[int] = set()
-        for attr, value in (("LEMMA", token.lemma_), ("LOWER", token.lower_)):
-            for compiled in self._by_word[attr].get(value, ()):
-                if id(compiled) not in seen:
-                    seen.add(id(compiled))
-                    yield compiled
-        yield from self._unindexed
+    def _candidates(self, token: Token) -> list[_Pattern]:
+        words = (token.lemma_, token.lower_)
+        found = self._candidate_cache.get(words)
+        if found is None:
+            found = list(self._by_word["LEMMA"].get(words[0], ()))
+            seen = {id(c) for c in found}
+            found += [c for c in self._by_word["LOWER"].get(words[1], ()) if id(c) not in seen]
+            found += self._unindexed
+            if len(self._candidate_cache) > CACHE_LIMIT:
+                self._candidate_cache.clear()
+            self._candidate_cache[words] = found
+        return found
 
     def _search(self, doc: Doc, compiled: _Pattern, anchor: int, tree: _Tree) -> Iterator[list[int]]:
         """Every way to fill the pattern's nodes from this anchor (token indices in written order)."""
