@@ -106,3 +106,8 @@ def test_a_village_is_not_a_far_city_known_by_another_spelling(nlp):
     ex = _extract(nlp, "Armenian forces shelled the village of Sus overnight.")
     assert {target for _e, target in _edges(ex, "LOCATION")} == {"Sus"}
     assert not any("Tunisia" in target for _s, target in _edges(ex, "LOCATED_IN"))
+
+
+def test_his_troops_said_by_a_states_minister_are_its_forces(nlp):
+    ex = _extract(nlp, "The Russian defence minister said his troops had captured the village of Ocheretyne.")
+    assert ("Russia", "Ocheretyne") in _edges(ex, "CAPTURED")
