@@ -111,3 +111,15 @@ def test_a_village_is_not_a_far_city_known_by_another_spelling(nlp):
 def test_his_troops_said_by_a_states_minister_are_its_forces(nlp):
     ex = _extract(nlp, "The Russian defence minister said his troops had captured the village of Ocheretyne.")
     assert ("Russia", "Ocheretyne") in _edges(ex, "CAPTURED")
+
+
+def test_a_place_the_model_took_for_a_person_is_recast_where_it_is_attacked(nlp):
+    ex = _extract(nlp, "The Houthis said they had targeted Jeddah, Ras Tanura and Rabigh with drones.")
+    labels = {e.name: e.label for e in ex.entities}
+    assert labels.get("Ras Tanura") == "Settlement"
+    assert {"Jeddah", "Ras Tanura", "Rabigh"} <= {target for _e, target in _edges(ex, "LOCATION")}
+
+
+def test_a_titled_person_in_an_attack_phrase_stays_a_person(nlp):
+    ex = _extract(nlp, "Russian forces shelled Kherson, Governor Oleksandr Prokudin said.")
+    assert {e.name: e.label for e in ex.entities}.get("Oleksandr Prokudin") == "Person"

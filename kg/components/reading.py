@@ -229,8 +229,7 @@ class Reader:
             return self._unnamed_world_place(token)
         if self.at.get(token.i) != mention.key:
             return None
-        bare = self.label(mention.key) == "Settlement" and "@" not in mention.key  # "the town of Chaman"
-        if not (bare or self.label(mention.key) == "Organization") or self.gazetteer.get(mention.key):
+        if not self._may_be_a_place(mention.key):
             return None
         entry = self.clear_settlement(self.graph.entities[mention.key].name)
         if entry is None:
@@ -240,6 +239,18 @@ class Reader:
             self.at[i] = entry.key
         self.graph.recast[mention.start] = entry.key
         return entry.key
+
+    def _may_be_a_place(self, key: str) -> bool:
+        """An entity the recogniser typed from the name alone: an organisation or a person of no
+        gazetteer and no title ('targeted Ras Tanura'), or a settlement it could not place."""
+        record = self.graph.entities.get(key)
+        if record is None or self.gazetteer.get(key) is not None:
+            return False
+        if record.label == "Settlement":
+            return "@" not in key  # "the town of Chaman"
+        if record.label == "Person":
+            return not record.props.get("title") and not self.gazetteer.persons_named(record.name)
+        return record.label == "Organization"
 
     def _unnamed_world_place(self, token: Token) -> str | None:
         """A proper noun no recogniser took ('struck Tabriz'): a settlement when the world gazetteer
