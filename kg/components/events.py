@@ -172,7 +172,7 @@ class EventReader:
             return False
         victims = mention.props.pop("victims", []) or ([trigger] if trigger.pos_ == "NOUN" else [])
         counts = self._counts(victims, trigger)
-        kin = [self.reader.party(t) for t in mention.props.pop("kin", [])]
+        kin = [self.reader.party(t) or self._reported_own(t) for t in mention.props.pop("kin", [])]
         for count in counts:
             count["party"] = count["party"] or next((k for k in kin if k), None)
         if not counts:
