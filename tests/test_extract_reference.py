@@ -123,3 +123,13 @@ def test_a_place_the_model_took_for_a_person_is_recast_where_it_is_attacked(nlp)
 def test_a_titled_person_in_an_attack_phrase_stays_a_person(nlp):
     ex = _extract(nlp, "Russian forces shelled Kherson, Governor Oleksandr Prokudin said.")
     assert {e.name: e.label for e in ex.entities}.get("Oleksandr Prokudin") == "Person"
+
+
+def test_an_allegation_leaves_out_who_says_it_and_keeps_its_words_apart(nlp):
+    ex = _extract(
+        nlp,
+        "According to the representative of the Azerbaijani Defence Ministry, the Armenian side provoked "
+        "the clash near Lachin.",
+    )
+    allegations = {r.allegation for r in ex.relations if r.type == "ACCUSES"}
+    assert allegations == {"provoked the clash near Lachin"}

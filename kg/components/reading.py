@@ -54,7 +54,11 @@ def phrase_text(tokens: list[Token]) -> str:
         words.pop()
     while words and words[0].is_punct:
         words.pop(0)
-    return " ".join("".join(t.text_with_ws for t in words).split())
+    parts = []
+    for t, after in zip(words, [*words[1:], None], strict=True):
+        joined = after is not None and after.i == t.i + 1 and not t.whitespace_
+        parts.append(t.text if joined else t.text + " ")  # a word left out between two keeps a space
+    return " ".join("".join(parts).split())
 
 
 def clause_words(root: Token) -> list[Token]:
@@ -73,6 +77,8 @@ def predicate_words(verb: Token) -> list[Token]:
     """A verb and its objects, without its subject, auxiliaries and the clauses hanging on it."""
     dropped: set[int] = set()
     for child in verb.children:
+        if child.dep_ == "prep" and child.lower_ == "according":  # who says it is not what is said
+            dropped.update(t.i for t in child.subtree)
         if child.dep_ in (
             "nsubj",
             "nsubjpass",
