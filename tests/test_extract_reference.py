@@ -133,3 +133,9 @@ def test_an_allegation_leaves_out_who_says_it_and_keeps_its_words_apart(nlp):
     )
     allegations = {r.allegation for r in ex.relations if r.type == "ACCUSES"}
     assert allegations == {"provoked the clash near Lachin"}
+
+
+def test_a_phrase_of_no_words_is_empty_text():
+    from kg.components.reading import phrase_text
+
+    assert phrase_text([]) == ""

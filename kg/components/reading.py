@@ -55,7 +55,7 @@ def phrase_text(tokens: list[Token]) -> str:
     while words and words[0].is_punct:
         words.pop(0)
     parts = []
-    for t, after in zip(words, [*words[1:], None], strict=True):
+    for t, after in zip(words, [*words[1:], None][: len(words)], strict=True):
         joined = after is not None and after.i == t.i + 1 and not t.whitespace_
         parts.append(t.text if joined else t.text + " ")  # a word left out between two keeps a space
     return " ".join("".join(parts).split())
