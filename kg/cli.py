@@ -10,7 +10,7 @@ import functools
 import json
 import sys
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 import click
 
@@ -62,6 +62,31 @@ def web_options(func: F) -> F:
     )(func)
 
 
+def engine_options(func: F) -> F:
+    """--engine and --scheduler, for the commands that extract."""
+    func = click.option(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="With --engine dask: a running Dask scheduler (tcp://host:8786); default a local cluster.",
+    )(func)
+    return click.option(
+        "--engine",
+        type=click.Choice(["local", "dask"]),
+        default="local",
+        show_default=True,
+        help="Where extraction runs: local processes, or Dask (pip install 'conflict-kg[dask]').",
+    )(func)
+
+
+def _check_engine(engine: str, scheduler: str | None, out: str | None = None) -> None:
+    import os.path
+
+    if scheduler and engine != "dask":
+        raise click.UsageError("--scheduler is for --engine dask")
+    if out is not None and engine != "dask" and os.path.isdir(out):
+        raise click.UsageError(f"--out {out} is a folder: give a file, or --engine dask for shards")
+
+
 def _require_input(paths: tuple[str, ...], feeds: tuple[str, ...]) -> None:
     if not paths and not feeds:
         raise click.UsageError("give at least one PATH (a file, folder, URL or -) or a --feed")
@@ -88,10 +113,18 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("paths", nargs=-1)
-@click.option("--out", "out", type=click.Path(dir_okay=False, writable=True), help="Write here, not stdout.")
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(writable=True),
+    help="Write here, not stdout; with --engine dask, a path not ending in .jsonl is a folder of shards.",
+)
 @click.option("--published", help="Publication date YYYY-MM-DD of a single document.")
 @click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True, help="Processes.")
-@click.option("--batch-size", type=click.IntRange(1), default=64, show_default=True, help="nlp.pipe batch.")
+@click.option(
+    "--batch-size", type=click.IntRange(1), default=64, show_default=True, help="nlp.pipe batch, a partition."
+)
+@engine_options
 @web_options
 @silent_option
 @fail_cleanly
@@ -101,6 +134,8 @@ def extract(
     published: str | None,
     workers: int,
     batch_size: int,
+    engine: Literal["local", "dask"],
+    scheduler: str | None,
     silent: bool,
     feeds: tuple[str, ...],
     delay: float,
@@ -115,13 +150,17 @@ def extract(
 
         kg extract examples/articles --out extractions.jsonl
         kg extract https://example.org/news/article.html
+        kg extract archive.jsonl --engine dask --workers 2 --out shards/
     """
     from kg.pipeline import extract_paths
 
     _require_input(paths, feeds)
+    _check_engine(engine, scheduler, out)
     result = extract_paths(
         list(paths),
         out=out,
+        engine=engine,
+        scheduler=scheduler,
         published=published,
         workers=workers,
         batch_size=batch_size,
@@ -138,6 +177,7 @@ def extract(
 @click.option("--published", help="Publication date YYYY-MM-DD of a single document.")
 @click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True, help="Processes.")
 @click.option("--batch-size", type=click.IntRange(1), default=500, show_default=True, help="Rows a write.")
+@engine_options
 @web_options
 @silent_option
 @fail_cleanly
@@ -146,6 +186,8 @@ def build(
     published: str | None,
     workers: int,
     batch_size: int,
+    engine: Literal["local", "dask"],
+    scheduler: str | None,
     silent: bool,
     feeds: tuple[str, ...],
     delay: float,
@@ -159,12 +201,16 @@ def build(
         kg build examples/articles
         kg build article.txt --published 2022-09-23
         kg build --feed https://example.org/news/rss.xml
+        kg build archive.jsonl --engine dask --scheduler tcp://scheduler:8786
     """
     from kg.pipeline import build_paths
 
     _require_input(paths, feeds)
+    _check_engine(engine, scheduler)
     result = build_paths(
         list(paths),
+        engine=engine,
+        scheduler=scheduler,
         published=published,
         workers=workers,
         batch_size=batch_size,
