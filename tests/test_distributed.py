@@ -74,7 +74,8 @@ def test_bad_input_beside_dask_extraction_is_one_line_and_exit_3(tmp_path: Path)
     result = run_kg(["extract", str(tmp_path), "--engine", "dask", "--workers", "1", "--silent"], plain_env())
     assert result.returncode == 3
     assert result.stderr.splitlines() == [f"Error: {tmp_path / 'empty.txt'}: is empty (nothing to read)"]
-    assert [json.loads(line)["document"]["title"] for line in result.stdout.splitlines()] == ["Talks in Almaty"]
+    titles = [json.loads(line)["document"]["title"] for line in result.stdout.splitlines()]
+    assert titles == ["Talks in Almaty"]
 
 
 def test_scheduler_needs_the_dask_engine_and_an_unreachable_one_is_one_line() -> None:
@@ -124,9 +125,12 @@ class Sabotage(distributed.WorkerPlugin):  # type: ignore[misc]
 @pytest.fixture
 def sabotaged(tmp_path: Path) -> Iterator[tuple[Any, Path]]:
     marker = tmp_path / "died"
-    with distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, dashboard_address=None, silence_logs=50
-    ) as cluster, distributed.Client(cluster) as client:
+    with (
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, dashboard_address=None, silence_logs=50
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
         client.register_plugin(Sabotage(str(marker)))
         yield client, marker
 
