@@ -228,22 +228,26 @@ def build(
 @cli.command()
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--batch-size", type=click.IntRange(1), default=500, show_default=True, help="Rows a write.")
+@click.option("--bulk", is_flag=True, help="Build an EMPTY managed database offline with neo4j-admin import.")
 @silent_option
 @fail_cleanly
-def load(paths: tuple[str, ...], batch_size: int, silent: bool) -> None:
+def load(paths: tuple[str, ...], batch_size: int, bulk: bool, silent: bool) -> None:
     """Load extraction files (JSON lines from `kg extract`) into Neo4j.
 
     PATH is an extraction file, a folder of them (its *.jsonl files, in name order), or - for
     standard input. Loading is idempotent: loading the same file twice leaves the graph as it was.
+    --bulk (first loads of big inputs, managed server only) stops the server, builds the same
+    graph with neo4j-admin's importer and starts it again; it refuses a graph that is not empty.
 
     Example:
 
         kg extract examples/articles | kg load -
         kg load shards/
+        kg load --bulk shards/
     """
     from kg.pipeline import load_paths
 
-    result = load_paths(list(paths), batch_size=batch_size, silent=silent)
+    result = load_paths(list(paths), batch_size=batch_size, silent=silent, bulk=bulk)
     if result.skipped:
         sys.exit(EXIT_SKIPPED)
 

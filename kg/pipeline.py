@@ -173,8 +173,13 @@ def build_paths(
     return result
 
 
-def load_paths(paths: list[str], *, batch_size: int = 500, silent: bool = False) -> LoadResult:
-    """Load extraction files (a file, a folder of *.jsonl shards, - for stdin), skipping unusable lines."""
+def load_paths(
+    paths: list[str], *, batch_size: int = 500, silent: bool = False, bulk: bool = False
+) -> LoadResult:
+    """Load extraction files (a file, a folder of *.jsonl shards, - for stdin), skipping unusable lines.
+
+    With bulk, an empty managed database is built offline with neo4j-admin instead (kg.bulk).
+    """
     from kg.connection import connect
     from kg.load import LoadResult, load_batches, read_extraction_paths
 
@@ -182,6 +187,14 @@ def load_paths(paths: list[str], *, batch_size: int = 500, silent: bool = False)
 
     def report(error: LineError) -> None:
         progress.error(format_line_error(error))
+
+    if bulk:
+        from kg.bulk import bulk_load
+
+        note = progress.note if not silent else (lambda message: None)
+        result = bulk_load(paths, on_skip=report, on_note=note)
+        progress.done(result, detail=" (neo4j-admin import)" if result.batches else "")
+        return result
 
     head, rest = _until_first_extraction(read_extraction_paths(paths))
     if not any(isinstance(line.item, Extraction) for line in head):
