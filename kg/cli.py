@@ -544,20 +544,28 @@ def bench() -> None:
 @bench.command("load")
 @click.option("--documents", type=click.IntRange(1), default=10_000, show_default=True)
 @click.option("--batch-size", type=click.IntRange(1), default=500, show_default=True)
+@click.option(
+    "--bulk", is_flag=True, help="Compare kg load --bulk with ours and the ceiling at 500/2000/10000."
+)
 @quiet_anyway
 @fail_cleanly
-def bench_load(documents: int, batch_size: int) -> None:
-    """Compare our loader with a raw UNWIND CREATE ceiling and a naive per-row MERGE.
+def bench_load(documents: int, batch_size: int, bulk: bool) -> None:
+    """Compare our loader with a raw UNWIND CREATE ceiling and a naive per-row MERGE (or, with
+    --bulk, with neo4j-admin's import through `kg load --bulk`: managed server only).
 
     WARNING: empties the graph of the configured server (several times) and leaves it empty.
 
     Example:
 
         kg bench load --documents 1000
+        kg bench load --bulk --documents 10000
     """
-    from kg.benchmarks.load import run
+    from kg.benchmarks.load import run, run_bulk
 
-    run(documents=documents, batch_size=batch_size)
+    if bulk:
+        run_bulk(documents=documents)
+    else:
+        run(documents=documents, batch_size=batch_size)
 
 
 @bench.command("extract")
