@@ -571,10 +571,26 @@ def bench_load(documents: int, batch_size: int, bulk: bool) -> None:
 @bench.command("extract")
 @click.argument("paths", nargs=-1)
 @click.option("--documents", type=click.IntRange(1), default=500, show_default=True)
+@click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True)
+@click.option(
+    "--workers", type=click.IntRange(1, 64), default=2, show_default=True, help="With --engine dask."
+)
 @quiet_anyway
 @fail_cleanly
-def bench_extract(paths: tuple[str, ...], documents: int) -> None:
-    """Compare `kg extract` throughput with bare nlp.pipe, with 1 and 2 workers."""
+def bench_extract(paths: tuple[str, ...], documents: int, engine: str, workers: int) -> None:
+    """Compare `kg extract` throughput with bare nlp.pipe, with 1 and 2 workers (or, with --engine
+    dask, 1 local worker against a Dask LocalCluster of 1 to --workers workers).
+
+    Example:
+
+        kg bench extract examples/articles --documents 200
+        kg bench extract --engine dask --workers 2 --documents 400
+    """
+    if engine == "dask":
+        from kg.benchmarks.extract import run_engines
+
+        run_engines(list(paths), documents=documents, workers=workers)
+        return
     from kg.benchmarks.extract import run
 
     run(list(paths), documents=documents)
