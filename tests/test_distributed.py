@@ -162,3 +162,32 @@ def test_a_document_failing_on_a_worker_is_reported_and_a_lost_worker_duplicates
     lines = [line for path in shards for line in path.read_text(encoding="utf-8").splitlines()]
     paths = [json.loads(line)["document"]["path"] for line in lines]
     assert paths == ["0.txt", "1.txt", "2.txt", "3.txt", "5.txt"]
+
+
+def test_without_dask_installed_the_engine_is_a_one_line_error(tmp_path: Path) -> None:
+    shadow = tmp_path / "shadow"
+    shadow.mkdir()
+    (shadow / "distributed.py").write_text("raise ImportError('No module named distributed')\n")
+    env = {**plain_env(), "PYTHONPATH": str(shadow)}
+    args = ["extract", str(EXAMPLES / "articles" / "03-almaty-peace-talks.txt"), "--engine", "dask"]
+    result = run_kg(args, env)
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        "Error: --engine dask needs Dask's distributed scheduler: pip install 'conflict-kg[dask]'"
+    ]
+
+
+@pytest.mark.neo4j
+def test_build_on_dask_loads_what_it_extracts(graph: Any, kg_env: dict[str, str]) -> None:
+    folder = EXAMPLES / "articles"
+    args = [
+        "build",
+        str(folder / "03-almaty-peace-talks.txt"),
+        str(folder / "09-israel-lebanon-ceasefire.txt"),
+    ]
+    result = run_kg([*args, "--engine", "dask", "--workers", "2", "--silent"], kg_env)
+    assert result.returncode == 0, result.stderr
+    records, _, _ = graph.driver.execute_query(
+        "MATCH (d:Document) RETURN count(d) AS n", database_=graph.database
+    )
+    assert records[0]["n"] == 2
