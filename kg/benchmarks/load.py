@@ -29,6 +29,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from neo4j import Driver, ManagedTransaction
+from neo4j.exceptions import Neo4jError
 
 from kg import queries
 from kg.errors import LoadError
@@ -199,7 +200,7 @@ def _timed_or_failed(action: Callable[[], None]) -> float | None:
     """Seconds of the action, or None when a write failed (a batch too big for the server's memory)."""
     try:
         return _timed(action)
-    except LoadError as exc:
+    except (LoadError, Neo4jError) as exc:
         _say(f"failed: {str(exc)[:300]}")
         return None
 
