@@ -43,7 +43,7 @@ from kg.load import (
     version_identities,
     where_read,
 )
-from kg.models import EVIDENCE_CAP, Extraction, LineError, dump_stored_facts
+from kg.models import EVENT_KINDS, EVIDENCE_CAP, Extraction, LineError, dump_stored_facts
 
 DATABASE = "neo4j"
 """The managed server's one database, which the import replaces."""
@@ -432,8 +432,6 @@ def _write_graph(batch: Batch, files: ImportFiles, skip: Callable[[LineError], N
 
 def batch_is_event(label: str) -> bool:
     """Whether a type label is an event kind (its nodes carry the Event label too)."""
-    from kg.models import EVENT_KINDS
-
     return label in EVENT_KINDS
 
 
