@@ -10,7 +10,7 @@ import functools
 import json
 import sys
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 import click
 
@@ -62,6 +62,31 @@ def web_options(func: F) -> F:
     )(func)
 
 
+def engine_options(func: F) -> F:
+    """--engine and --scheduler, for the commands that extract."""
+    func = click.option(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="With --engine dask: a running Dask scheduler (tcp://host:8786); default a local cluster.",
+    )(func)
+    return click.option(
+        "--engine",
+        type=click.Choice(["local", "dask"]),
+        default="local",
+        show_default=True,
+        help="Where extraction runs: local processes, or Dask (pip install 'conflict-kg[dask]').",
+    )(func)
+
+
+def _check_engine(engine: str, scheduler: str | None, out: str | None = None) -> None:
+    import os.path
+
+    if scheduler and engine != "dask":
+        raise click.UsageError("--scheduler is for --engine dask")
+    if out is not None and engine != "dask" and os.path.isdir(out):
+        raise click.UsageError(f"--out {out} is a folder: give a file, or --engine dask for shards")
+
+
 def _require_input(paths: tuple[str, ...], feeds: tuple[str, ...]) -> None:
     if not paths and not feeds:
         raise click.UsageError("give at least one PATH (a file, folder, URL or -) or a --feed")
@@ -88,10 +113,18 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("paths", nargs=-1)
-@click.option("--out", "out", type=click.Path(dir_okay=False, writable=True), help="Write here, not stdout.")
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(writable=True),
+    help="Write here, not stdout; with --engine dask, a path not ending in .jsonl is a folder of shards.",
+)
 @click.option("--published", help="Publication date YYYY-MM-DD of a single document.")
 @click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True, help="Processes.")
-@click.option("--batch-size", type=click.IntRange(1), default=64, show_default=True, help="nlp.pipe batch.")
+@click.option(
+    "--batch-size", type=click.IntRange(1), default=64, show_default=True, help="nlp.pipe batch, a partition."
+)
+@engine_options
 @web_options
 @silent_option
 @fail_cleanly
@@ -101,6 +134,8 @@ def extract(
     published: str | None,
     workers: int,
     batch_size: int,
+    engine: Literal["local", "dask"],
+    scheduler: str | None,
     silent: bool,
     feeds: tuple[str, ...],
     delay: float,
@@ -115,13 +150,17 @@ def extract(
 
         kg extract examples/articles --out extractions.jsonl
         kg extract https://example.org/news/article.html
+        kg extract archive.jsonl --engine dask --workers 2 --out shards/
     """
     from kg.pipeline import extract_paths
 
     _require_input(paths, feeds)
+    _check_engine(engine, scheduler, out)
     result = extract_paths(
         list(paths),
         out=out,
+        engine=engine,
+        scheduler=scheduler,
         published=published,
         workers=workers,
         batch_size=batch_size,
@@ -138,6 +177,7 @@ def extract(
 @click.option("--published", help="Publication date YYYY-MM-DD of a single document.")
 @click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True, help="Processes.")
 @click.option("--batch-size", type=click.IntRange(1), default=500, show_default=True, help="Rows a write.")
+@engine_options
 @web_options
 @silent_option
 @fail_cleanly
@@ -146,6 +186,8 @@ def build(
     published: str | None,
     workers: int,
     batch_size: int,
+    engine: Literal["local", "dask"],
+    scheduler: str | None,
     silent: bool,
     feeds: tuple[str, ...],
     delay: float,
@@ -159,12 +201,16 @@ def build(
         kg build examples/articles
         kg build article.txt --published 2022-09-23
         kg build --feed https://example.org/news/rss.xml
+        kg build archive.jsonl --engine dask --scheduler tcp://scheduler:8786
     """
     from kg.pipeline import build_paths
 
     _require_input(paths, feeds)
+    _check_engine(engine, scheduler)
     result = build_paths(
         list(paths),
+        engine=engine,
+        scheduler=scheduler,
         published=published,
         workers=workers,
         batch_size=batch_size,
@@ -182,22 +228,26 @@ def build(
 @cli.command()
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--batch-size", type=click.IntRange(1), default=500, show_default=True, help="Rows a write.")
+@click.option("--bulk", is_flag=True, help="Build an EMPTY managed database offline with neo4j-admin import.")
 @silent_option
 @fail_cleanly
-def load(paths: tuple[str, ...], batch_size: int, silent: bool) -> None:
+def load(paths: tuple[str, ...], batch_size: int, bulk: bool, silent: bool) -> None:
     """Load extraction files (JSON lines from `kg extract`) into Neo4j.
 
     PATH is an extraction file, a folder of them (its *.jsonl files, in name order), or - for
     standard input. Loading is idempotent: loading the same file twice leaves the graph as it was.
+    --bulk (first loads of big inputs, managed server only) stops the server, builds the same
+    graph with neo4j-admin's importer and starts it again; it refuses a graph that is not empty.
 
     Example:
 
         kg extract examples/articles | kg load -
         kg load shards/
+        kg load --bulk shards/
     """
     from kg.pipeline import load_paths
 
-    result = load_paths(list(paths), batch_size=batch_size, silent=silent)
+    result = load_paths(list(paths), batch_size=batch_size, silent=silent, bulk=bulk)
     if result.skipped:
         sys.exit(EXIT_SKIPPED)
 
@@ -494,29 +544,53 @@ def bench() -> None:
 @bench.command("load")
 @click.option("--documents", type=click.IntRange(1), default=10_000, show_default=True)
 @click.option("--batch-size", type=click.IntRange(1), default=500, show_default=True)
+@click.option(
+    "--bulk", is_flag=True, help="Compare kg load --bulk with ours and the ceiling at 500/2000/10000."
+)
 @quiet_anyway
 @fail_cleanly
-def bench_load(documents: int, batch_size: int) -> None:
-    """Compare our loader with a raw UNWIND CREATE ceiling and a naive per-row MERGE.
+def bench_load(documents: int, batch_size: int, bulk: bool) -> None:
+    """Compare our loader with a raw UNWIND CREATE ceiling and a naive per-row MERGE (or, with
+    --bulk, with neo4j-admin's import through `kg load --bulk`: managed server only).
 
     WARNING: empties the graph of the configured server (several times) and leaves it empty.
 
     Example:
 
         kg bench load --documents 1000
+        kg bench load --bulk --documents 10000
     """
-    from kg.benchmarks.load import run
+    from kg.benchmarks.load import run, run_bulk
 
-    run(documents=documents, batch_size=batch_size)
+    if bulk:
+        run_bulk(documents=documents)
+    else:
+        run(documents=documents, batch_size=batch_size)
 
 
 @bench.command("extract")
 @click.argument("paths", nargs=-1)
 @click.option("--documents", type=click.IntRange(1), default=500, show_default=True)
+@click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True)
+@click.option(
+    "--workers", type=click.IntRange(1, 64), default=2, show_default=True, help="With --engine dask."
+)
 @quiet_anyway
 @fail_cleanly
-def bench_extract(paths: tuple[str, ...], documents: int) -> None:
-    """Compare `kg extract` throughput with bare nlp.pipe, with 1 and 2 workers."""
+def bench_extract(paths: tuple[str, ...], documents: int, engine: str, workers: int) -> None:
+    """Compare `kg extract` throughput with bare nlp.pipe, with 1 and 2 workers (or, with --engine
+    dask, 1 local worker against a Dask LocalCluster of 1 to --workers workers).
+
+    Example:
+
+        kg bench extract examples/articles --documents 200
+        kg bench extract --engine dask --workers 2 --documents 400
+    """
+    if engine == "dask":
+        from kg.benchmarks.extract import run_engines
+
+        run_engines(list(paths), documents=documents, workers=workers)
+        return
     from kg.benchmarks.extract import run
 
     run(list(paths), documents=documents)

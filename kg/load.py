@@ -46,7 +46,8 @@ from kg.names import normalise_name
 INDEX_WAIT_SECONDS = 300
 RESET_ROWS_PER_TRANSACTION = 10_000
 
-_ENTITY_PROPERTIES = (
+# The optional properties each model carries into the graph when known (docs/STORAGE.md).
+ENTITY_PROPERTIES = (
     "iso2",
     "iso3",
     "status",
@@ -58,7 +59,7 @@ _ENTITY_PROPERTIES = (
     "date_precision",
     "summary",
 )
-_RELATION_PROPERTIES = (
+RELATION_PROPERTIES = (
     "allegation",
     "claim",
     "date",
@@ -69,7 +70,7 @@ _RELATION_PROPERTIES = (
     "qualifier",
     "title",
 )
-_DOCUMENT_PROPERTIES = ("title", "url", "published", "source", "author", "id", "path", "text")
+DOCUMENT_PROPERTIES = ("title", "url", "published", "source", "author", "id", "path", "text")
 
 
 class LoadResult(BaseModel):
@@ -184,8 +185,8 @@ def batches_of(
         if isinstance(item, LineError):
             skip(item)
             continue
-        where = path if path is not None else _where(item)
-        problem = _outside_ontology(item)
+        where = path if path is not None else where_read(item)
+        problem = outside_ontology(item)
         if problem:
             skip(LineError(path=where, line=line, message=problem))
             continue
@@ -341,7 +342,7 @@ class Batch:
         """Merge one extraction's rows into the batch (where, line: its input file and line, for reports)."""
         document = extraction.document
         doc_key = document.key
-        props = {name: getattr(document, name) for name in _DOCUMENT_PROPERTIES}
+        props = {name: getattr(document, name) for name in DOCUMENT_PROPERTIES}
         props = {name: value for name, value in props.items() if value is not None}
         if document.title is not None:
             props["title_norm"] = normalise_name(document.title)
@@ -373,7 +374,7 @@ class Batch:
                 value = normalise_name(surface)
                 if value:
                     merged.names[value] = None
-            for name in _ENTITY_PROPERTIES:
+            for name in ENTITY_PROPERTIES:
                 value = getattr(entity, name)
                 if value is not None:
                     merged.props[name] = value
@@ -399,11 +400,11 @@ class Batch:
             merged_rel.confidence = max(merged_rel.confidence, relation.confidence)
             if relation.rule:
                 merged_rel.rules[relation.rule] = None
-            for name in _RELATION_PROPERTIES:
+            for name in RELATION_PROPERTIES:
                 value = getattr(relation, name)
                 if value is not None:
                     merged_rel.props[name] = value
-            merged_rel.origins.append((line, doc_key, where or _where(extraction)))
+            merged_rel.origins.append((line, doc_key, where or where_read(extraction)))
 
     def holds_other_version(self, extraction: Extraction) -> bool:
         """Whether this batch holds another version of the extraction's document (same URL, or same
@@ -541,7 +542,7 @@ def _clip(text: str, length: int) -> str:
     return (cut.rsplit(" ", 1)[0] if " " in cut else cut).rstrip(" ,:") + "…"
 
 
-def _outside_ontology(extraction: Extraction) -> str | None:
+def outside_ontology(extraction: Extraction) -> str | None:
     """Why an extraction cannot be loaded as it is (labels and types are checked again here because
     models built with model_construct skip validation), or None."""
     for entity in extraction.entities:
@@ -559,7 +560,8 @@ def _outside_ontology(extraction: Extraction) -> str | None:
     return None
 
 
-def _where(extraction: Extraction) -> str:
+def where_read(extraction: Extraction) -> str:
+    """How reports name an extraction read from no file: its document's path, else its key."""
     return extraction.document.path or extraction.document.key
 
 

@@ -20,7 +20,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future
 from itertools import chain
-from typing import IO, TYPE_CHECKING, Any, NamedTuple, Protocol
+from typing import IO, TYPE_CHECKING, Any, Literal, NamedTuple, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -35,6 +35,9 @@ if TYPE_CHECKING:
 
 EXTRACT_BATCH_SIZE = 64
 """Documents per nlp.pipe batch when the command's --batch-size is about writes (build)."""
+
+Engine = Literal["local", "dask"]
+"""Where extraction runs: local processes (--workers) or a Dask cluster (kg.distributed)."""
 
 MAX_CHUNK = 32
 """Documents sent to a worker at a time (smaller than a batch keeps both cores busy on small runs)."""
@@ -64,15 +67,28 @@ def extract_paths(
     silent: bool = False,
     feeds: list[str] | None = None,
     delay: float | None = None,
+    engine: Engine = "local",
+    scheduler: str | None = None,
 ) -> PipelineResult:
-    """Extract every document under paths (and the pages of feeds) into JSON lines, to `out` or stdout."""
+    """Extract every document under paths (and the pages of feeds) into JSON lines, to `out` or stdout.
+
+    With engine "dask", an `out` that is not a *.jsonl file is a folder of shards, one per partition.
+    """
     result = PipelineResult()
     progress = Progress("Extracted", silent=silent)
+    documents = read_documents(paths, published=published, note=progress.note, feeds=feeds, delay=delay)
+    if engine == "dask" and out is not None:
+        from kg.distributed import is_shard_folder
+
+        if is_shard_folder(out):
+            return _extract_to_shards(documents, out, result, progress, workers, batch_size, scheduler)
     extractions = extract_stream(
-        read_documents(paths, published=published, note=progress.note, feeds=feeds, delay=delay),
+        documents,
         workers=workers,
         batch_size=batch_size,
         on_skip=_recorder(result, progress),
+        engine=engine,
+        scheduler=scheduler,
     )
     with _output(out) as sink:
         for item in extractions:
@@ -80,6 +96,32 @@ def extract_paths(
             sink.write(item.json if isinstance(item, ExtractedLine) else dump_extraction(item))
             sink.write("\n")
             progress.tick(result)
+    progress.done(result)
+    return result
+
+
+def _extract_to_shards(
+    documents: Iterable[Document | LineError],
+    folder: str,
+    result: PipelineResult,
+    progress: Progress,
+    workers: int,
+    batch_size: int,
+    scheduler: str | None,
+) -> PipelineResult:
+    """`--engine dask --out DIR`: the workers write the shards; here only counts and reports arrive."""
+    from kg.distributed import extract_shards
+
+    record = _recorder(result, progress)
+    partitions = _chunks(documents, batch_size, record)
+    shards = extract_shards(
+        partitions, folder, scheduler=scheduler, workers=workers, batch_size=batch_size, on_skip=record
+    )
+    for partition in shards:
+        result.documents += partition.documents
+        result.entities += partition.entities
+        result.relations += partition.relations
+        progress.tick(result)
     progress.done(result)
     return result
 
@@ -93,6 +135,8 @@ def build_paths(
     silent: bool = False,
     feeds: list[str] | None = None,
     delay: float | None = None,
+    engine: Engine = "local",
+    scheduler: str | None = None,
 ) -> PipelineResult:
     """Extract every document under paths (and the pages of feeds) and load it into Neo4j in one pass."""
     from kg.connection import connect
@@ -114,6 +158,8 @@ def build_paths(
             workers=workers,
             batch_size=EXTRACT_BATCH_SIZE,
             on_skip=_recorder(result, progress),
+            engine=engine,
+            scheduler=scheduler,
         )
         loaded = load_extractions(
             conn.driver, counted(extractions), database=conn.database, batch_size=batch_size
@@ -127,8 +173,13 @@ def build_paths(
     return result
 
 
-def load_paths(paths: list[str], *, batch_size: int = 500, silent: bool = False) -> LoadResult:
-    """Load extraction files (a file, a folder of *.jsonl shards, - for stdin), skipping unusable lines."""
+def load_paths(
+    paths: list[str], *, batch_size: int = 500, silent: bool = False, bulk: bool = False
+) -> LoadResult:
+    """Load extraction files (a file, a folder of *.jsonl shards, - for stdin), skipping unusable lines.
+
+    With bulk, an empty managed database is built offline with neo4j-admin instead (kg.bulk).
+    """
     from kg.connection import connect
     from kg.load import LoadResult, load_batches, read_extraction_paths
 
@@ -136,6 +187,14 @@ def load_paths(paths: list[str], *, batch_size: int = 500, silent: bool = False)
 
     def report(error: LineError) -> None:
         progress.error(format_line_error(error))
+
+    if bulk:
+        from kg.bulk import bulk_load
+
+        note = progress.note if not silent else (lambda message: None)
+        result = bulk_load(paths, on_skip=report, on_note=note)
+        progress.done(result, detail=" (neo4j-admin import)" if result.batches else "")
+        return result
 
     head, rest = _until_first_extraction(read_extraction_paths(paths))
     if not any(isinstance(line.item, Extraction) for line in head):
@@ -243,18 +302,29 @@ def extract_stream(
     workers: int = 1,
     batch_size: int = EXTRACT_BATCH_SIZE,
     on_skip: Callable[[LineError], None],
+    engine: Engine = "local",
+    scheduler: str | None = None,
 ) -> Iterator[Extraction | ExtractedLine]:
     """Extract documents in input order; unusable inputs and crashing documents go to on_skip.
 
     In one process the extractions come out as models; from worker processes, already serialised.
+    Engine "dask" sends partitions of batch_size documents to a Dask cluster (kg.distributed).
     """
+    if engine == "dask":
+        from kg.distributed import extract_lines
+
+        partitions = _chunks(items, batch_size, on_skip)
+        yield from extract_lines(
+            partitions, scheduler=scheduler, workers=workers, batch_size=batch_size, on_skip=on_skip
+        )
+        return
     chunk_size = batch_size if workers == 1 else max(1, min(batch_size, MAX_CHUNK))
     chunks = _chunks(items, chunk_size, on_skip)
     if workers == 1:
         nlp: Language | None = None
         for chunk in chunks:
             # Loaded with the first chunk: input with no document at all is reported at once.
-            nlp = nlp or _load_nlp()
+            nlp = nlp or load_extraction_nlp()
             for item in extract_isolated(chunk, nlp, batch_size):
                 if isinstance(item, LineError):
                     on_skip(item)
@@ -307,7 +377,8 @@ def extract_isolated(
             )
 
 
-def _load_nlp() -> Language:
+def load_extraction_nlp() -> Language:
+    """The extraction pipeline (spaCy model and our components); a missing model is a KgError."""
     try:
         from kg.extract import load_nlp
     except ImportError as exc:
@@ -332,7 +403,7 @@ _worker_nlp: Any = None
 
 def _init_worker() -> None:
     global _worker_nlp
-    _worker_nlp = _load_nlp()
+    _worker_nlp = load_extraction_nlp()
 
 
 def _work(docs: list[Document], batch_size: int) -> list[ExtractedLine | LineError]:

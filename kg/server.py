@@ -622,6 +622,31 @@ def _set_initial_password(home: Path, java: str, lib: Path, password: str) -> No
         )
 
 
+def run_admin(home: Path, arguments: list[str], log: Path) -> int:
+    """Run the pinned neo4j-admin with this KG_HOME's conf (the server must be stopped for most
+    commands); its output goes to log; return its exit status."""
+    home = _prepare_home(home)
+    java = find_java()
+    lib = provision()
+    with _private_files(), log.open("w", encoding="utf-8") as out:
+        done = subprocess.run(
+            [java, "-cp", f"{lib}/*", ADMIN_ENTRY_POINT, *arguments],
+            env=_neo4j_env(home),
+            cwd=_neo4j_home(home),
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    return done.returncode
+
+
+def remove_database_files(home: Path, database: str) -> None:
+    """Delete the store and transaction logs of one database of a stopped server (it starts empty)."""
+    data = _neo4j_home(home.absolute()) / "data"
+    for folder in (data / "databases" / database, data / "transactions" / database):
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def _atfile_argument(value: str) -> str:
     """One argument of a picocli @-file: double-quoted with escapes; a leading @ doubled (else a file)."""
     escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")

@@ -8,6 +8,9 @@ apart from the steady throughput. Peak memory (RSS of the whole process tree) is
 two corpus sizes: it should stay flat. The world gazetteer (kg/world.py) is measured apart, in a fresh
 interpreter: the extra start-up of opening its cached index and the extra memory after looking up every
 capitalised word and word pair of the corpus (target: under 2 s and under 300 MB).
+
+With `--engine dask` it compares the engines instead: `kg extract` with 1 local worker, then on a
+Dask LocalCluster of 1 to N workers, each with its start-up (cluster, model load) measured apart.
 """
 
 from __future__ import annotations
@@ -116,6 +119,45 @@ def run(paths: list[str], documents: int) -> None:
     print(" (other work was running: wall-clock ratios are pessimistic)" if load_before > 0.5 else "")
 
 
+def run_engines(paths: list[str], documents: int, workers: int) -> None:
+    """Print docs/s of `kg extract` with 1 local worker and on a Dask LocalCluster of 1..workers workers."""
+    sources = _source_documents(paths or [str(EXAMPLES)])
+    load_before = os.getloadavg()[0]
+    runs = [("local", 1), *(("dask", n) for n in range(1, workers + 1))]
+    rows: list[tuple[str, Measurement, Measurement]] = []
+    with tempfile.TemporaryDirectory(prefix="kg-bench-engines-") as tmp:
+        root = Path(tmp)
+        corpus = _write_corpus(sources, documents, root / "corpus")
+        # Two documents in batches of one: every worker starts and loads the model, nothing more.
+        two = _write_corpus(sources, 2, root / "two")
+        print(f"corpus: {documents} documents from {len(sources)} articles, batch (partition) {BATCH_SIZE}")
+        for engine, count in runs:
+            label = f"{engine}, {count} worker{'s' if count > 1 else ''}"
+            startup = _kg_extract(two, count, root / f"two-{engine}-{count}.jsonl", 1, engine)
+            whole = _kg_extract(corpus, count, root / f"{engine}-{count}.jsonl", BATCH_SIZE, engine)
+            print(f"{label}: {whole.seconds:.1f}s whole run, {startup.seconds:.1f}s start-up", flush=True)
+            rows.append((label, whole, startup))
+    load_after = os.getloadavg()[0]
+    print()
+    print(
+        f"{'run':<18}{'whole s':>9}{'start s':>9}{'steady s':>10}{'docs/s':>9}{'CPU s/doc':>11}{'peak MB':>9}"
+    )
+    for label, whole, startup in rows:
+        steady = whole.minus(startup)
+        print(
+            f"{label:<18}{whole.seconds:>9.1f}{startup.seconds:>9.1f}{steady.seconds:>10.1f}"
+            f"{steady.documents / steady.seconds:>9.1f}{steady.cpu_seconds / steady.documents:>11.3f}"
+            f"{whole.peak_rss_mb or 0:>9.0f}"
+        )
+    dask = {label: whole.minus(startup) for label, whole, startup in rows if label.startswith("dask")}
+    if len(dask) > 1:
+        first, last = list(dask.values())[0], list(dask.values())[-1]
+        print(f"\ndask {len(dask)} workers vs 1 worker: {first.seconds / last.seconds:.2f}x (goal >= 1.7)")
+    cores = os.cpu_count() or 1
+    print(f"load average before/after: {load_before:.1f}/{load_after:.1f} on {cores} cores", end="")
+    print(" (other work was running: wall-clock ratios are pessimistic)" if load_before > 0.5 else "")
+
+
 _WORLD_PROBE = """
 import json, sys, time
 def rss():
@@ -202,9 +244,11 @@ def _bare_spacy(corpus: Path) -> tuple[Measurement, int, float]:
     )
 
 
-def _kg_extract(corpus: Path, workers: int, out: Path, batch_size: int = BATCH_SIZE) -> Measurement:
+def _kg_extract(
+    corpus: Path, workers: int, out: Path, batch_size: int = BATCH_SIZE, engine: str = "local"
+) -> Measurement:
     command = [sys.executable, "-m", "kg.cli", "extract", str(corpus), "--out", str(out), "--silent"]
-    command += ["--workers", str(workers), "--batch-size", str(batch_size)]
+    command += ["--workers", str(workers), "--batch-size", str(batch_size), "--engine", engine]
     with tempfile.TemporaryFile(mode="w+") as errors:
         started = time.perf_counter()
         process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=errors)

@@ -7,16 +7,29 @@ transactions with plain CREATE (no matching, no provenance merging): no loader t
 graph idempotent can beat it. The naive loader sends one auto-committed MERGE per entity and per
 relationship, as tutorials do; it is run on a subset and extrapolated. Our loader's peak Python
 memory (tracemalloc) is measured for two stream sizes: it must not grow with the stream.
+
+With `--bulk` (managed server only) it compares instead: `kg load --bulk` (neo4j-admin import, run as
+a user runs it, end to end: both passes over the file, the CSV files, stopping and starting the
+server, the schema), our loader and the ceiling at batch sizes of 500, 2,000 and 10,000 rows, and the
+peak memory (RSS) of both loaders' processes.
 """
 
 from __future__ import annotations
 
+import functools
+import os
+import re
+import subprocess
 import sys
+import tempfile
+import threading
 import time
 import tracemalloc
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 from neo4j import Driver, ManagedTransaction
+from neo4j.exceptions import Neo4jError
 
 from kg import queries
 from kg.errors import LoadError
@@ -35,6 +48,7 @@ from kg.models import (
 ENTITIES_PER_DOCUMENT = 20
 RELATIONS_PER_DOCUMENT = 30
 NAIVE_DOCUMENTS = 100
+BULK_BATCH_SIZES = (500, 2000, 10_000)
 WARMUP_DOCUMENTS = 2 * len(RELATION_TYPES)
 """The naive loader sends ~50 queries a document: it runs on at most this many and is extrapolated."""
 
@@ -107,6 +121,126 @@ def run(documents: int, batch_size: int) -> None:
         f"{peak_full / 1e6:.1f} MB for {documents} documents (goal: flat)"
     )
     print("The graph was emptied by this benchmark.")
+
+
+def run_bulk(documents: int) -> None:
+    """Print relationships/s of `kg load --bulk`, of ours and of the ceiling at several batch sizes,
+    and the peak memory of the two loaders."""
+    from kg.connection import connect
+    from kg.models import dump_extraction
+
+    if os.environ.get("NEO4J_URI"):
+        raise LoadError("kg bench load --bulk needs the managed server: unset NEO4J_URI")
+    relations = documents * RELATIONS_PER_DOCUMENT
+    rows: list[tuple[str, float | None]] = []
+    with tempfile.TemporaryDirectory(prefix="kg-bench-bulk-") as tmp:
+        source = Path(tmp) / "synthetic.jsonl"
+        with source.open("w", encoding="utf-8") as out:
+            for extraction in synthetic_extractions(documents):
+                out.write(dump_extraction(extraction) + "\n")
+        _say(
+            f"kg bench load --bulk: EMPTIES THE GRAPH of the managed server; {documents} documents, "
+            f"{relations} relationships"
+        )
+        with connect() as conn:
+            driver, database = conn.driver, conn.database
+            for batch_size in BULK_BATCH_SIZES:
+                _fresh(driver, database)
+                _load_ours(driver, database, WARMUP_DOCUMENTS, batch_size)
+                _fresh(driver, database)
+                _load_ceiling(driver, database, WARMUP_DOCUMENTS, batch_size)
+                for name, loader in (("ours", _load_ours), ("ceiling", _load_ceiling)):
+                    _fresh(driver, database)
+                    seconds = _timed_or_failed(
+                        functools.partial(loader, driver, database, documents, batch_size)
+                    )
+                    label = f"{name}, batch {batch_size}"
+                    _say(f"{label:<22}" + (_rate(relations, seconds) if seconds else "failed (above)"))
+                    rows.append((label, seconds))
+            reset_graph(driver, database)
+        loaded = _kg_load(source, [], documents)
+        _say(
+            f"kg load (transactional, default batch) {_rate(relations, loaded[0])}, "
+            f"peak RSS {loaded[1]:.0f} MB"
+        )
+        with connect() as conn:
+            reset_graph(conn.driver, conn.database)
+        bulk = _kg_load(source, ["--bulk"], documents)
+        _say(f"kg load --bulk {_rate(relations, bulk[0])}, peak RSS {bulk[1]:.0f} MB; {bulk[2]}")
+        with connect() as conn:
+            reset_graph(conn.driver, conn.database)
+    _print_bulk_table(rows, loaded, bulk, relations)
+
+
+def _print_bulk_table(
+    rows: list[tuple[str, float | None]],
+    loaded: tuple[float, float, str],
+    bulk: tuple[float, float, str],
+    relations: int,
+) -> None:
+    print()
+    print(f"{'loader':<24}{'seconds':>10}{'rels/s':>12}")
+    for name, seconds in rows:
+        if seconds is None:
+            print(f"{name:<24}{'failed':>10}")
+        else:
+            print(f"{name:<24}{seconds:>10.1f}{relations / seconds:>12,.0f}")
+    print(f"{'kg load (subprocess)':<24}{loaded[0]:>10.1f}{relations / loaded[0]:>12,.0f}")
+    print(f"{'kg load --bulk':<24}{bulk[0]:>10.1f}{relations / bulk[0]:>12,.0f}")
+    best_ours = min(seconds or float("inf") for name, seconds in rows if name.startswith("ours"))
+    best_ceiling = min(seconds or float("inf") for name, seconds in rows if name.startswith("ceiling"))
+    print()
+    print(f"bulk / best ours = {best_ours / bulk[0]:.1f}x (goal >= 10); bulk phases: {bulk[2]}")
+    print(f"best ours / best ceiling = {best_ceiling / best_ours:.2f} (goal >= 0.9)")
+    print(f"peak RSS of the loading process: kg load {loaded[1]:.0f} MB, kg load --bulk {bulk[1]:.0f} MB")
+    print("The graph was emptied by this benchmark.")
+
+
+def _timed_or_failed(action: Callable[[], None]) -> float | None:
+    """Seconds of the action, or None when a write failed (a batch too big for the server's memory)."""
+    try:
+        return _timed(action)
+    except (LoadError, Neo4jError) as exc:
+        _say(f"failed: {str(exc)[:300]}")
+        return None
+
+
+def _kg_load(source: Path, extra: list[str], documents: int) -> tuple[float, float, str]:
+    """Run `kg load` as a user does; (seconds, peak RSS MB of that process, its notes)."""
+    command = [sys.executable, "-m", "kg.cli", "load", str(source), *extra]
+    started = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    peak = [0]
+    halt = threading.Event()
+
+    def sample() -> None:
+        while not halt.is_set():
+            peak[0] = max(peak[0], _rss_kb(process.pid))
+            halt.wait(0.05)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    _, stderr = process.communicate()
+    seconds = time.perf_counter() - started
+    halt.set()
+    sampler.join()
+    if process.returncode != 0 or f"Loaded {documents} documents" not in stderr:
+        raise LoadError(f"`kg load {' '.join(extra)}` failed on the benchmark data: {stderr.strip()[-500:]}")
+    notes = "; ".join(
+        re.sub(r"^Note: ", "", line) for line in stderr.splitlines() if line.startswith("Note:")
+    )
+    return seconds, peak[0] / 1024, notes
+
+
+def _rss_kb(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            for line in status:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    return 0
 
 
 def synthetic_extractions(documents: int) -> Iterator[Extraction]:
