@@ -503,6 +503,7 @@ def _flush(session: Session, batch: Batch, result: LoadResult, skip: Callable[[L
 
 _CAPTION_LENGTH = 24
 _DOC_SUFFIX = re.compile(r"\s*\(doc:[^)]*\)\s*$")
+_DOC_TAG = re.compile(r"\(doc:([0-9a-z-]+)[^)]*\)\s*$")
 _PLACE_WORD = {"Attack": "on", "Clash": "at"}
 
 
@@ -511,7 +512,8 @@ def event_caption(entity: Entity, place: str | None = None) -> str:
 
     The kind and the place it happened (its first LOCATION) when there is one, else the name without
     its document suffix or date ('Attack by Armenia'; a 'Kind: trigger' name keeps only the kind
-    when there is a date); then the date when known.
+    when there is a date); then the date when known, else the first characters of the document key
+    ('Ceasefire (917ae8)'), so that undated events of two documents look different.
     """
     if place:
         short = f"{entity.label} {_PLACE_WORD.get(entity.label, 'in')} {_clip(place, _CAPTION_LENGTH - 10)}"
@@ -522,7 +524,10 @@ def event_caption(entity: Entity, place: str | None = None) -> str:
         kind, colon, trigger = short.partition(": ")
         bare = colon and (entity.start or trigger.casefold() == kind.casefold())
         short = _clip(kind if bare else short, _CAPTION_LENGTH)
-    return f"{short} {entity.start}" if entity.start else short
+    if entity.start:
+        return f"{short} {entity.start}"
+    tag = _DOC_TAG.search(entity.name)
+    return f"{short} ({tag.group(1)[:6]})" if tag else short  # undated: which document's event
 
 
 def event_places(extraction: Extraction) -> dict[str, str]:

@@ -483,12 +483,24 @@ def test_an_event_gets_a_short_caption_with_its_place_and_date(graph: Connection
 @pytest.mark.parametrize(
     ("label", "name", "start", "place", "caption"),
     [
-        ("Attack", "Attack by Armenia (doc:917ae832ca54f1ac)", None, None, "Attack by Armenia"),
+        ("Attack", "Attack by Armenia (doc:917ae832ca54f1ac)", None, None, "Attack by Armenia (917ae8)"),
         ("Attack", "Attack by Armenia, 2024-03-05", "2024-03-05", "Aghdam", "Attack on Aghdam 2024-03-05"),
         ("Clash", "Clash: cross - border fighting, 2023-10", "2023-10", None, "Clash 2023-10"),
-        ("Ceasefire", "Ceasefire: ceasefire (doc:917ae832ca54f1ac)", None, None, "Ceasefire"),
-        ("Meeting", "Meeting: after two presidents met (doc:45ed4f)", None, None, "Meeting: after two…"),
-        ("Meeting", "Meeting: peace talks (doc:b3643c0e1929a7b2)", None, "Almaty", "Meeting in Almaty"),
+        ("Ceasefire", "Ceasefire: ceasefire (doc:917ae832ca54f1ac)", None, None, "Ceasefire (917ae8)"),
+        (
+            "Meeting",
+            "Meeting: after two presidents met (doc:45ed4f)",
+            None,
+            None,
+            "Meeting: after two… (45ed4f)",
+        ),
+        (
+            "Meeting",
+            "Meeting: peace talks (doc:b3643c0e1929a7b2)",
+            None,
+            "Almaty",
+            "Meeting in Almaty (b3643c)",
+        ),
     ],
 )
 def test_event_captions_are_short_and_tell_events_apart(
