@@ -26,6 +26,7 @@ ENTITY_LABELS: tuple[str, ...] = (
     "Settlement",
     "Region",
     "Territory",
+    "Site",
     "Conflict",
 )
 EVENT_KINDS: tuple[str, ...] = ("Attack", "Clash", "Ceasefire", "Agreement", "Meeting")
@@ -65,6 +66,7 @@ Label = Literal[
     "Settlement",
     "Region",
     "Territory",
+    "Site",
     "Conflict",
     "Attack",
     "Clash",
