@@ -1151,7 +1151,7 @@ class EntityRecognizer:
         sink.known_names[norm] = key
         sink.known_names.setdefault(normalise_name(words[-1].text), key)
         sink.first_mention.setdefault(key, a)
-        for form in short_forms(span, self.lex):
+        for form in (norm, *short_forms(span, self.lex)):
             sink.person_forms[form] = key if sink.person_forms.get(form, key) == key else ""
         if ta < tb:
             self._titled(doc, key, doc[ta:tb], ent.sent, sink)
@@ -1252,6 +1252,8 @@ class EntityRecognizer:
         span = doc[tokens[0].i : tokens[-1].i + 1]
         if not all(is_name_token(t, self.lex) or not t.is_alpha for t in span):
             return
+        if len(span) == 1 and (span[0].lower_ in self.lex.ranks or span[0].lower_ in self.lex.title):
+            return  # "Brig. Gen. X": a rank the model took for a place
         if span[0].lower_ in self.lex.particles or span[-1].lower_ in self.lex.particles:
             return
         name = text.title() if text.isupper() else text
