@@ -325,6 +325,7 @@ class EntityRecognizer:
         self.gaz = gazetteer
         self.lex = entity_words()
         self.portfolio = frozenset(PORTFOLIO_WORDS)
+        self.place_nouns = frozenset(self.lex.site_nouns) | frozenset(self.lex.area_nouns)
         self.body_nouns = frozenset(lexicon()["state_body_noun"]) | STATE_BODY_NOUNS
         self.names = PhraseMatcher(nlp.vocab, attr="ORTH")
         by_key: dict[str, list[Doc]] = {}
@@ -891,12 +892,15 @@ class EntityRecognizer:
             entry = pick(known or candidates, None)
             if entry is None:
                 continue
-            if entry.label in ("Organization", "ArmedForce"):
-                add_entity(entry.key, entry.label, entry.name, span.text, kind=entry.kind)
+            if entry.label in ("Organization", "ArmedForce", "Ministry"):
+                kind = entry.kind if entry.label == "ArmedForce" else None
+                add_entity(entry.key, entry.label, entry.name, span.text, kind=kind)
+                if entry.label == "Ministry":
+                    add_entity(entry.key, entry.label, entry.name, portfolio=entry.kind)
                 add_mention(span.start, span.end, entry.key)
                 if entry.state:
                     add_state(entry.state)
-                    rtype = "ARMED_FORCE_OF" if entry.label == "ArmedForce" else None
+                    rtype = {"ArmedForce": "ARMED_FORCE_OF", "Ministry": "MINISTRY_OF"}.get(entry.label)
                     if rtype:
                         relate(rtype, entry.key, entry.state, sent, "gazetteer", 0.9)
                 continue
@@ -1030,8 +1034,11 @@ class EntityRecognizer:
                 continue
             if ent.label_ == "ORG":
                 self._organisation(doc, ent, text, ent_tokens, sink)
-            else:
-                self._place(doc, ent, text, ent_tokens, sink, chains)
+                continue
+            if ent.end < len(doc) and doc[ent.end].lower_ in self.place_nouns and not claimed[ent.end]:
+                ent = doc[ent.start : ent.end + 1]  # "the Euphrates valley", "Tabqa dam"
+                text, ent_tokens = f"{text} {ent[-1].text}", [*ent_tokens, ent[-1]]
+            self._place(doc, ent, text, ent_tokens, sink, chains)
         self._acronyms(doc, sink)
         self._later_names(doc, sink)
 
@@ -1250,14 +1257,15 @@ class EntityRecognizer:
             chains.append((entry, ent.sent))
             return
         span = doc[tokens[0].i : tokens[-1].i + 1]
-        if not all(is_name_token(t, self.lex) or not t.is_alpha for t in span):
+        typed = place_kind(span, self.lex)
+        words = span[:-1] if typed else span  # "the Euphrates valley": a name, then its kind
+        if not all(is_name_token(t, self.lex) or not t.is_alpha for t in words):
             return
         if len(span) == 1 and (span[0].lower_ in self.lex.ranks or span[0].lower_ in self.lex.title):
             return  # "Brig. Gen. X": a rank the model took for a place
-        if span[0].lower_ in self.lex.particles or span[-1].lower_ in self.lex.particles:
+        if span[0].lower_ in self.lex.particles or words[-1].lower_ in self.lex.particles:
             return
         name = text.title() if text.isupper() else text
-        typed = place_kind(span, self.lex)
         if typed is None and ent.label_ == "GPE":
             self._settlement(doc, ent, name, sink)
             return
