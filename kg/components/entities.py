@@ -893,8 +893,8 @@ class EntityRecognizer:
             if entry is None:
                 continue
             if entry.label in ("Organization", "ArmedForce", "Ministry"):
-                kind = entry.kind if entry.label == "ArmedForce" else None
-                add_entity(entry.key, entry.label, entry.name, span.text, kind=kind)
+                force_kind = entry.kind if entry.label == "ArmedForce" else None
+                add_entity(entry.key, entry.label, entry.name, span.text, kind=force_kind)
                 if entry.label == "Ministry":
                     add_entity(entry.key, entry.label, entry.name, portfolio=entry.kind)
                 add_mention(span.start, span.end, entry.key)
