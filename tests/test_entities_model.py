@@ -75,9 +75,7 @@ def extract() -> Any:
 def named(extraction: Extraction, name: str) -> Entity:
     """The one entity called `name` (by its name or an alias)."""
     wanted = normalise_name(name)
-    found = [
-        e for e in extraction.entities if wanted in {normalise_name(n) for n in (e.name, *e.aliases)}
-    ]
+    found = [e for e in extraction.entities if wanted in {normalise_name(n) for n in (e.name, *e.aliases)}]
     assert len(found) == 1, f"{name}: {[(e.key, e.label) for e in found]}"
     return found[0]
 
