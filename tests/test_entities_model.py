@@ -54,7 +54,7 @@ SYRIA = (
 )
 ENVOYS = (
     "Secretary Pompeo said Hayat Tahrir al-Sham still controlled Idlib. Pompeo later met Middle East envoy "
-    "Steve Witkoff and the Foreign Office in London. Abu Bakr al-Baghdadi was not seen in the Levant."
+    "Steve Witkoff and the British Foreign Office in London. Abu Bakr al-Baghdadi was not seen in the Levant."
 )
 
 
@@ -233,7 +233,7 @@ def test_security_council_and_foreign_office_are_their_states_bodies(extract: An
     council = named(extraction, "Iraqi National Security Council")
     assert (council.key, council.label) == ("ministry:national-security-council:iq", "Ministry")
     assert relations(extraction, "MINISTRY_OF", council.key) == {"state:iq"}
-    office = named(extract(ENVOYS), "Foreign Office")
+    office = named(extract(ENVOYS), "British Foreign Office")
     assert (office.key, office.label) == ("ministry:foreign-affairs:gb", "Ministry")
 
 

@@ -143,6 +143,8 @@ NOT_A_NAME = {
 }  # fmt: skip
 STATE_BODY_NOUNS = {"committee", "service", "agency", "bureau", "directorate", "guard"}
 """Head nouns of a state's own bodies ("State Committee for National Security", "Border Service")."""
+EXTRA_BODY_NOUNS = {"council", "office", "department", "command", "commission", "authority", "inspectorate"}
+"""More of them: "the Iraqi National Security Council", "Pakistan's Foreign Office"."""
 DISPUTED_WORDS = {"disputed", "contested"}
 """An area a text calls "the disputed X region" is a Territory, not an administrative division."""
 NOT_AN_ORG = {"ministry", "government", "statement", "side", "border", "president", "officials", "police"}
@@ -159,8 +161,23 @@ GENERIC_ORG_WORDS = (
     | ARMED_FORCE_MODIFIERS
     | PORTFOLIO_WORDS
     | {"joint", "task", "national", "operations", "command", "of", "the", "for", "federal", "coalition"}
+    | {"republic"}
 )
 """A model ORG span of these words alone ("Government Forces", "the Joint Task Force") names no one."""
+
+
+CONNECTORS = frozenset({"of", "the", "and"})
+"""Words inside a place's name: "the Gulf of Aden", "the Strait of Hormuz"."""
+
+
+def trimmed(ent: Span) -> Span:
+    """A model span without the white space the model let it run into."""
+    a, b = ent.start, ent.end
+    while a < b and ent.doc[a].is_space:
+        a += 1
+    while b > a and ent.doc[b - 1].is_space:
+        b -= 1
+    return Span(ent.doc, a, b, label=ent.label_)
 
 
 @dataclass
@@ -326,7 +343,8 @@ class EntityRecognizer:
         self.lex = entity_words()
         self.portfolio = frozenset(PORTFOLIO_WORDS)
         self.place_nouns = frozenset(self.lex.site_nouns) | frozenset(self.lex.area_nouns)
-        self.body_nouns = frozenset(lexicon()["state_body_noun"]) | STATE_BODY_NOUNS
+        self.body_nouns = STATE_BODY_NOUNS | EXTRA_BODY_NOUNS
+        self.speech = lexicon()
         self.names = PhraseMatcher(nlp.vocab, attr="ORTH")
         by_key: dict[str, list[Doc]] = {}
         for form, key in gazetteer.surface_forms():
@@ -1018,6 +1036,9 @@ class EntityRecognizer:
                 continue
             if self._skipped(doc, ent.start) or ent.label_ not in ("ORG", "PERSON", "GPE", "LOC", "FAC"):
                 continue
+            ent = trimmed(ent)
+            if not len(ent) or any(t.is_space or "\n" in t.text for t in ent):
+                continue
             if ent.label_ == "PERSON":
                 self._person(doc, ent, sink)
                 continue
@@ -1041,6 +1062,7 @@ class EntityRecognizer:
             self._place(doc, ent, text, ent_tokens, sink, chains)
         self._acronyms(doc, sink)
         self._later_names(doc, sink)
+        self._surnames_first(sink)
 
         # Gazetteer containers, now that every place the text names is known.
         for entry, sent in chains:
@@ -1149,7 +1171,7 @@ class EntityRecognizer:
         if len(words) > 1 and any(self.gaz.lookup(t.text) or self.gaz.demonym_state(t.text) for t in words):
             return  # "Nakyal Kotli": places the model took for a name
         ta, tb = title_before(doc, a, self.lex, self.portfolio)
-        if len(words) == 1 and (self.gaz.lookup(span.text) or (ta == tb and self._world_place(span.text))):
+        if len(words) == 1 and not self._lone_name_is_person(span, ta < tb):
             return
         name = span.text
         key = person_key(name)
@@ -1195,9 +1217,33 @@ class EntityRecognizer:
                 }
             )
 
-    def _world_place(self, name: str) -> bool:
-        """Whether GeoNames knows a settlement or region of this name (a lone 'name' may be a village)."""
-        return bool(self.gaz.world_settlements(name) or self.gaz.world_regions(name))
+    def _lone_name_is_person(self, span: Span, titled: bool) -> bool:
+        """A single word the model takes for a person is one when a title stands before it ("Secretary
+        Pompeo"), the persons gazetteer knows it, or it says something ("Haniyeh said"); a lone capitalised
+        word is otherwise as often a village, a people or a headline's word."""
+        if self.gaz.lookup(span.text):
+            return False
+        if titled or self.gaz.persons_named(span.text):
+            return True
+        root = span.root
+        return root.dep_ == "nsubj" and self.speech.has("speech_verb", root.head)
+
+    def _surnames_first(self, sink: _Sink) -> None:
+        """A surname named before the full name ("Haniyeh ... Ismail Haniyeh") is that person too."""
+        for key, entity in list(sink.entities.items()):
+            if entity["label"] != "Person" or " " in entity["name"] or "-" in entity["name"]:
+                continue
+            full = sink.person_forms.get(normalise_name(entity["name"]))
+            if not full or full == key:
+                continue
+            sink.entities.pop(key)
+            sink.entities[full].setdefault("title", entity.get("title"))
+            for mention in sink.mentions:
+                if mention["key"] == key:
+                    mention["key"] = full
+            for relation in sink.relations:
+                if relation["source"] == key:
+                    relation["source"] = full
 
     def _organisation(self, doc: Doc, ent: Span, text: str, tokens: list[Token], sink: _Sink) -> None:
         """A model ORG: an organisation, a named armed formation ("Joint Task Force Omega"), a dateline's
@@ -1258,17 +1304,21 @@ class EntityRecognizer:
             return
         span = doc[tokens[0].i : tokens[-1].i + 1]
         typed = place_kind(span, self.lex)
-        words = span[:-1] if typed else span  # "the Euphrates valley": a name, then its kind
-        if not all(is_name_token(t, self.lex) or not t.is_alpha for t in words):
+        words = [t for t in span if not (typed and t.lower_ in self.place_nouns)]  # "Euphrates valley"
+        if not words or not all(
+            is_name_token(t, self.lex) or not t.is_alpha or t.lower_ in CONNECTORS for t in words
+        ):
             return
         if len(span) == 1 and (span[0].lower_ in self.lex.ranks or span[0].lower_ in self.lex.title):
             return  # "Brig. Gen. X": a rank the model took for a place
-        if span[0].lower_ in self.lex.particles or words[-1].lower_ in self.lex.particles:
+        if words[0].lower_ in self.lex.particles or words[-1].lower_ in self.lex.particles | CONNECTORS:
             return
         name = text.title() if text.isupper() else text
         if typed is None and ent.label_ == "GPE":
             self._settlement(doc, ent, name, sink)
             return
+        if typed is None and ent.label_ == "FAC" and len(span) == 1:
+            return  # a lone word the model calls a facility ("Genocide") names none
         label, kind = typed or (("Site", "facility") if ent.label_ == "FAC" else ("Region", "area"))
         key = place_key(label, name, None)
         sink.add_entity(key, label, name, kind=kind)

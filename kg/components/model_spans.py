@@ -100,6 +100,11 @@ def title_before(doc: Doc, start: int, words: EntityWords, portfolio: frozenset[
     j = end
     while j > 0 and is_title_token(doc[j - 1], words, portfolio) and not doc[j - 1].is_sent_end:
         j -= 1
+    # "security officer of General X": the title of the one named is the rank after the lower-case noun.
+    for c in range(end - 2, j, -1):
+        if doc[c].lower_ in words.connectors and doc[c - 1].is_lower and doc[c + 1].is_title:
+            j = c + 1
+            break
     # A title starts with a title word, never with 'the', 'of' or a portfolio alone.
     while j < end and (doc[j].lower_ not in words.title or doc[j].lower_ in words.connectors):
         j += 1
@@ -174,6 +179,9 @@ def place_kind(tokens: Span, words: EntityWords) -> tuple[str, str] | None:
         return "Region", last.lower_
     if len(tokens) > 1 and last.lower_ in words.site_nouns:
         return "Site", words.site_nouns[last.lower_]
+    first = tokens[0]
+    if len(tokens) > 1 and first.is_title and first.lower_ in words.site_nouns:
+        return "Site", words.site_nouns[first.lower_]  # "Lake Kivu", "the Gulf of Aden", "Mount Sinjar"
     if len(tokens) > 1 and last.lower_ in words.area_nouns:
         return "Region", words.area_nouns[last.lower_]
     return None
