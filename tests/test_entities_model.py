@@ -289,3 +289,37 @@ def test_non_state_groups_of_the_gazetteer_belong_to_no_state_and_share_no_name_
         for form in (group.name, *group.aliases):
             places = [e for e in gaz.lookup(form) if e.label in PLACE_LABELS]
             assert not places, (group.key, form)
+
+
+def test_surname_named_before_the_full_name_is_the_same_person(extract: Any) -> None:
+    extraction = extract(
+        "Qassem said the talks had failed. The group's deputy leader Naim Qassem spoke from Beirut. "
+        "Qassem left on Monday."
+    )
+    [person] = labelled(extraction, "Person")
+    assert (person.name, person.mentions) == ("Naim Qassem", 3)
+
+
+def test_lone_word_the_model_calls_a_person_is_none_unless_titled_or_speaking(extract: Any) -> None:
+    extraction = extract("Sirens sounded across Kidal on Friday. Background noise was heard in Gao.")
+    assert not labelled(extraction, "Person")
+
+
+def test_rank_after_another_mans_post_is_the_title_of_the_one_named(extract: Any) -> None:
+    extraction = extract("Captain Ali Musa, an aide of General Hamid Sharif, was wounded in Kidal.")
+    assert named(extraction, "Hamid Sharif").title == "general"
+
+
+def test_water_and_lakes_with_the_kind_first_are_sites(extract: Any) -> None:
+    extraction = extract("A tanker was struck in the Gulf of Aden, and boats crossed Lake Kivu at night.")
+    gulf, lake = named(extraction, "Gulf of Aden"), named(extraction, "Lake Kivu")
+    assert {(gulf.label, gulf.kind), (lake.label, lake.kind)} == {("Site", "gulf"), ("Site", "lake")}
+
+
+def test_a_states_forces_named_like_a_rebel_group_are_that_states(extract: Any) -> None:
+    extraction = extract(
+        "The Uganda People's Defence Force (UPDF) said it had entered Bunia. The UPDF denied it."
+    )
+    army = named(extraction, "UPDF")
+    assert (army.key, army.kind, army.mentions) == ("armedforce:ug", "state", 3)
+    assert not [e for e in extraction.entities if e.key == "org:people-s-defence-force"]

@@ -1181,7 +1181,9 @@ class EntityRecognizer:
         sink.known_names.setdefault(normalise_name(words[-1].text), key)
         sink.first_mention.setdefault(key, a)
         for form in (norm, *short_forms(span, self.lex)):
-            sink.person_forms[form] = key if sink.person_forms.get(form, key) == key else ""
+            other = sink.person_forms.get(form, key)
+            lone = other in sink.entities and " " not in sink.entities[other]["name"]
+            sink.person_forms[form] = key if other == key or (lone and len(words) > 1) else ""
         if ta < tb:
             self._titled(doc, key, doc[ta:tb], ent.sent, sink)
 
