@@ -323,3 +323,29 @@ def test_a_states_forces_named_like_a_rebel_group_are_that_states(extract: Any) 
     army = named(extraction, "UPDF")
     assert (army.key, army.kind, army.mentions) == ("armedforce:ug", "state", 3)
     assert not [e for e in extraction.entities if e.key == "org:people-s-defence-force"]
+
+
+def test_coalitions_of_states_are_organisations_under_their_names(extract: Any) -> None:
+    extraction = extract(
+        "Ministers of the Global Coalition to Defeat ISIS met in Rome. The Multinational Joint Task Force "
+        "said the MNJTF had cleared islands of Lake Chad, and the G5 Sahel Joint Force held its positions."
+    )
+    coalition = named(extraction, "Global Coalition to Defeat ISIS")
+    assert (coalition.key, coalition.label) == ("org:global-coalition-against-daesh", "Organization")
+    task_force = named(extraction, "MNJTF")
+    assert (task_force.label, task_force.mentions) == ("Organization", 2)
+    assert named(extraction, "G5 Sahel Joint Force").key == "org:g5-sahel"
+
+
+def test_surname_that_is_also_a_groups_name_stays_the_persons(extract: Any) -> None:
+    extraction = extract("Foreign Minister Anna Marie Wagner said the talks in Nairobi would resume.")
+    person = named(extraction, "Anna Marie Wagner")
+    assert (person.label, person.title) == ("Person", "foreign minister")
+    assert not [e for e in extraction.entities if e.key == "org:wagner-group"]
+
+
+def test_a_people_named_again_by_its_adjective_is_the_entity_already_known(extract: Any) -> None:
+    extraction = extract(
+        "Aramco said its plant was hit. Aramco engineers later repaired the Aramco pipeline."
+    )
+    assert named(extraction, "Aramco").mentions >= 2

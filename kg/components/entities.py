@@ -166,6 +166,8 @@ GENERIC_ORG_WORDS = (
 """A model ORG span of these words alone ("Government Forces", "the Joint Task Force") names no one."""
 
 
+MODEL_LABELS = ("ORG", "PERSON", "GPE", "LOC", "FAC", "NORP")
+"""The model's labels read here (NORP only to find a name already known)."""
 CONNECTORS = frozenset({"of", "the", "and"})
 """Words inside a place's name: "the Gulf of Aden", "the Strait of Hormuz"."""
 
@@ -344,7 +346,7 @@ class EntityRecognizer:
         self.portfolio = frozenset(PORTFOLIO_WORDS)
         self.place_nouns = frozenset(self.lex.site_nouns) | frozenset(self.lex.area_nouns)
         self.body_nouns = STATE_BODY_NOUNS | EXTRA_BODY_NOUNS
-        self.speech = lexicon()
+        self.rules_lexicon = lexicon()
         self.names = PhraseMatcher(nlp.vocab, attr="ORTH")
         by_key: dict[str, list[Doc]] = {}
         for form, key in gazetteer.surface_forms():
@@ -1034,7 +1036,7 @@ class EntityRecognizer:
         for ent in sorted(model_entities(doc, titled), key=lambda e: (e.label_ != "PERSON", e.start)):
             if ent.label_ == "ORG" and not self._skipped(doc, ent.start) and state_body(ent):
                 continue
-            if self._skipped(doc, ent.start) or ent.label_ not in ("ORG", "PERSON", "GPE", "LOC", "FAC"):
+            if self._skipped(doc, ent.start) or ent.label_ not in MODEL_LABELS:
                 continue
             ent = trimmed(ent)
             if not len(ent) or any(t.is_space or "\n" in t.text for t in ent):
@@ -1051,6 +1053,8 @@ class EntityRecognizer:
             if norm in known_names:
                 add_mention(ent.start, ent.end, known_names[norm])
                 continue
+            if ent.label_ == "NORP":
+                continue  # a people or a creed named again, or an adjective: no actor of its own
             if not ent_tokens or not any(c.isalpha() for c in text) or gaz.demonym_state(text):
                 continue
             if ent.label_ == "ORG":
@@ -1156,6 +1160,7 @@ class EntityRecognizer:
     def _person(self, doc: Doc, ent: Span, sink: _Sink) -> None:
         """A model PERSON: its name without title or rank, one node for the full name and the later
         short forms ("Turki al-Maliki" ... "al-Maliki"), the title before it on the person."""
+        self._surname_over_group(ent, sink)
         a, b = name_bounds(ent, self.lex, self.portfolio, sink.claimed)
         if a >= b or any(sink.claimed[i] for i in range(a, b)):
             return
@@ -1168,7 +1173,7 @@ class EntityRecognizer:
         if not is_person_name(span, self.lex) or self.gaz.demonym_state(span.text):
             return
         words = [t for t in span if t.lower_ not in self.lex.particles]
-        if len(words) > 1 and any(self.gaz.lookup(t.text) or self.gaz.demonym_state(t.text) for t in words):
+        if len(words) > 1 and any(self._place_word(t.text) for t in words):
             return  # "Nakyal Kotli": places the model took for a name
         ta, tb = title_before(doc, a, self.lex, self.portfolio)
         if len(words) == 1 and not self._lone_name_is_person(span, ta < tb):
@@ -1186,6 +1191,23 @@ class EntityRecognizer:
             sink.person_forms[form] = key if other == key or (lone and len(words) > 1) else ""
         if ta < tb:
             self._titled(doc, key, doc[ta:tb], ent.sent, sink)
+
+    def _surname_over_group(self, ent: Span, sink: _Sink) -> None:
+        """A surname that is also a group's name ("... Kayikwamba Wagner" and the Wagner Group), at the end
+        of a person's name the model found, is the person's: the group's mention there is let go."""
+        ending = (m for m in reversed(sink.mentions) if m["start"] < ent.end and m["end"] >= ent.end)
+        last = next(ending, None)
+        if last is None or last["end"] != ent.end or last["start"] <= ent.start:
+            return
+        if sink.entities[last["key"]]["label"] not in ("Organization", "ArmedForce"):
+            return
+        if not is_person_name(ent.doc[ent.start : ent.end], self.lex) or sink.claimed[ent.start]:
+            return
+        sink.mentions.remove(last)
+        for i in range(last["start"], last["end"]):
+            sink.claimed[i] = 0
+        if not any(m["key"] == last["key"] for m in sink.mentions):
+            sink.entities.pop(last["key"])
 
     def _titled(self, doc: Doc, key: str, title_span: Span, sent: Span, sink: _Sink) -> None:
         """The title before a person's name, and whom it makes them represent ("Foreign Minister X")."""
@@ -1219,6 +1241,12 @@ class EntityRecognizer:
                 }
             )
 
+    def _place_word(self, word: str) -> bool:
+        """Whether a word is a place, a state or a demonym the gazetteers know."""
+        if self.gaz.demonym_state(word):
+            return True
+        return any(e.label in ("Settlement", "Region", "Territory", "State") for e in self.gaz.lookup(word))
+
     def _lone_name_is_person(self, span: Span, titled: bool) -> bool:
         """A single word the model takes for a person is one when a title stands before it ("Secretary
         Pompeo"), the persons gazetteer knows it, or it says something ("Haniyeh said"); a lone capitalised
@@ -1228,7 +1256,7 @@ class EntityRecognizer:
         if titled or self.gaz.persons_named(span.text):
             return True
         root = span.root
-        return root.dep_ == "nsubj" and self.speech.has("speech_verb", root.head)
+        return root.dep_ == "nsubj" and self.rules_lexicon.has("speech_verb", root.head)
 
     def _surnames_first(self, sink: _Sink) -> None:
         """A surname named before the full name ("Haniyeh ... Ismail Haniyeh") is that person too."""
