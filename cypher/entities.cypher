@@ -1,7 +1,7 @@
 // entities: The entities of the graph, or of one document, optionally of one label, most mentioned first.
 //
 // Parameters:
-//   label: string, nullable. One of: State, Ministry, ArmedForce, Organization, Person, Settlement, Region, Territory, Conflict, Event, Attack, Clash, Ceasefire, Agreement, Meeting (any case); null: any.
+//   label: string, nullable. One of: State, Ministry, ArmedForce, Organization, Person, Settlement, Region, Territory, Site, Conflict, Event, Attack, Clash, Ceasefire, Agreement, Meeting (any case); null: any.
 //   document: string, nullable. A document key or title (title compared like names); null: all documents.
 //
 // In the Neo4j Browser, run this line first (it sets every parameter; null means any):

@@ -56,11 +56,15 @@ def keep_whole(nlp: Language) -> None:
     """Teach the tokenizer the hyphenated words of the lexicon's `single_token` class."""
     from spacy.attrs import ORTH
 
+    from kg.components.model_spans import entity_words
     from kg.rules import lexicon
 
     for word in sorted(lexicon()["single_token"]):
         for form in {word, word.capitalize(), word.upper()}:
             nlp.tokenizer.add_special_case(form, [{ORTH: form}])  # type: ignore[union-attr]
+    # "Lt. Gen. X", "Col. X": a rank's abbreviation keeps its period, so no sentence ends at it.
+    for form in entity_words().tokenizer:
+        nlp.tokenizer.add_special_case(form, [{ORTH: form}])  # type: ignore[union-attr]
 
 
 def document_text(document: Document) -> str:

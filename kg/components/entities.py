@@ -18,6 +18,9 @@ Typing choices the ontology leaves open:
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from dataclasses import field as default
 from typing import Any
 
 from spacy.language import Language
@@ -26,17 +29,33 @@ from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
 from kg.components import register_extensions
+from kg.components.model_spans import (
+    entity_words,
+    is_name_token,
+    is_person_name,
+    is_weapon_code,
+    name_bounds,
+    place_kind,
+    short_forms,
+    surname,
+    title_before,
+    title_text,
+)
 from kg.components.records import graph_from_dicts
 from kg.gazetteer import GazEntry, Gazetteer, load_gazetteer
 from kg.names import normalise_name, slug
 from kg.resolve import (
     armed_force_key,
     armed_force_name,
+    conflict_key,
     ministry_key,
     ministry_name,
+    organisation_key,
+    person_key,
     place_key,
     portfolio_of,
 )
+from kg.rules import lexicon
 
 SETTLEMENT_KINDS = {
     "settlement": "settlement",
@@ -124,44 +143,63 @@ NOT_A_NAME = {
 }  # fmt: skip
 STATE_BODY_NOUNS = {"committee", "service", "agency", "bureau", "directorate", "guard"}
 """Head nouns of a state's own bodies ("State Committee for National Security", "Border Service")."""
+EXTRA_BODY_NOUNS = {"council", "office", "department", "command", "commission", "authority", "inspectorate"}
+"""More of them: "the Iraqi National Security Council", "Pakistan's Foreign Office"."""
 DISPUTED_WORDS = {"disputed", "contested"}
 """An area a text calls "the disputed X region" is a Territory, not an administrative division."""
 NOT_AN_ORG = {"ministry", "government", "statement", "side", "border", "president", "officials", "police"}
-TITLE_WORDS = {
-    "president",
-    "minister",
-    "governor",
-    "spokesman",
-    "spokeswoman",
-    "spokesperson",
-    "commander",
-    "general",
-    "prime",
-    "foreign",
-    "defence",
-    "defense",
-    "deputy",
-    "chief",
-    "head",
-    "mayor",
-    "ambassador",
-    "envoy",
-    "secretary",
-    "regional",
-    "colonel",
-    "lieutenant",
-    "major",
-    "emergency",
-    "interior",
-    "press",
-}
 PERSON_TITLE_NOUNS = {
     "president", "minister", "governor", "spokesman", "spokeswoman", "spokesperson", "commander", "mayor",
     "ambassador", "envoy", "secretary", "general", "colonel", "chief", "head", "official",
 }  # fmt: skip
 """Titles that introduce a person's full name ("regional governor Oleksandr Prokudin")."""
-PERSON_STOP = {"archive", "photo", "loading", "route", "getty", "images", "file", "agency", "read", "more"}
-ORG_TYPES = ("ORG",)
+NOT_AN_ORG_ALONE = {"ministry", "ministries", "statement", "side", "president", "officials", "spokesman"}
+"""Words that make a model ORG span no organisation of its own (a ministry's or a person's words)."""
+GENERIC_ORG_WORDS = (
+    NOT_AN_ORG
+    | ARMED_FORCE_NOUNS
+    | ARMED_FORCE_MODIFIERS
+    | PORTFOLIO_WORDS
+    | {"joint", "task", "national", "operations", "command", "of", "the", "for", "federal", "coalition"}
+    | {"republic"}
+)
+"""A model ORG span of these words alone ("Government Forces", "the Joint Task Force") names no one."""
+
+
+MODEL_LABELS = ("ORG", "PERSON", "GPE", "LOC", "FAC", "NORP")
+"""The model's labels read here (NORP only to find a name already known)."""
+CONNECTORS = frozenset({"of", "the", "and"})
+"""Words inside a place's name: "the Gulf of Aden", "the Strait of Hormuz"."""
+
+
+def trimmed(ent: Span) -> Span:
+    """A model span without the white space the model let it run into."""
+    a, b = ent.start, ent.end
+    while a < b and ent.doc[a].is_space:
+        a += 1
+    while b > a and ent.doc[b - 1].is_space:
+        b -= 1
+    return Span(ent.doc, a, b, label=ent.label_)
+
+
+@dataclass
+class _Sink:
+    """What the recogniser has found so far in one Doc, and the functions that add to it."""
+
+    entities: dict[str, dict[str, Any]]
+    mentions: list[dict[str, Any]]
+    relations: list[dict[str, Any]]
+    claimed: bytearray
+    known_names: dict[str, str]
+    add_entity: Callable[..., None]
+    add_mention: Callable[[int, int, str], None]
+    relate: Callable[..., None]
+    add_state: Callable[..., str]
+    add_ministry: Callable[[str, str, str], None]
+    person_forms: dict[str, str] = default(default_factory=dict)
+    """Normalised short forms of the persons' names -> the person ("" when two persons share one)."""
+    first_mention: dict[str, int] = default(default_factory=dict)
+    acronyms: dict[str, str] = default(default_factory=dict)
 
 
 ANAPHORS = {
@@ -304,6 +342,11 @@ class EntityRecognizer:
     def __init__(self, nlp: Language, gazetteer: Gazetteer) -> None:
         register_extensions()
         self.gaz = gazetteer
+        self.lex = entity_words()
+        self.portfolio = frozenset(PORTFOLIO_WORDS)
+        self.place_nouns = frozenset(self.lex.site_nouns) | frozenset(self.lex.area_nouns)
+        self.body_nouns = STATE_BODY_NOUNS | EXTRA_BODY_NOUNS
+        self.rules_lexicon = lexicon()
         self.names = PhraseMatcher(nlp.vocab, attr="ORTH")
         by_key: dict[str, list[Doc]] = {}
         for form, key in gazetteer.surface_forms():
@@ -327,11 +370,16 @@ class EntityRecognizer:
             "TITLED_NAME",
             [
                 [
-                    {"LOWER": {"IN": sorted(PERSON_TITLE_NOUNS)}},
+                    {"LOWER": {"IN": sorted(PERSON_TITLE_NOUNS | set(self.lex.ranks))}},
                     {"IS_TITLE": True, "IS_ALPHA": True, "POS": "PROPN"},
                     {"IS_TITLE": True, "IS_ALPHA": True, "POS": "PROPN"},
                 ]
             ],
+        )
+        self.words.add(
+            "OPERATION",
+            [[{"ORTH": {"IN": sorted(self.lex.operation)}}, {"IS_TITLE": True, "OP": "+"}]],
+            greedy="LONGEST",
         )
         self.words.add(
             "AFTER_PREPOSITION",
@@ -412,23 +460,6 @@ class EntityRecognizer:
             j = k
         return groups, (groups[-1][1] if groups else i)
 
-    def _title_before(self, doc: Doc, start: int) -> tuple[str | None, str | None]:
-        """ "Armenian Foreign Minister Arman Hakobyan" -> ("foreign minister", state:am);
-        "Kazakhstan's foreign minister, Yerlan Nurlanov" too."""
-        end = start - 1 if start > 0 and doc[start - 1].text == "," else start
-        j = end
-        while j > 0 and doc[j - 1].lower_ in TITLE_WORDS:
-            j -= 1
-        if j == end:
-            return None, None
-        owner = None
-        k = j - 1
-        if k >= 0 and doc[k].text in {"'s", "’s"}:
-            k -= 1
-        if k >= 0 and k in self._state_idx:
-            owner = self._state_idx[k]
-        return doc[j:end].text.lower(), owner
-
     # --- main ------------------------------------------------------------------------------
 
     def __call__(self, doc: Doc) -> Doc:
@@ -484,7 +515,7 @@ class EntityRecognizer:
 
         def add_armed_force(key: str, state: str) -> None:
             name = armed_force_name(state_name(state))
-            add_entity(key, "ArmedForce", name)
+            add_entity(key, "ArmedForce", name, kind="state")
             for demonym in gaz.demonyms_of(state)[:1]:
                 for noun in ("Armed Forces", "military", "army", "forces", "troops"):
                     add_entity(key, "ArmedForce", name, f"{demonym} {noun}")
@@ -881,12 +912,15 @@ class EntityRecognizer:
             entry = pick(known or candidates, None)
             if entry is None:
                 continue
-            if entry.label in ("Organization", "ArmedForce"):
-                add_entity(entry.key, entry.label, entry.name, span.text)
+            if entry.label in ("Organization", "ArmedForce", "Ministry"):
+                force_kind = entry.kind if entry.label == "ArmedForce" else None
+                add_entity(entry.key, entry.label, entry.name, span.text, kind=force_kind)
+                if entry.label == "Ministry":
+                    add_entity(entry.key, entry.label, entry.name, portfolio=entry.kind)
                 add_mention(span.start, span.end, entry.key)
                 if entry.state:
                     add_state(entry.state)
-                    rtype = "ARMED_FORCE_OF" if entry.label == "ArmedForce" else None
+                    rtype = {"ArmedForce": "ARMED_FORCE_OF", "Ministry": "MINISTRY_OF"}.get(entry.label)
                     if rtype:
                         relate(rtype, entry.key, entry.state, sent, "gazetteer", 0.9)
                 continue
@@ -906,13 +940,29 @@ class EntityRecognizer:
             add_mention(span.start, span.end, entry.key)
             chains.append((entry, sent))
 
+        # Named military operations: a Conflict (kind military operation), never an organisation.
+        for match_id, start, end in word_hits:
+            if doc.vocab.strings[match_id] != "OPERATION" or self._skipped(doc, start):
+                continue
+            if any(claimed[i] for i in range(start, end)) or end - start < 2:
+                continue
+            name = doc[start:end].text
+            add_entity(conflict_key(name), "Conflict", name, kind="military operation")
+            add_mention(start, end, conflict_key(name))
+
         # Unknown places after a preposition: "positions in Enerhodar", "talks in Almaty".
+        model_place_at = {
+            i: e for e in doc.ents if e.label_ in ("GPE", "LOC", "FAC") for i in range(e.start, e.end)
+        }
         for match_id, start, end in word_hits:
             if doc.vocab.strings[match_id] != "AFTER_PREPOSITION" or self._skipped(doc, start):
                 continue
             span = doc[start + 1 : end]
             if any(claimed[i] or i in gaz_tokens or i in state_tokens for i in range(span.start, span.end)):
                 continue
+            model_place = model_place_at.get(span.start)
+            if model_place is not None and (model_place.start, model_place.end) != (span.start, span.end):
+                continue  # "near Deir ez-Zor": the model's whole name, typed in step 6
             if span.end < len(doc) and (doc[span.end].is_title or doc[span.end].text in {"-", "'s", "’s"}):
                 continue
             if span[0].lower_ in MONTH_AND_DAY_NAMES or span.text in known_names_of(entities):
@@ -940,7 +990,7 @@ class EntityRecognizer:
                 tokens = tokens[:-1]  # the model's span may stop at "the Border Service of"
             if not tokens or any(claimed[t.i] for t in tokens):
                 return False
-            if not any(t.lower_ in STATE_BODY_NOUNS for t in tokens) or not all(
+            if not any(t.lower_ in self.body_nouns for t in tokens) or not all(
                 t.is_title or t.lower_ in {"for", "of", "and"} for t in tokens
             ):
                 return False
@@ -966,12 +1016,18 @@ class EntityRecognizer:
             return True
 
         # 6. What the model finds that nothing above explains: names already known in this
-        # document ("Residents of Teetwal", a surname alone), unknown places, organisations, persons.
+        # document ("Residents of Teetwal", a surname alone), then the model's persons, organisations
+        # and places, typed into the ontology: our rules add to the model, they never drop what it found.
         known_names: dict[str, str] = {}
         for key, entity in entities.items():
-            if entity["label"] in ("Settlement", "Region", "Territory", "Organization"):
+            if entity["label"] in ("Settlement", "Region", "Territory", "Organization", "ArmedForce"):
                 for form in (entity["name"], *entity["aliases"]):
                     known_names.setdefault(normalise_name(form), key)
+        sink = _Sink(
+            entities, mentions, relations, claimed, known_names,
+            add_entity, add_mention, relate, add_state, add_ministry,
+        )  # fmt: skip
+        self._acronyms(doc, sink)
         titled = [
             doc[s + 1 : e]
             for m, s, e in word_hits
@@ -980,9 +1036,15 @@ class EntityRecognizer:
         for ent in sorted(model_entities(doc, titled), key=lambda e: (e.label_ != "PERSON", e.start)):
             if ent.label_ == "ORG" and not self._skipped(doc, ent.start) and state_body(ent):
                 continue
-            if any(claimed[i] for i in range(ent.start, ent.end)) or self._skipped(doc, ent.start):
+            if self._skipped(doc, ent.start) or ent.label_ not in MODEL_LABELS:
                 continue
-            if ent.label_ not in ("ORG", "PERSON", "GPE", "LOC", "NORP", "FAC"):
+            ent = trimmed(ent)
+            if not len(ent) or any(t.is_space or "\n" in t.text for t in ent):
+                continue
+            if ent.label_ == "PERSON":
+                self._person(doc, ent, sink)
+                continue
+            if any(claimed[i] for i in range(ent.start, ent.end)):
                 continue
             text = ent.text[4:] if ent.text.lower().startswith("the ") else ent.text
             text = text[:-2] if text.endswith(("'s", "’s")) else text
@@ -991,81 +1053,20 @@ class EntityRecognizer:
             if norm in known_names:
                 add_mention(ent.start, ent.end, known_names[norm])
                 continue
+            if ent.label_ == "NORP":
+                continue  # a people or a creed named again, or an adjective: no actor of its own
             if not ent_tokens or not any(c.isalpha() for c in text) or gaz.demonym_state(text):
                 continue
-            if any(t.lower_ in ARMED_FORCE_NOUNS or t.lower_ in NOT_AN_ORG for t in ent_tokens):
-                continue
-            if ent.label_ == "GPE":
-                entries = [e for e in gaz.lookup(text) if e.label in ("Settlement", "Region", "Territory")]
-                if entries:
-                    entry = entries[0]
-                    add_entity(entry.key, entry.label, text, entry.name, kind=entry.kind)
-                    add_mention(ent.start, ent.end, entry.key)
-                    chains.append((entry, ent.sent))
-                    continue
-                if not all(t.is_title for t in ent_tokens):
-                    continue
-                # "Samarkand, Uzbekistan": a town and the state it is in.
-                container = None
-                if ent.end + 1 < len(doc) and doc[ent.end].text == "," and (ent.end + 1) in state_tokens:
-                    container = state_tokens[ent.end + 1]
-                    add_state(container)
-                key = place_key("Settlement", text, container)
-                add_entity(key, "Settlement", text)
-                add_mention(ent.start, ent.end, key)
-                known_names[norm] = key
-                if container:
-                    relate("LOCATED_IN", key, container, ent.sent, "town-comma-state", 0.75)
-                continue
             if ent.label_ == "ORG":
-                if len(text) < 2 or (
-                    len(ent_tokens) == 1 and not ent_tokens[0].is_upper and ent_tokens[0].is_lower
-                ):
-                    continue
-                key = f"org:{slug(text)}"
-                add_entity(key, "Organization", text)
-                add_mention(ent.start, ent.end, key)
-                known_names[norm] = key
-            elif ent.label_ == "PERSON":
-                if len(ent_tokens) < 2 or not all(t.is_alpha and t.is_title for t in ent_tokens):
-                    continue
-                if any(
-                    t.lower_ in PERSON_STOP or gaz.lookup(t.text) or gaz.demonym_state(t.text)
-                    for t in ent_tokens
-                ):
-                    continue
-                key = f"person:{slug(text)}"
-                surname = ent_tokens[-1].text
-                add_entity(key, "Person", text, surname)
-                add_mention(ent.start, ent.end, key)
-                known_names.setdefault(normalise_name(surname), key)
-                known_names[norm] = key
-                title, owner = self._title_before(doc, ent.start)
-                if title:
-                    entities[key].setdefault("title", title)
-                    represented = owner
-                    words = title.split()
-                    portfolio_words = [w for w in words if w in PORTFOLIO_WORDS and w != "and"]
-                    if owner and "minister" in words and portfolio_words:
-                        portfolio = portfolio_of(" ".join(portfolio_words))
-                        represented = ministry_key(portfolio, owner)
-                        add_state(owner)
-                        add_ministry(represented, portfolio, owner)
-                        relate("MINISTRY_OF", represented, owner, ent.sent, "minister-of-state", 0.8)
-                    if represented:
-                        if owner:
-                            add_state(owner)
-                        relations.append(
-                            {
-                                "type": "REPRESENTS",
-                                "source": key,
-                                "target": represented,
-                                "sent": [ent.sent.start, ent.sent.end],
-                                "rule": "title-before-name",
-                                "confidence": 0.8,
-                                "title": title,
-                            }
-                        )
+                self._organisation(doc, ent, text, ent_tokens, sink)
+                continue
+            if ent.end < len(doc) and doc[ent.end].lower_ in self.place_nouns and not claimed[ent.end]:
+                ent = doc[ent.start : ent.end + 1]  # "the Euphrates valley", "Tabqa dam"
+                text, ent_tokens = f"{text} {ent[-1].text}", [*ent_tokens, ent[-1]]
+            self._place(doc, ent, text, ent_tokens, sink, chains)
+        self._acronyms(doc, sink)
+        self._later_names(doc, sink)
+        self._surnames_first(sink)
 
         # Gazetteer containers, now that every place the text names is known.
         for entry, sent in chains:
@@ -1153,6 +1154,253 @@ class EntityRecognizer:
         doc._.kg_relations = relations
         doc._.kg = graph_from_dicts(entities, mentions, relations, doc._.kg_skip or [])
         return doc
+
+    # --- what the model finds ---------------------------------------------------------------
+
+    def _person(self, doc: Doc, ent: Span, sink: _Sink) -> None:
+        """A model PERSON: its name without title or rank, one node for the full name and the later
+        short forms ("Turki al-Maliki" ... "al-Maliki"), the title before it on the person."""
+        self._surname_over_group(ent, sink)
+        a, b = name_bounds(ent, self.lex, self.portfolio, sink.claimed)
+        if a >= b or any(sink.claimed[i] for i in range(a, b)):
+            return
+        span = doc[a:b]
+        norm = normalise_name(span.text)
+        known = sink.known_names.get(norm) or sink.person_forms.get(norm)
+        if known:
+            sink.add_mention(a, b, known)
+            return
+        if not is_person_name(span, self.lex) or self.gaz.demonym_state(span.text):
+            return
+        words = [t for t in span if t.lower_ not in self.lex.particles]
+        if len(words) > 1 and any(self._place_word(t.text) for t in words):
+            return  # "Nakyal Kotli": places the model took for a name
+        ta, tb = title_before(doc, a, self.lex, self.portfolio)
+        if len(words) == 1 and not self._lone_name_is_person(span, ta < tb):
+            return
+        name = span.text
+        key = person_key(name)
+        sink.add_entity(key, "Person", name, surname(span, self.lex) if len(words) > 1 else None)
+        sink.add_mention(a, b, key)
+        sink.known_names[norm] = key
+        sink.known_names.setdefault(normalise_name(words[-1].text), key)
+        sink.first_mention.setdefault(key, a)
+        for form in (norm, *short_forms(span, self.lex)):
+            other = sink.person_forms.get(form, key)
+            lone = other in sink.entities and " " not in sink.entities[other]["name"]
+            sink.person_forms[form] = key if other == key or (lone and len(words) > 1) else ""
+        if ta < tb:
+            self._titled(doc, key, doc[ta:tb], ent.sent, sink)
+
+    def _surname_over_group(self, ent: Span, sink: _Sink) -> None:
+        """A surname that is also a group's name ("... Kayikwamba Wagner" and the Wagner Group), at the end
+        of a person's name the model found, is the person's: the group's mention there is let go."""
+        ending = (m for m in reversed(sink.mentions) if m["start"] < ent.end and m["end"] >= ent.end)
+        last = next(ending, None)
+        if last is None or last["end"] != ent.end or last["start"] <= ent.start:
+            return
+        if sink.entities[last["key"]]["label"] not in ("Organization", "ArmedForce"):
+            return
+        if not is_person_name(ent.doc[ent.start : ent.end], self.lex) or sink.claimed[ent.start]:
+            return
+        sink.mentions.remove(last)
+        for i in range(last["start"], last["end"]):
+            sink.claimed[i] = 0
+        if not any(m["key"] == last["key"] for m in sink.mentions):
+            sink.entities.pop(last["key"])
+
+    def _titled(self, doc: Doc, key: str, title_span: Span, sent: Span, sink: _Sink) -> None:
+        """The title before a person's name, and whom it makes them represent ("Foreign Minister X")."""
+        title = title_text(list(title_span), self.lex)
+        sink.entities[key].setdefault("title", title)
+        k = title_span.start - 1
+        if k >= 0 and doc[k].text in {"'s", "’s"}:
+            k -= 1
+        owner = self._state_idx.get(k) if k >= 0 else None
+        represented = owner
+        words = title.split()
+        portfolio_words = [w for w in words if w in PORTFOLIO_WORDS and w != "and"]
+        if owner and "minister" in words and portfolio_words:
+            portfolio = portfolio_of(" ".join(portfolio_words))
+            represented = ministry_key(portfolio, owner)
+            sink.add_state(owner)
+            sink.add_ministry(represented, portfolio, owner)
+            sink.relate("MINISTRY_OF", represented, owner, sent, "minister-of-state", 0.8)
+        if represented:
+            if owner:
+                sink.add_state(owner)
+            sink.relations.append(
+                {
+                    "type": "REPRESENTS",
+                    "source": key,
+                    "target": represented,
+                    "sent": [sent.start, sent.end],
+                    "rule": "title-before-name",
+                    "confidence": 0.8,
+                    "title": title,
+                }
+            )
+
+    def _place_word(self, word: str) -> bool:
+        """Whether a word is a place, a state or a demonym the gazetteers know."""
+        if self.gaz.demonym_state(word):
+            return True
+        return any(e.label in ("Settlement", "Region", "Territory", "State") for e in self.gaz.lookup(word))
+
+    def _lone_name_is_person(self, span: Span, titled: bool) -> bool:
+        """A single word the model takes for a person is one when a title stands before it ("Secretary
+        Pompeo"), the persons gazetteer knows it, or it says something ("Haniyeh said"); a lone capitalised
+        word is otherwise as often a village, a people or a headline's word."""
+        if self.gaz.lookup(span.text):
+            return False
+        if titled or self.gaz.persons_named(span.text):
+            return True
+        root = span.root
+        return root.dep_ == "nsubj" and self.rules_lexicon.has("speech_verb", root.head)
+
+    def _surnames_first(self, sink: _Sink) -> None:
+        """A surname named before the full name ("Haniyeh ... Ismail Haniyeh") is that person too."""
+        for key, entity in list(sink.entities.items()):
+            if entity["label"] != "Person" or " " in entity["name"] or "-" in entity["name"]:
+                continue
+            full = sink.person_forms.get(normalise_name(entity["name"]))
+            if not full or full == key:
+                continue
+            sink.entities.pop(key)
+            sink.entities[full].setdefault("title", entity.get("title"))
+            for mention in sink.mentions:
+                if mention["key"] == key:
+                    mention["key"] = full
+            for relation in sink.relations:
+                if relation["source"] == key:
+                    relation["source"] = full
+
+    def _organisation(self, doc: Doc, ent: Span, text: str, tokens: list[Token], sink: _Sink) -> None:
+        """A model ORG: an organisation, a named armed formation ("Joint Task Force Omega"), a dateline's
+        town ("BAMAKO,"); never a weapon's code ("VBIED") or a word of a ministry or a title alone."""
+        if is_weapon_code(ent, self.lex) or len(text) < 2:
+            return
+        if len(tokens) == 1 and not tokens[0].is_upper and tokens[0].is_lower:
+            return
+        if self._dateline(doc, ent):
+            self._settlement(doc, ent, text.title(), sink)
+            return
+        lower = {t.lower_ for t in tokens}
+        if lower & NOT_AN_ORG_ALONE or all(t.lower_ in GENERIC_ORG_WORDS or not t.is_alpha for t in tokens):
+            return
+        label = "ArmedForce" if lower & (ARMED_FORCE_NOUNS | {"command"}) else "Organization"
+        key = organisation_key(text)
+        sink.add_entity(key, label, text)
+        sink.add_mention(ent.start, ent.end, key)
+        sink.known_names[normalise_name(text)] = key
+
+    def _dateline(self, doc: Doc, ent: Span) -> bool:
+        """An upper-case name opening a paragraph, before a comma: the dateline's town ("YANGON, May 2")."""
+        if not all(t.is_upper or not t.is_alpha for t in ent) or ent.end >= len(doc):
+            return False
+        opens = ent.start == 0 or "\n" in doc[ent.start - 1].text_with_ws or doc[ent.start - 1].is_space
+        return opens and doc[ent.end].text in {",", "—", "–", "-"}
+
+    def _settlement(self, doc: Doc, ent: Span, name: str, sink: _Sink) -> None:
+        """A town the gazetteer does not know ("Samarkand, Uzbekistan": with the state it is in)."""
+        container = None
+        if ent.end + 1 < len(doc) and doc[ent.end].text == "," and (ent.end + 1) in self._state_idx:
+            container = self._state_idx[ent.end + 1]
+            sink.add_state(container)
+        key = place_key("Settlement", name, container)
+        sink.add_entity(key, "Settlement", name)
+        sink.add_mention(ent.start, ent.end, key)
+        sink.known_names[normalise_name(name)] = key
+        if container:
+            sink.relate("LOCATED_IN", key, container, ent.sent, "town-comma-state", 0.75)
+
+    def _place(
+        self,
+        doc: Doc,
+        ent: Span,
+        text: str,
+        tokens: list[Token],
+        sink: _Sink,
+        chains: list[tuple[GazEntry, Span]],
+    ) -> None:
+        """A model GPE, LOC or FAC: a known place, a site by its head noun ("Tabqa Dam"), a division
+        ("Rakhine State"), an area ("the Euphrates valley"), else a town (GPE) or an area (LOC)."""
+        entries = [e for e in self.gaz.lookup(text) if e.label in ("Settlement", "Region", "Territory")]
+        if entries:
+            entry = entries[0]
+            sink.add_entity(entry.key, entry.label, text, entry.name, kind=entry.kind)
+            sink.add_mention(ent.start, ent.end, entry.key)
+            chains.append((entry, ent.sent))
+            return
+        span = doc[tokens[0].i : tokens[-1].i + 1]
+        typed = place_kind(span, self.lex)
+        words = [t for t in span if not (typed and t.lower_ in self.place_nouns)]  # "Euphrates valley"
+        if not words or not all(
+            is_name_token(t, self.lex) or not t.is_alpha or t.lower_ in CONNECTORS for t in words
+        ):
+            return
+        if len(span) == 1 and (span[0].lower_ in self.lex.ranks or span[0].lower_ in self.lex.title):
+            return  # "Brig. Gen. X": a rank the model took for a place
+        if words[0].lower_ in self.lex.particles or words[-1].lower_ in self.lex.particles | CONNECTORS:
+            return
+        name = text.title() if text.isupper() else text
+        if typed is None and ent.label_ == "GPE":
+            self._settlement(doc, ent, name, sink)
+            return
+        if typed is None and ent.label_ == "FAC" and len(span) == 1:
+            return  # a lone word the model calls a facility ("Genocide") names none
+        label, kind = typed or (("Site", "facility") if ent.label_ == "FAC" else ("Region", "area"))
+        key = place_key(label, name, None)
+        sink.add_entity(key, label, name, kind=kind)
+        sink.add_mention(ent.start, ent.end, key)
+        sink.known_names[normalise_name(name)] = key
+
+    def _acronyms(self, doc: Doc, sink: _Sink) -> None:
+        """ "The Arakan Army (AA)": an acronym in brackets after a name is that entity's, here and after."""
+        for mention in list(sink.mentions):
+            end = mention["end"]
+            if end + 2 >= len(doc) or doc[end].text != "(":
+                continue
+            close = next((i for i in range(end + 1, min(end + 6, len(doc))) if doc[i].text == ")"), None)
+            if close is None or close == end + 1 or any(sink.claimed[i] for i in range(end + 1, close)):
+                continue
+            inner = doc[end + 1 : close]
+            letters = inner.text.replace("-", "").replace("/", "").replace("&", "")
+            if not letters.isalnum() or not any(c.isupper() for c in letters) or len(letters) > 12:
+                continue
+            if any(t.whitespace_ for t in inner[:-1]):
+                continue
+            key = mention["key"]
+            if sink.entities[key]["label"] not in ("Organization", "ArmedForce", "Ministry", "Conflict"):
+                continue
+            sink.add_entity(key, sink.entities[key]["label"], sink.entities[key]["name"], inner.text)
+            sink.add_mention(inner.start, inner.end, key)
+            sink.known_names[normalise_name(inner.text)] = key
+            sink.acronyms[inner.text] = key
+
+    def _later_names(self, doc: Doc, sink: _Sink) -> None:
+        """A person's surname ("Dembele said") and an acronym the text defined, where the model tagged
+        nothing: the entity named earlier in the document."""
+        forms = {f: k for f, k in sink.person_forms.items() if k}
+        if not forms and not sink.acronyms:
+            return
+        for token in doc:
+            i = token.i
+            if sink.claimed[i] or not (token.is_title or token.is_upper) or self._skipped(doc, i):
+                continue
+            key = sink.acronyms.get(token.text)
+            end = i + 1
+            if key is None and token.pos_ == "PROPN":
+                if i + 2 < len(doc) and doc[i + 1].text == "-" and not token.whitespace_:
+                    end = i + 3
+                    key = forms.get(normalise_name(doc[i:end].text))
+                if key is None:
+                    end = i + 1
+                    key = forms.get(normalise_name(token.text))
+                if key is not None and sink.first_mention.get(key, len(doc)) > i:
+                    key = None
+            if key is not None and not any(sink.claimed[j] for j in range(i, end)):
+                sink.add_mention(i, end, key)
 
     def _kind_from_previous(
         self, doc: Doc, found: list[dict[str, Any]], place_at: dict[int, dict[str, Any]]
