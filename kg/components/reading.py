@@ -230,6 +230,8 @@ class Reader:
         not place ('the town of Chaman'), read where a frame wants a place ('shelling on Chaman',
         'struck Tabriz'): the settlement of that name the world gazetteer knows, when the name has one
         clear match. Its mention is recast to the settlement."""
+        if token.is_upper and len(token) > 1:
+            return None  # "YANGON, November 20": a dateline, not a place the report tells of
         mention = next((m for m in self.graph.mentions if m.start <= token.i < m.end), None)
         if mention is None:
             return self._unnamed_world_place(token)
@@ -237,14 +239,30 @@ class Reader:
             return None
         if not self._may_be_a_place(mention.key):
             return None
-        entry = self.clear_settlement(self.graph.entities[mention.key].name)
-        if entry is None:
-            return None
-        self._add_world_place(entry, self.doc[mention.start : mention.end])
-        for i in range(mention.start, mention.end):
-            self.at[i] = entry.key
-        self.graph.recast[mention.start] = entry.key
-        return entry.key
+        old = mention.key
+        name = self.graph.entities[old].name
+        place = self._place_named(name, besides=old)
+        if place is None:
+            entry = self.clear_settlement(name)
+            if entry is None:
+                return None
+            self._add_world_place(entry, self.doc[mention.start : mention.end])
+            place = entry.key
+        for other in self.graph.mentions:  # every mention of the entity, not only this one
+            if other.key == old:
+                for i in range(other.start, other.end):
+                    self.at[i] = place
+                self.graph.recast[other.start] = place
+        return place
+
+    def _place_named(self, name: str, besides: str) -> str | None:
+        """A place of the report already called this name ('Arauca department' then 'in Arauca')."""
+        wanted = normalise_name(name)
+        for key, record in self.graph.entities.items():
+            if key != besides and self.is_place(key) and "@" in key:
+                if wanted in {normalise_name(n) for n in (record.name, *record.aliases)}:
+                    return key
+        return None
 
     def _may_be_a_place(self, key: str) -> bool:
         """An entity the recogniser typed from the name alone: an organisation or a person of no
@@ -293,24 +311,26 @@ class Reader:
         return first if (first.population or 0) >= 10 * max(second.population or 0, 1) else None
 
     def _add_world_place(self, entry: GazEntry, span: Span) -> None:
-        """The settlement (named as the text writes it when only accents differ) and its containers."""
+        """The settlement (named as the text writes it when only accents differ), in the nearest of its
+        containers that the report names, else in its state (as the recogniser links places)."""
         name = span.text if normalise_name(span.text) == normalise_name(entry.name) else entry.name
         record = self.graph.entity(
             entry.key, entry.label, name, latitude=entry.latitude, longitude=entry.longitude
         )
         for alias in (entry.name, *entry.aliases):
             record.add_alias(alias)
-        sent = span.sent
-        current = entry
+        container = entry.container
         for _ in range(4):
-            if not current.container:
+            if not container:
                 return
-            parent = self.gazetteer.world.place(current.container) or self.gazetteer.get(current.container)
-            if parent is None:
+            if container.startswith("state:") or container in self.graph.entities:
+                if container not in self.graph.entities:
+                    state = self.gazetteer.get(container)
+                    self.graph.entity(container, "State", state.name if state else container)
+                self.graph.relate("LOCATED_IN", entry.key, container, span.sent, "gazetteer-container", 0.7)
                 return
-            self.graph.entity(parent.key, parent.label, parent.name)
-            self.graph.relate("LOCATED_IN", current.key, parent.key, sent, "gazetteer-container", 0.7)
-            current = parent
+            parent = self.gazetteer.world.place(container)
+            container = parent.container if parent is not None else None
 
     def _conjoined_modifiers(self, noun: Token) -> list[str]:
         """'Georgian and Russian delegations': the parties of modifiers conjoined to a party modifier."""
