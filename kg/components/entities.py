@@ -1535,7 +1535,7 @@ class EntityRecognizer:
         relate("LOCATED_IN", entry.key, target, sent, "gazetteer-container", 0.7)
 
 
-@Language.factory("kg_entities")
+@Language.factory("kg_entities", requires=["token.pos", "token.dep", "doc.ents"], assigns=["doc._.kg"])
 def make_entities(nlp: Language, name: str) -> EntityRecognizer:
     """Factory: typed, keyed entity mentions from text structure and gazetteers."""
     return EntityRecognizer(nlp, load_gazetteer())
