@@ -342,6 +342,7 @@ class EntityRecognizer:
     def __init__(self, nlp: Language, gazetteer: Gazetteer) -> None:
         register_extensions()
         self.gaz = gazetteer
+        self._state_idx: dict[int, str] = {}
         self.lex = entity_words()
         self.portfolio = frozenset(PORTFOLIO_WORDS)
         self.place_nouns = frozenset(self.lex.site_nouns) | frozenset(self.lex.area_nouns)
@@ -464,696 +465,23 @@ class EntityRecognizer:
 
     def __call__(self, doc: Doc) -> Doc:
         """Find and key every entity mention in the document."""
-        gaz = self.gaz
-        self._state_idx: dict[int, str] = {}
-        entities: dict[str, dict[str, Any]] = {}
-        mentions: list[dict[str, Any]] = []
-        claimed = bytearray(len(doc))
-        relations: list[dict[str, Any]] = doc._.kg_relations if doc._.kg_relations is not None else []
-
-        def add_entity(key: str, label: str, name: str, alias: str | None = None, **props: Any) -> None:
-            entity = entities.get(key)
-            if entity is None:
-                entity = {"label": label, "name": name, "aliases": []}
-                entities[key] = entity
-            for field, value in props.items():
-                if value is not None and entity.get(field) is None:
-                    entity[field] = value
-            if alias and alias != entity["name"] and alias not in entity["aliases"]:
-                entity["aliases"].append(alias)
-
-        def add_mention(start: int, end: int, key: str) -> None:
-            for i in range(start, end):
-                claimed[i] = 1
-            mentions.append({"start": start, "end": end, "key": key})
-
-        def relate(rtype: str, source: str, target: str, sent: Span, rule: str, confidence: float) -> None:
-            relations.append(
-                {
-                    "type": rtype,
-                    "source": source,
-                    "target": target,
-                    "sent": [sent.start, sent.end],
-                    "rule": rule,
-                    "confidence": confidence,
-                }
-            )
-
-        def add_state(key: str, alias: str | None = None) -> str:
-            entry = gaz.get(key)
-            if entry is None:
-                add_entity(key, "State", key.split(":", 1)[1].replace("-", " ").title(), alias)
-                return key
-            add_entity(key, "State", entry.name, alias, iso2=entry.iso2, iso3=entry.iso3, status=entry.status)
-            for form in (*entry.aliases, *gaz.demonyms_of(key)):
-                add_entity(key, "State", entry.name, form)
-            return key
-
-        def state_name(key: str) -> str:
-            entry = gaz.get(key)
-            return entry.name if entry else key.split(":", 1)[1]
-
-        def add_armed_force(key: str, state: str) -> None:
-            name = armed_force_name(state_name(state))
-            add_entity(key, "ArmedForce", name, kind="state")
-            for demonym in gaz.demonyms_of(state)[:1]:
-                for noun in ("Armed Forces", "military", "army", "forces", "troops"):
-                    add_entity(key, "ArmedForce", name, f"{demonym} {noun}")
-
-        def add_ministry(key: str, portfolio: str, state: str) -> None:
-            name = ministry_name(portfolio, state_name(state))
-            add_entity(key, "Ministry", name, portfolio=portfolio)
-            spellings = [portfolio.title()]
-            if portfolio == "defence":
-                spellings.append("Defense")
-            for word in spellings:
-                owners = [f"{state_name(state)}'s", *gaz.demonyms_of(state)[:1]]
-                for owner in owners:
-                    add_entity(key, "Ministry", name, f"{owner} {word} Ministry")
-                add_entity(key, "Ministry", name, f"{word} Ministry of {state_name(state)}")
-                add_entity(key, "Ministry", name, f"Ministry of {word} of {state_name(state)}")
-                for demonym in gaz.demonyms_of(state)[:1]:
-                    add_entity(key, "Ministry", name, f"{demonym} Ministry of {word}")
-
-        # 1. Gazetteer names and demonyms (where they are, not yet claimed).
-        name_hits: dict[tuple[int, int], list[str]] = {}
-        for match_id, start, end in self.names(doc):
-            if self._skipped(doc, start):
-                continue
-            name_hits.setdefault((start, end), []).append(doc.vocab.strings[match_id])
-        kept = filter_spans([doc[s:e] for s, e in name_hits])
-        state_tokens: dict[int, str] = self._state_idx  # token index -> state key, for states and demonyms
-        gaz_place_at: dict[int, list[str]] = {}  # start of a gazetteer place name -> its keys
-        state_spans: dict[int, tuple[int, int, str, bool]] = {}  # start -> (start, end, state, is_demonym)
-        gaz_tokens = {i for span in kept for i in range(span.start, span.end)}
-        for span in kept:
-            keys = name_hits[(span.start, span.end)]
-            state: str | None = next((k.split("|", 1)[1] for k in keys if k.startswith("DEMONYM|")), None)
-            demonym = state is not None
-            if state is None:
-                state = next((k for k in keys if gaz.get(k) and gaz.entries[k].label == "State"), None)
-            if state:
-                for i in range(span.start, span.end):
-                    state_tokens[i] = state
-                state_spans[span.start] = (span.start, span.end, state, demonym)
-            else:
-                places = [
-                    k for k in keys if k in gaz.entries and gaz.entries[k].label in ("Region", "Territory")
-                ]
-                if places:
-                    gaz_place_at[span.start] = places
-
-        # 2. Ministries: "Azerbaijan's Defence Ministry", "Ministry of Defence of Azerbaijan", "the ministry".
-        last_ministry: str | None = None
-        word_hits = self.words(doc)
-        ministry_hits = [(s, e) for m, s, e in word_hits if doc.vocab.strings[m] == "MINISTRY"]
-        for start, _end in ministry_hits:
-            if self._skipped(doc, start):
-                continue
-            sent = doc[start].sent
-            left = start
-            words: list[str] = []
-            j = start - 1
-            while j >= sent.start and doc[j].lower_ in PORTFOLIO_WORDS:
-                words.insert(0, doc[j].text)
-                j -= 1
-            left = j + 1
-            state = None
-            if j >= sent.start and doc[j].text in {"'s", "’s", "'"}:
-                j -= 1
-            if j >= sent.start and doc[j].lower_ in ("country", "nation") and j + 1 < start:
-                earlier = [state_tokens[x] for x in range(sent.start, j) if x in state_tokens]
-                if earlier:
-                    state = earlier[-1]
-                    left = j - 1 if j > sent.start and doc[j - 1].lower_ == "the" else j
-            elif j >= sent.start and j in state_tokens:
-                state = state_tokens[j]
-                k = j
-                while k - 1 >= sent.start and state_tokens.get(k - 1) == state:
-                    k -= 1
-                left = k
-            right = start + 1
-            if not words and right < sent.end and doc[right].lower_ == "of":
-                k = right + 1
-                portfolio_words: list[str] = []
-                while k < sent.end and doc[k].lower_ in PORTFOLIO_WORDS:
-                    portfolio_words.append(doc[k].text)
-                    k += 1
-                if portfolio_words and portfolio_words[-1].lower() == "and":
-                    portfolio_words.pop()
-                    k -= 1
-                if portfolio_words:
-                    words = portfolio_words
-                    right = k
-                    if k + 1 < sent.end and doc[k].lower_ == "of" and (k + 1) in state_tokens:
-                        state = state_tokens[k + 1]
-                        right = k + 2
-                        while right < sent.end and state_tokens.get(right) == state:
-                            right += 1
-            portfolio = portfolio_of(" ".join(words)) if words else None
-            if state is None:
-                # "the ministry", "the Defence Ministry": the ministry last named (of that portfolio).
-                if last_ministry and (portfolio is None or last_ministry.split(":")[1] == slug(portfolio)):
-                    add_mention(left, right, last_ministry)
-                    entities[last_ministry]["aliases"] = entities[last_ministry]["aliases"]
-                continue
-            if portfolio is None:
-                continue
-            key = ministry_key(portfolio, state)
-            add_state(state)
-            surface = doc[left:right].text
-            if surface.lower().startswith("the "):
-                surface = surface[4:]
-            add_ministry(key, portfolio, state)
-            add_entity(key, "Ministry", ministry_name(portfolio, state_name(state)), surface)
-            add_mention(left, right, key)
-            relate("MINISTRY_OF", key, state, sent, "ministry-of-state", 0.95)
-            last_ministry = key
-
-        # 3. Armed forces: "Armenian units", "the Azerbaijani military", "Armed Forces of Armenia".
-        for s, e, state, _demonym in sorted(state_spans.values()):
-            if claimed[s]:
-                continue
-            sent = doc[s].sent
-            k = e
-            if k < sent.end and doc[k].text in {"'s", "’s"}:
-                k += 1
-            head = None
-            for j in range(k, min(k + 4, sent.end)):
-                word = doc[j].lower_
-                if word in ARMED_FORCE_NOUNS and word != "armed":
-                    head = j
-                elif word not in ARMED_FORCE_MODIFIERS and not (
-                    head is None and (doc[j].is_upper or doc[j].like_num or doc[j].text == "-")
-                ):
-                    # Model names may stand between: "Thai F-16 jets"
-                    break
-            if head is not None:
-                key = armed_force_key(state)
-                add_state(state)
-                add_armed_force(key, state)
-                add_mention(s, head + 1, key)
-                relate("ARMED_FORCE_OF", key, state, sent, "armed-force-of-state", 0.9)
-                if doc[head].lower_ in {"military", "army", "forces", "troops"}:
-                    add_entity(key, "ArmedForce", armed_force_name(state_name(state)), doc[s : head + 1].text)
-                continue
-            # "Armed Forces of Armenia", "the army of Azerbaijan"
-            if (
-                s >= 2
-                and doc[s - 1].lower_ == "of"
-                and doc[s - 2].lower_ in {"forces", "army", "military", "troops"}
-            ):
-                left = s - 2
-                if left > sent.start and doc[left - 1].lower_ == "armed":
-                    left -= 1
-                key = armed_force_key(state)
-                add_state(state)
-                add_armed_force(key, state)
-                add_entity(key, "ArmedForce", armed_force_name(state_name(state)), doc[left:e].text)
-                add_mention(left, e, key)
-                relate("ARMED_FORCE_OF", key, state, sent, "armed-force-of-state", 0.9)
-
-        # 4. Places typed by the text: "X settlement of the Y region", "the villages of A and B".
-        kind_hits = sorted(s for m, s, e in word_hits if doc.vocab.strings[m] == "PLACE_KIND")
-        found: list[dict[str, Any]] = []  # {"groups", "label", "kind", "kind_i", "sent"}
-        for i in kind_hits:
-            if claimed[i] or self._skipped(doc, i):
-                continue
-            sent = doc[i].sent
-            word = doc[i].lower_
-            label = "Settlement" if word in SETTLEMENT_KINDS else "Region"
-            kind = SETTLEMENT_KINDS.get(word) or REGION_KINDS[word]
-            groups = self._names_before(doc, i, claimed, sent.start)
-            after = i + 1
-            demonym_state = None
-            if not groups and i + 1 < sent.end and doc[i + 1].lower_ == "of" and i > sent.start:
-                # "the northern Israeli towns of A and B": adjectives and a demonym may stand between.
-                b = i - 1
-                while b > sent.start and (doc[b].pos_ == "ADJ" or b in state_tokens) and not claimed[b]:
-                    if b in state_tokens and state_spans.get(b, (0, 0, "", False))[3]:
-                        demonym_state = state_tokens[b]
-                    b -= 1
-                if doc[b].lower_ in {"the", "a"}:
-                    groups, after = self._names_after(doc, i + 2, claimed, sent.end)
-                    # "the town of X district"? then X names the district, not a town.
-                    if after < sent.end and doc[after].lower_ in REGION_KINDS:
-                        groups, after = [], i + 1
-            if not groups:
-                continue
-            disputed = any(c.dep_ == "amod" and c.lower_ in DISPUTED_WORDS for c in doc[i].children)
-            found.append(
-                {
-                    "groups": groups,
-                    "label": label,
-                    "kind": kind,
-                    "kind_i": i,
-                    "after": after,
-                    "sent": sent,
-                    "demonym_state": demonym_state,
-                    "disputed": disputed and kind == "region",
-                }
-            )
-        # Containers named right after: "of the Tovuz region", "in the D district", "of Azerbaijan".
-        place_at: dict[int, dict[str, Any]] = {}
-        for item in found:
-            for g in item["groups"]:
-                place_at[g[0]] = item
-        # "Nikopol and Marhanets in the Dnipropetrovsk oblast": places listed before a region.
-        for item in list(found):
-            if item["label"] != "Region" or item["groups"][-1][1] != item["kind_i"]:
-                continue
-            sent = item["sent"]
-            b = item["groups"][0][0] - 1
-            if b > sent.start and doc[b].lower_ == "the":
-                b -= 1
-            if b > sent.start and doc[b].lower_ in {"in", "of"}:
-                groups = [
-                    g
-                    for g in self._names_before(doc, b, claimed, sent.start)
-                    if g[0] not in place_at and not any(i in gaz_tokens for i in range(*g))
-                ]
-                if groups:
-                    extra = {
-                        "groups": groups,
-                        "label": "Settlement",
-                        "kind": None,
-                        "kind_i": b - 1,
-                        "after": b,
-                    }
-                    extra["sent"] = sent
-                    found.append(extra)
-                    for g in groups:
-                        place_at[g[0]] = extra
-        index = 0
-        while index < len(found):
-            item = found[index]
-            index += 1
-            k = item["after"]
-            sent = item["sent"]
-            item["container_item"] = None
-            item["container_state"] = None
-            item.setdefault("container_gaz", None)
-            if k < sent.end and doc[k].lower_ in {"of", "in"}:
-                k += 1
-                if k < sent.end and doc[k].lower_ == "the":
-                    k += 1
-                if k in place_at and place_at[k] is not item and place_at[k]["label"] == "Region":
-                    if item["label"] == "Settlement" or place_at[k]["kind"] != item["kind"]:
-                        item["container_item"] = place_at[k]
-                        # "... in the Kupwara district and Kerni in the Poonch district"
-                        m = place_at[k]["kind_i"] + 1
-                        while m < sent.end and doc[m].text in {",", "and"}:
-                            m += 1
-                        if m > place_at[k]["kind_i"] + 1 and m not in place_at:
-                            groups, end = self._names_after(doc, m, claimed, sent.end)
-                            if groups and end < sent.end and doc[end].lower_ in {"in", "of"}:
-                                extra = dict(item, groups=groups, after=end, kind_i=end - 1)
-                                extra.pop("keys", None)
-                                found.append(extra)
-                                for g in groups:
-                                    place_at[g[0]] = extra
-                elif k in state_tokens:
-                    item["container_state"] = state_tokens[k]
-                    m = k
-                    while m < sent.end and state_tokens.get(m) == state_tokens[k]:
-                        m += 1
-                    if m + 1 < sent.end and doc[m].text in {"'s", "’s"} and (m + 1) in place_at:
-                        if place_at[m + 1] is not item and place_at[m + 1]["label"] == "Region":
-                            item["container_item"] = place_at[m + 1]
-                            item["container_state"] = None
-                elif k in gaz_place_at:
-                    item["container_gaz"] = gaz_place_at[k][0]
-            first = item["groups"][0][0]
-            b = first - 1
-            if b > sent.start and doc[b].lower_ == "the":
-                b -= 1
-            if b > sent.start and doc[b].text in {"'s", "’s"} and (b - 1) in state_tokens:
-                item["container_state"] = state_tokens[b - 1]
-            if (
-                item["container_item"] is None
-                and item["container_state"] is None
-                and not item["container_gaz"]
-            ):
-                item["container_state"] = item.get("demonym_state")
-
-        self._kind_from_previous(doc, found, place_at)
-        self._region_from_context(doc, found, state_spans)
-        mentioned_states = set(state_tokens.values())
-
-        def pick(candidates: list[GazEntry], container: str | None) -> GazEntry | None:
-            if not candidates:
-                return None
-            if container:
-                for c in candidates:
-                    if (
-                        c.container == container
-                        or c.key.endswith("@" + container)
-                        or self._in_state(c, container)
-                    ):
-                        return c
-                return None
-            for c in candidates:
-                if self._state_of(c) in mentioned_states:
-                    return c
-            return candidates[0]
-
-        resolved: dict[int, str] = {}  # id(item) -> key, per group start
-        chains: list[tuple[GazEntry, Span]] = []
-
-        def resolve_item(item: dict[str, Any]) -> None:
-            if "keys" in item:
-                return
-            item["keys"] = []
-            container = None
-            if item["container_item"] is not None:
-                resolve_item(item["container_item"])
-                keys = item["container_item"]["keys"]
-                container = keys[-1] if keys else None
-            elif item["container_state"]:
-                container = item["container_state"]
-                add_state(container)
-            elif item["container_gaz"]:
-                container = item["container_gaz"]
-                container_entry = gaz.entries[container]
-                add_entity(container, container_entry.label, container_entry.name, kind=container_entry.kind)
-                chains.append((container_entry, item["sent"]))
-            for start, end in item["groups"]:
-                surface = doc[start:end].text
-                label = item["label"]
-                if label == "Region" and item["kind"] == "region":
-                    # "the Karabakh region", "the disputed Kashmir region": areas, not divisions.
-                    territories = gaz.lookup(surface, "Territory")
-                    if territories or item.get("disputed"):
-                        label = "Territory"
-                if (
-                    label == "Settlement"
-                    and end == item["kind_i"]
-                    and item["kind"] in ("village", "settlement")
-                ):
-                    # "Zaporizhzhia village": a village of the Zaporizhzhia region, not the city.
-                    cities = [e for e in gaz.lookup(surface, "Settlement") if e.kind == "city"]
-                    regions = gaz.lookup(surface, "Region")
-                    if cities and regions and len(cities) == len(gaz.lookup(surface, "Settlement")):
-                        region = regions[0]
-                        add_entity(region.key, "Region", region.name, surface, kind=region.kind)
-                        add_mention(start, end, region.key)
-                        chains.append((region, item["sent"]))
-                        continue
-                entry = pick(gaz.lookup(surface, label), container)
-                if entry is None and label == "Territory":
-                    entry = next(iter(gaz.lookup(surface, "Territory")), None)
-                if entry is None and label == "Region" and container is None and item["kind"] != "sector":
-                    entry = pick(gaz.subdivisions.get(normalise_name(surface), []), None)
-                if entry is not None:
-                    key = entry.key
-                    add_entity(key, label, surface, entry.name, kind=item["kind"])
-                    for alias in entry.aliases:
-                        add_entity(key, label, surface, alias)
-                    if entry.latitude is not None:
-                        add_entity(key, label, surface, latitude=entry.latitude, longitude=entry.longitude)
-                else:
-                    key = place_key(label, surface, container)
-                    add_entity(key, label, surface, kind=item["kind"])
-                add_mention(start, end, key)
-                resolved[start] = key
-                item["keys"].append(key)
-                if container:
-                    relate("LOCATED_IN", key, container, item["sent"], "place-kind-container", 0.9)
-                elif entry is not None:
-                    chains.append((entry, item["sent"]))
-            # The kind word itself belongs to the mention of a single place ("Tovuz region").
-            if len(item["groups"]) == 1:
-                start, end = item["groups"][0]
-                if end == item["kind_i"]:
-                    mentions[-1]["end"] = item["kind_i"] + 1
-                    claimed[item["kind_i"]] = 1
-
-        for item in found:
-            if item["label"] == "Region":
-                resolve_item(item)
-        for item in found:
-            resolve_item(item)
-
-        # 5. Gazetteer places, organisations and states not claimed yet.
-        for span in kept:
-            if any(claimed[i] for i in range(span.start, span.end)):
-                continue
-            keys = name_hits[(span.start, span.end)]
-            sent = doc[span.start].sent
-            if span.start in state_spans:
-                s, e, state, demonym = state_spans[span.start]
-                add_state(state, span.text)
-                add_mention(s, e, state)
-                continue
-            candidates = [gaz.entries[k] for k in keys if k in gaz.entries]
-            known = [c for c in candidates if c.key in entities]
-            # A bare name that is both a city and its region ("Kyiv") is the city.
-            candidates.sort(key=lambda c: c.label != "Settlement" or c.kind != "city")
-            entry = pick(known or candidates, None)
-            if entry is None:
-                continue
-            if entry.label in ("Organization", "ArmedForce", "Ministry"):
-                force_kind = entry.kind if entry.label == "ArmedForce" else None
-                add_entity(entry.key, entry.label, entry.name, span.text, kind=force_kind)
-                if entry.label == "Ministry":
-                    add_entity(entry.key, entry.label, entry.name, portfolio=entry.kind)
-                add_mention(span.start, span.end, entry.key)
-                if entry.state:
-                    add_state(entry.state)
-                    rtype = {"ArmedForce": "ARMED_FORCE_OF", "Ministry": "MINISTRY_OF"}.get(entry.label)
-                    if rtype:
-                        relate(rtype, entry.key, entry.state, sent, "gazetteer", 0.9)
-                continue
-            capital_of = gaz.capitals.get(entry.key)
-            if capital_of and speaks_for_state(span.root):
-                # "Baku denied", "a ceasefire brokered by Moscow": the capital stands for its state.
-                add_state(capital_of)
-                add_mention(span.start, span.end, capital_of)
-                continue
-            add_entity(entry.key, entry.label, entry.name, span.text, kind=entry.kind)
-            for alias in entry.aliases:
-                add_entity(entry.key, entry.label, entry.name, alias)
-            if entry.latitude is not None:
-                add_entity(
-                    entry.key, entry.label, entry.name, latitude=entry.latitude, longitude=entry.longitude
-                )
-            add_mention(span.start, span.end, entry.key)
-            chains.append((entry, sent))
-
-        # Named military operations: a Conflict (kind military operation), never an organisation.
-        for match_id, start, end in word_hits:
-            if doc.vocab.strings[match_id] != "OPERATION" or self._skipped(doc, start):
-                continue
-            if any(claimed[i] for i in range(start, end)) or end - start < 2:
-                continue
-            name = doc[start:end].text
-            add_entity(conflict_key(name), "Conflict", name, kind="military operation")
-            add_mention(start, end, conflict_key(name))
-
-        # Unknown places after a preposition: "positions in Enerhodar", "talks in Almaty".
-        model_place_at = {
-            i: e for e in doc.ents if e.label_ in ("GPE", "LOC", "FAC") for i in range(e.start, e.end)
-        }
-        for match_id, start, end in word_hits:
-            if doc.vocab.strings[match_id] != "AFTER_PREPOSITION" or self._skipped(doc, start):
-                continue
-            span = doc[start + 1 : end]
-            if any(claimed[i] or i in gaz_tokens or i in state_tokens for i in range(span.start, span.end)):
-                continue
-            model_place = model_place_at.get(span.start)
-            if model_place is not None and (model_place.start, model_place.end) != (span.start, span.end):
-                continue  # "near Deir ez-Zor": the model's whole name, typed in step 6
-            if span.end < len(doc) and (doc[span.end].is_title or doc[span.end].text in {"-", "'s", "’s"}):
-                continue
-            if span[0].lower_ in MONTH_AND_DAY_NAMES or span.text in known_names_of(entities):
-                continue
-            container = None
-            if span.end + 1 < len(doc) and doc[span.end].text == "," and (span.end + 1) in state_tokens:
-                container = state_tokens[span.end + 1]
-                add_state(container)
-            key = place_key("Settlement", span.text, container)
-            add_entity(key, "Settlement", span.text)
-            add_mention(span.start, span.end, key)
-            if container:
-                relate("LOCATED_IN", key, container, span.sent, "town-comma-state", 0.75)
-
-        def state_body(ent: Span) -> bool:
-            """A state's own body, named with the state: "Tajikistan's State Committee for National
-            Security", "the Border Service of Kyrgyzstan". Typed Ministry (a ministry-equivalent body,
-            MINISTRY_OF its state), keyed by the state, so same-named bodies of two states stay apart."""
-            tokens = [t for t in ent if t.lower_ != "the" and t.text not in {"'s", "’s"}]
-            owner = None
-            while tokens and tokens[0].i in state_tokens:
-                owner = state_tokens[tokens[0].i]
-                tokens = tokens[1:]
-            while tokens and tokens[-1].lower_ in {"for", "of", "and"}:
-                tokens = tokens[:-1]  # the model's span may stop at "the Border Service of"
-            if not tokens or any(claimed[t.i] for t in tokens):
-                return False
-            if not any(t.lower_ in self.body_nouns for t in tokens) or not all(
-                t.is_title or t.lower_ in {"for", "of", "and"} for t in tokens
-            ):
-                return False
-            first, last = tokens[0].i, tokens[-1].i + 1
-            if owner is None and first - 1 >= 0 and doc[first - 1].text in {"'s", "’s"}:
-                owner = state_tokens.get(first - 2)
-            elif owner is None and first - 1 >= 0:
-                owner = state_tokens.get(first - 1)
-            if owner is None and last + 1 < len(doc) and doc[last].lower_ == "of":
-                owner = state_tokens.get(last + 1)
-            if owner is None:
-                return False
-            body = doc[first:last].text
-            key = ministry_key(body, owner)
-            name = f"{body} of {state_name(owner)}"
-            add_state(owner)
-            add_entity(key, "Ministry", name, portfolio=body.lower())
-            add_entity(key, "Ministry", name, f"{state_name(owner)}'s {body}")
-            for demonym in gaz.demonyms_of(owner)[:1]:
-                add_entity(key, "Ministry", name, f"{demonym} {body}")
-            add_mention(first, last, key)
-            relate("MINISTRY_OF", key, owner, ent.sent, "state-body-of-state", 0.85)
-            return True
-
-        # 6. What the model finds that nothing above explains: names already known in this
-        # document ("Residents of Teetwal", a surname alone), then the model's persons, organisations
-        # and places, typed into the ontology: our rules add to the model, they never drop what it found.
-        known_names: dict[str, str] = {}
-        for key, entity in entities.items():
-            if entity["label"] in ("Settlement", "Region", "Territory", "Organization", "ArmedForce"):
-                for form in (entity["name"], *entity["aliases"]):
-                    known_names.setdefault(normalise_name(form), key)
-        sink = _Sink(
-            entities, mentions, relations, claimed, known_names,
-            add_entity, add_mention, relate, add_state, add_ministry,
-        )  # fmt: skip
-        self._acronyms(doc, sink)
-        titled = [
-            doc[s + 1 : e]
-            for m, s, e in word_hits
-            if doc.vocab.strings[m] == "TITLED_NAME" and not claimed[s + 1]
-        ]
-        for ent in sorted(model_entities(doc, titled), key=lambda e: (e.label_ != "PERSON", e.start)):
-            if ent.label_ == "ORG" and not self._skipped(doc, ent.start) and state_body(ent):
-                continue
-            if self._skipped(doc, ent.start) or ent.label_ not in MODEL_LABELS:
-                continue
-            ent = trimmed(ent)
-            if not len(ent) or any(t.is_space or "\n" in t.text for t in ent):
-                continue
-            if ent.label_ == "PERSON":
-                self._person(doc, ent, sink)
-                continue
-            if any(claimed[i] for i in range(ent.start, ent.end)):
-                continue
-            text = ent.text[4:] if ent.text.lower().startswith("the ") else ent.text
-            text = text[:-2] if text.endswith(("'s", "’s")) else text
-            ent_tokens = [t for t in ent if not t.is_punct and t.lower_ not in ("the", "'s", "’s")]
-            norm = normalise_name(text)
-            if norm in known_names:
-                add_mention(ent.start, ent.end, known_names[norm])
-                continue
-            if ent.label_ == "NORP":
-                continue  # a people or a creed named again, or an adjective: no actor of its own
-            if not ent_tokens or not any(c.isalpha() for c in text) or gaz.demonym_state(text):
-                continue
-            if ent.label_ == "ORG":
-                self._organisation(doc, ent, text, ent_tokens, sink)
-                continue
-            if ent.end < len(doc) and doc[ent.end].lower_ in self.place_nouns and not claimed[ent.end]:
-                ent = doc[ent.start : ent.end + 1]  # "the Euphrates valley", "Tabqa dam"
-                text, ent_tokens = f"{text} {ent[-1].text}", [*ent_tokens, ent[-1]]
-            self._place(doc, ent, text, ent_tokens, sink, chains)
-        self._acronyms(doc, sink)
-        self._later_names(doc, sink)
-        self._surnames_first(sink)
-
-        # Gazetteer containers, now that every place the text names is known.
-        for entry, sent in chains:
-            self._gazetteer_chain(entry, sent, relate, add_state, add_entity, entities)
-
-        # "The peninsula, occupied by Russia": a definite description of the place last named.
-        for match_id, start, _end in word_hits:
-            if doc.vocab.strings[match_id] != "ANAPHOR" or claimed[start + 1] or self._skipped(doc, start):
-                continue
-            noun = doc[start + 1]
-            if noun.i + 1 < len(doc) and (doc[noun.i + 1].lower_ == "of" or doc[noun.i + 1].is_title):
-                continue
-            wanted = ANAPHORS[noun.lower_]
-            previous: list[dict[str, Any]] = [m for m in mentions if m["end"] <= start]
-            for earlier_mention in reversed(previous):
-                entity = entities[earlier_mention["key"]]
-                if wanted == "Ministry":
-                    # "the service": the state body last named with that word in its name, if any.
-                    if entity["label"] == wanted and noun.lower_ in entity["name"].lower().split():
-                        add_mention(start + 1, start + 2, earlier_mention["key"])
-                        break
-                    continue
-                if entity["label"] == wanted or entity.get("kind") == noun.lower_:
-                    add_mention(start + 1, start + 2, earlier_mention["key"])
-                    break
-
-        # 7. Named conflicts, when one of their parties is in the document; "the war in 2020".
-        for match_id, start, _end in word_hits:
-            if doc.vocab.strings[match_id] != "WAR" or claimed[start] or self._skipped(doc, start):
-                continue
-            token = doc[start]
-            years = [c for c in token.children if c.like_num and len(c.text) == 4]
-            years += [g for c in token.children if c.lower_ == "in" for g in c.children if g.like_num]
-            if token.dep_ == "dobj":
-                years += [
-                    g for c in token.head.children if c.lower_ == "in" for g in c.children if g.like_num
-                ]
-            for year in years:
-                for entry in gaz.entries.values():
-                    if (
-                        entry.label == "Conflict"
-                        and (entry.start or "")[:4] == year.text
-                        and set(entry.parties) & mentioned_states
-                    ):
-                        left, right = min(start, year.i), max(start, year.i) + 1
-                        add_entity(entry.key, "Conflict", entry.name, start=entry.start, end=entry.end)
-                        for alias in entry.aliases:
-                            add_entity(entry.key, "Conflict", entry.name, alias)
-                        add_mention(left, right, entry.key)
-                        for party in entry.parties:
-                            if party in mentioned_states:
-                                add_state(party)
-                                relate(
-                                    "PARTICIPANT",
-                                    entry.key,
-                                    party,
-                                    token.sent,
-                                    "gazetteer-conflict-party",
-                                    0.8,
-                                )
-                        break
-
-        for match_id, start, end in self.conflicts(doc):
-            if self._skipped(doc, start) or any(claimed[i] for i in range(start, end)):
-                continue
-            entry = gaz.entries[doc.vocab.strings[match_id]]
-            if not set(entry.parties) & mentioned_states:
-                continue
-            add_entity(
-                entry.key, "Conflict", entry.name, doc[start:end].text, start=entry.start, end=entry.end
-            )
-            for alias in entry.aliases:
-                add_entity(entry.key, "Conflict", entry.name, alias)
-            add_mention(start, end, entry.key)
-            sent = doc[start].sent
-            for party in entry.parties:
-                if party in mentioned_states:
-                    add_state(party)
-                    relate("PARTICIPANT", entry.key, party, sent, "gazetteer-conflict-party", 0.8)
-
-        merge_unscoped_places(entities, mentions, relations)
-        mentions.sort(key=lambda m: m["start"])
-        doc._.kg_entities = entities
-        doc._.kg_mentions = mentions
-        doc._.kg_relations = relations
-        doc._.kg = graph_from_dicts(entities, mentions, relations, doc._.kg_skip or [])
-        return doc
+        run = _EntityPass(self, doc)
+        run.find_gazetteer_names()
+        run.find_ministries()
+        run.find_armed_forces()
+        run.find_place_kinds()
+        run.find_places_before_regions()
+        run.find_containers()
+        run.type_found()
+        run.resolve_found()
+        run.find_remaining_gazetteer()
+        run.find_operations()
+        run.find_after_preposition()
+        run.keep_model_entities()
+        run.link_containers()
+        run.find_anaphors()
+        run.find_conflicts()
+        return run.finish()
 
     # --- what the model finds ---------------------------------------------------------------
 
@@ -1533,6 +861,826 @@ class EntityRecognizer:
         elif target not in entities:
             return
         relate("LOCATED_IN", entry.key, target, sent, "gazetteer-container", 0.7)
+
+
+class _EntityPass:
+    """One document's pass of the recogniser: what it has found so far, and the steps that find more."""
+
+    def __init__(self, rec: EntityRecognizer, doc: Doc) -> None:
+        self.rec = rec
+        self.doc = doc
+        self.gaz = rec.gaz
+        rec._state_idx = {}
+        self.state_tokens: dict[int, str] = rec._state_idx  # token index -> state key, states and demonyms
+        self.entities: dict[str, dict[str, Any]] = {}
+        self.mentions: list[dict[str, Any]] = []
+        self.claimed = bytearray(len(doc))
+        self.relations: list[dict[str, Any]] = doc._.kg_relations if doc._.kg_relations is not None else []
+        self.name_hits: dict[tuple[int, int], list[str]] = {}
+        self.kept: list[Span] = []
+        self.gaz_place_at: dict[int, list[str]] = {}  # start of a gazetteer place name -> its keys
+        self.state_spans: dict[int, tuple[int, int, str, bool]] = {}  # start -> (start, end, state, demonym)
+        self.gaz_tokens: set[int] = set()
+        self.last_ministry: str | None = None
+        self.word_hits: list[tuple[int, int, int]] = []
+        self.found: list[dict[str, Any]] = []  # {"groups", "label", "kind", "kind_i", "sent"}
+        self.place_at: dict[int, dict[str, Any]] = {}
+        self.mentioned_states: set[str] = set()
+        self.resolved: dict[int, str] = {}  # id(item) -> key, per group start
+        self.chains: list[tuple[GazEntry, Span]] = []
+
+    # --- adding to what is found ----------------------------------------------------------
+
+    def add_entity(self, key: str, label: str, name: str, alias: str | None = None, **props: Any) -> None:
+        """Add an entity (or fill its missing properties), and the alias it is named by."""
+        entity = self.entities.get(key)
+        if entity is None:
+            entity = {"label": label, "name": name, "aliases": []}
+            self.entities[key] = entity
+        for field, value in props.items():
+            if value is not None and entity.get(field) is None:
+                entity[field] = value
+        if alias and alias != entity["name"] and alias not in entity["aliases"]:
+            entity["aliases"].append(alias)
+
+    def add_mention(self, start: int, end: int, key: str) -> None:
+        """Claim tokens start..end as a mention of the entity key."""
+        for i in range(start, end):
+            self.claimed[i] = 1
+        self.mentions.append({"start": start, "end": end, "key": key})
+
+    def relate(self, rtype: str, source: str, target: str, sent: Span, rule: str, confidence: float) -> None:
+        """Add a relation found in the sentence sent."""
+        self.relations.append(
+            {
+                "type": rtype,
+                "source": source,
+                "target": target,
+                "sent": [sent.start, sent.end],
+                "rule": rule,
+                "confidence": confidence,
+            }
+        )
+
+    def add_state(self, key: str, alias: str | None = None) -> str:
+        """Add the State key with its gazetteer names and demonyms; return the key."""
+        entry = self.gaz.get(key)
+        if entry is None:
+            self.add_entity(key, "State", key.split(":", 1)[1].replace("-", " ").title(), alias)
+            return key
+        self.add_entity(
+            key, "State", entry.name, alias, iso2=entry.iso2, iso3=entry.iso3, status=entry.status
+        )
+        for form in (*entry.aliases, *self.gaz.demonyms_of(key)):
+            self.add_entity(key, "State", entry.name, form)
+        return key
+
+    def state_name(self, key: str) -> str:
+        """The name of the State key."""
+        entry = self.gaz.get(key)
+        return entry.name if entry else key.split(":", 1)[1]
+
+    def add_armed_force(self, key: str, state: str) -> None:
+        """Add the state's armed force with the demonym names it goes by."""
+        name = armed_force_name(self.state_name(state))
+        self.add_entity(key, "ArmedForce", name, kind="state")
+        for demonym in self.gaz.demonyms_of(state)[:1]:
+            for noun in ("Armed Forces", "military", "army", "forces", "troops"):
+                self.add_entity(key, "ArmedForce", name, f"{demonym} {noun}")
+
+    def add_ministry(self, key: str, portfolio: str, state: str) -> None:
+        """Add the state's ministry of portfolio with the spellings it goes by."""
+        state_name = self.state_name(state)
+        name = ministry_name(portfolio, state_name)
+        self.add_entity(key, "Ministry", name, portfolio=portfolio)
+        spellings = [portfolio.title()]
+        if portfolio == "defence":
+            spellings.append("Defense")
+        for word in spellings:
+            owners = [f"{state_name}'s", *self.gaz.demonyms_of(state)[:1]]
+            for owner in owners:
+                self.add_entity(key, "Ministry", name, f"{owner} {word} Ministry")
+            self.add_entity(key, "Ministry", name, f"{word} Ministry of {state_name}")
+            self.add_entity(key, "Ministry", name, f"Ministry of {word} of {state_name}")
+            for demonym in self.gaz.demonyms_of(state)[:1]:
+                self.add_entity(key, "Ministry", name, f"{demonym} Ministry of {word}")
+
+    # --- 1. gazetteer names -----------------------------------------------------------------
+
+    def find_gazetteer_names(self) -> None:
+        """Gazetteer names and demonyms (where they are, not yet claimed)."""
+        doc, gaz = self.doc, self.gaz
+        for match_id, start, end in self.rec.names(doc):
+            if self.rec._skipped(doc, start):
+                continue
+            self.name_hits.setdefault((start, end), []).append(doc.vocab.strings[match_id])
+        self.kept = filter_spans([doc[s:e] for s, e in self.name_hits])
+        self.gaz_tokens = {i for span in self.kept for i in range(span.start, span.end)}
+        for span in self.kept:
+            keys = self.name_hits[(span.start, span.end)]
+            state: str | None = next((k.split("|", 1)[1] for k in keys if k.startswith("DEMONYM|")), None)
+            demonym = state is not None
+            if state is None:
+                state = next((k for k in keys if gaz.get(k) and gaz.entries[k].label == "State"), None)
+            if state:
+                for i in range(span.start, span.end):
+                    self.state_tokens[i] = state
+                self.state_spans[span.start] = (span.start, span.end, state, demonym)
+            else:
+                places = [
+                    k for k in keys if k in gaz.entries and gaz.entries[k].label in ("Region", "Territory")
+                ]
+                if places:
+                    self.gaz_place_at[span.start] = places
+
+    # --- 2. ministries ----------------------------------------------------------------------
+
+    def find_ministries(self) -> None:
+        """Ministries: "Azerbaijan's Defence Ministry", "Ministry of Defence of Armenia", "the ministry"."""
+        doc = self.doc
+        self.word_hits = self.rec.words(doc)
+        ministry_hits = [(s, e) for m, s, e in self.word_hits if doc.vocab.strings[m] == "MINISTRY"]
+        for start, _end in ministry_hits:
+            if self.rec._skipped(doc, start):
+                continue
+            self._ministry_at(start)
+
+    def _ministry_at(self, start: int) -> None:
+        doc = self.doc
+        sent = doc[start].sent
+        words, left, state = self._ministry_owner_before(start, sent)
+        right = start + 1
+        if not words and right < sent.end and doc[right].lower_ == "of":
+            words, right, state = self._ministry_of_after(right, sent, words, state)
+        portfolio = portfolio_of(" ".join(words)) if words else None
+        last_ministry = self.last_ministry
+        if state is None:
+            # "the ministry", "the Defence Ministry": the ministry last named (of that portfolio).
+            if last_ministry and (portfolio is None or last_ministry.split(":")[1] == slug(portfolio)):
+                self.add_mention(left, right, last_ministry)
+                self.entities[last_ministry]["aliases"] = self.entities[last_ministry]["aliases"]
+            return
+        if portfolio is None:
+            return
+        key = ministry_key(portfolio, state)
+        self.add_state(state)
+        surface = doc[left:right].text
+        if surface.lower().startswith("the "):
+            surface = surface[4:]
+        self.add_ministry(key, portfolio, state)
+        self.add_entity(key, "Ministry", ministry_name(portfolio, self.state_name(state)), surface)
+        self.add_mention(left, right, key)
+        self.relate("MINISTRY_OF", key, state, sent, "ministry-of-state", 0.95)
+        self.last_ministry = key
+
+    def _ministry_owner_before(self, start: int, sent: Span) -> tuple[list[str], int, str | None]:
+        doc, state_tokens = self.doc, self.state_tokens
+        words: list[str] = []
+        j = start - 1
+        while j >= sent.start and doc[j].lower_ in PORTFOLIO_WORDS:
+            words.insert(0, doc[j].text)
+            j -= 1
+        left = j + 1
+        state = None
+        if j >= sent.start and doc[j].text in {"'s", "’s", "'"}:
+            j -= 1
+        if j >= sent.start and doc[j].lower_ in ("country", "nation") and j + 1 < start:
+            earlier = [state_tokens[x] for x in range(sent.start, j) if x in state_tokens]
+            if earlier:
+                state = earlier[-1]
+                left = j - 1 if j > sent.start and doc[j - 1].lower_ == "the" else j
+        elif j >= sent.start and j in state_tokens:
+            state = state_tokens[j]
+            k = j
+            while k - 1 >= sent.start and state_tokens.get(k - 1) == state:
+                k -= 1
+            left = k
+        return words, left, state
+
+    def _ministry_of_after(
+        self, right: int, sent: Span, words: list[str], state: str | None
+    ) -> tuple[list[str], int, str | None]:
+        doc, state_tokens = self.doc, self.state_tokens
+        k = right + 1
+        portfolio_words: list[str] = []
+        while k < sent.end and doc[k].lower_ in PORTFOLIO_WORDS:
+            portfolio_words.append(doc[k].text)
+            k += 1
+        if portfolio_words and portfolio_words[-1].lower() == "and":
+            portfolio_words.pop()
+            k -= 1
+        if portfolio_words:
+            words = portfolio_words
+            right = k
+            if k + 1 < sent.end and doc[k].lower_ == "of" and (k + 1) in state_tokens:
+                state = state_tokens[k + 1]
+                right = k + 2
+                while right < sent.end and state_tokens.get(right) == state:
+                    right += 1
+        return words, right, state
+
+    # --- 3. armed forces --------------------------------------------------------------------
+
+    def find_armed_forces(self) -> None:
+        """Armed forces: "Armenian units", "the Azerbaijani military", "Armed Forces of Armenia"."""
+        for s, e, state, _demonym in sorted(self.state_spans.values()):
+            if self.claimed[s]:
+                continue
+            self._armed_force_at(s, e, state)
+
+    def _armed_force_at(self, s: int, e: int, state: str) -> None:
+        doc = self.doc
+        sent = doc[s].sent
+        k = e
+        if k < sent.end and doc[k].text in {"'s", "’s"}:
+            k += 1
+        head = None
+        for j in range(k, min(k + 4, sent.end)):
+            word = doc[j].lower_
+            if word in ARMED_FORCE_NOUNS and word != "armed":
+                head = j
+            elif word not in ARMED_FORCE_MODIFIERS and not (
+                head is None and (doc[j].is_upper or doc[j].like_num or doc[j].text == "-")
+            ):
+                # Model names may stand between: "Thai F-16 jets"
+                break
+        if head is not None:
+            key = armed_force_key(state)
+            self.add_state(state)
+            self.add_armed_force(key, state)
+            self.add_mention(s, head + 1, key)
+            self.relate("ARMED_FORCE_OF", key, state, sent, "armed-force-of-state", 0.9)
+            if doc[head].lower_ in {"military", "army", "forces", "troops"}:
+                name = armed_force_name(self.state_name(state))
+                self.add_entity(key, "ArmedForce", name, doc[s : head + 1].text)
+            return
+        # "Armed Forces of Armenia", "the army of Azerbaijan"
+        if (
+            s >= 2
+            and doc[s - 1].lower_ == "of"
+            and doc[s - 2].lower_ in {"forces", "army", "military", "troops"}
+        ):
+            left = s - 2
+            if left > sent.start and doc[left - 1].lower_ == "armed":
+                left -= 1
+            key = armed_force_key(state)
+            self.add_state(state)
+            self.add_armed_force(key, state)
+            self.add_entity(key, "ArmedForce", armed_force_name(self.state_name(state)), doc[left:e].text)
+            self.add_mention(left, e, key)
+            self.relate("ARMED_FORCE_OF", key, state, sent, "armed-force-of-state", 0.9)
+
+    # --- 4. places typed by the text --------------------------------------------------------
+
+    def find_place_kinds(self) -> None:
+        """Places typed by the text: "X settlement of the Y region", "the villages of A and B"."""
+        doc = self.doc
+        kind_hits = sorted(s for m, s, e in self.word_hits if doc.vocab.strings[m] == "PLACE_KIND")
+        for i in kind_hits:
+            if self.claimed[i] or self.rec._skipped(doc, i):
+                continue
+            self._place_kind_at(i)
+
+    def _place_kind_at(self, i: int) -> None:
+        doc, claimed, state_tokens = self.doc, self.claimed, self.state_tokens
+        sent = doc[i].sent
+        word = doc[i].lower_
+        label = "Settlement" if word in SETTLEMENT_KINDS else "Region"
+        kind = SETTLEMENT_KINDS.get(word) or REGION_KINDS[word]
+        groups = self.rec._names_before(doc, i, claimed, sent.start)
+        after = i + 1
+        demonym_state = None
+        if not groups and i + 1 < sent.end and doc[i + 1].lower_ == "of" and i > sent.start:
+            # "the northern Israeli towns of A and B": adjectives and a demonym may stand between.
+            b = i - 1
+            while b > sent.start and (doc[b].pos_ == "ADJ" or b in state_tokens) and not claimed[b]:
+                if b in state_tokens and self.state_spans.get(b, (0, 0, "", False))[3]:
+                    demonym_state = state_tokens[b]
+                b -= 1
+            if doc[b].lower_ in {"the", "a"}:
+                groups, after = self.rec._names_after(doc, i + 2, claimed, sent.end)
+                # "the town of X district"? then X names the district, not a town.
+                if after < sent.end and doc[after].lower_ in REGION_KINDS:
+                    groups, after = [], i + 1
+        if not groups:
+            return
+        disputed = any(c.dep_ == "amod" and c.lower_ in DISPUTED_WORDS for c in doc[i].children)
+        self.found.append(
+            {
+                "groups": groups,
+                "label": label,
+                "kind": kind,
+                "kind_i": i,
+                "after": after,
+                "sent": sent,
+                "demonym_state": demonym_state,
+                "disputed": disputed and kind == "region",
+            }
+        )
+
+    def find_places_before_regions(self) -> None:
+        """ "Nikopol and Marhanets in the Dnipropetrovsk oblast": places listed before a region."""
+        doc, found, place_at = self.doc, self.found, self.place_at
+        # Containers named right after: "of the Tovuz region", "in the D district", "of Azerbaijan".
+        for item in found:
+            for g in item["groups"]:
+                place_at[g[0]] = item
+        for item in list(found):
+            if item["label"] != "Region" or item["groups"][-1][1] != item["kind_i"]:
+                continue
+            sent = item["sent"]
+            b = item["groups"][0][0] - 1
+            if b > sent.start and doc[b].lower_ == "the":
+                b -= 1
+            if b > sent.start and doc[b].lower_ in {"in", "of"}:
+                groups = [
+                    g
+                    for g in self.rec._names_before(doc, b, self.claimed, sent.start)
+                    if g[0] not in place_at and not any(i in self.gaz_tokens for i in range(*g))
+                ]
+                if groups:
+                    extra = {
+                        "groups": groups,
+                        "label": "Settlement",
+                        "kind": None,
+                        "kind_i": b - 1,
+                        "after": b,
+                    }
+                    extra["sent"] = sent
+                    found.append(extra)
+                    for g in groups:
+                        place_at[g[0]] = extra
+
+    def find_containers(self) -> None:
+        """The container each typed place is named with: a region, a state or a gazetteer place."""
+        found, state_tokens = self.found, self.state_tokens
+        index = 0
+        while index < len(found):
+            item = found[index]
+            index += 1
+            k = item["after"]
+            sent = item["sent"]
+            item["container_item"] = None
+            item["container_state"] = None
+            item.setdefault("container_gaz", None)
+            self._container_after(item, k, sent)
+            doc = self.doc
+            first = item["groups"][0][0]
+            b = first - 1
+            if b > sent.start and doc[b].lower_ == "the":
+                b -= 1
+            if b > sent.start and doc[b].text in {"'s", "’s"} and (b - 1) in state_tokens:
+                item["container_state"] = state_tokens[b - 1]
+            if (
+                item["container_item"] is None
+                and item["container_state"] is None
+                and not item["container_gaz"]
+            ):
+                item["container_state"] = item.get("demonym_state")
+
+    def _container_after(self, item: dict[str, Any], k: int, sent: Span) -> None:
+        doc, place_at, state_tokens = self.doc, self.place_at, self.state_tokens
+        if not (k < sent.end and doc[k].lower_ in {"of", "in"}):
+            return
+        k += 1
+        if k < sent.end and doc[k].lower_ == "the":
+            k += 1
+        if k in place_at and place_at[k] is not item and place_at[k]["label"] == "Region":
+            if item["label"] == "Settlement" or place_at[k]["kind"] != item["kind"]:
+                item["container_item"] = place_at[k]
+                self._places_listed_after_region(item, place_at[k], sent)
+        elif k in state_tokens:
+            item["container_state"] = state_tokens[k]
+            m = k
+            while m < sent.end and state_tokens.get(m) == state_tokens[k]:
+                m += 1
+            if m + 1 < sent.end and doc[m].text in {"'s", "’s"} and (m + 1) in place_at:
+                if place_at[m + 1] is not item and place_at[m + 1]["label"] == "Region":
+                    item["container_item"] = place_at[m + 1]
+                    item["container_state"] = None
+        elif k in self.gaz_place_at:
+            item["container_gaz"] = self.gaz_place_at[k][0]
+
+    def _places_listed_after_region(self, item: dict[str, Any], region: dict[str, Any], sent: Span) -> None:
+        # "... in the Kupwara district and Kerni in the Poonch district"
+        doc, place_at = self.doc, self.place_at
+        m = region["kind_i"] + 1
+        while m < sent.end and doc[m].text in {",", "and"}:
+            m += 1
+        if m > region["kind_i"] + 1 and m not in place_at:
+            groups, end = self.rec._names_after(doc, m, self.claimed, sent.end)
+            if groups and end < sent.end and doc[end].lower_ in {"in", "of"}:
+                extra = dict(item, groups=groups, after=end, kind_i=end - 1)
+                extra.pop("keys", None)
+                self.found.append(extra)
+                for g in groups:
+                    place_at[g[0]] = extra
+
+    def type_found(self) -> None:
+        """Kinds and regions the context gives the typed places; the states the text mentions."""
+        self.rec._kind_from_previous(self.doc, self.found, self.place_at)
+        self.rec._region_from_context(self.doc, self.found, self.state_spans)
+        self.mentioned_states = set(self.state_tokens.values())
+
+    def pick(self, candidates: list[GazEntry], container: str | None) -> GazEntry | None:
+        """The candidate in the container, else one of a mentioned state, else the first."""
+        if not candidates:
+            return None
+        if container:
+            for c in candidates:
+                if (
+                    c.container == container
+                    or c.key.endswith("@" + container)
+                    or self.rec._in_state(c, container)
+                ):
+                    return c
+            return None
+        for c in candidates:
+            if self.rec._state_of(c) in self.mentioned_states:
+                return c
+        return candidates[0]
+
+    def resolve_found(self) -> None:
+        """Key the typed places: regions first, then the rest."""
+        for item in self.found:
+            if item["label"] == "Region":
+                self.resolve_item(item)
+        for item in self.found:
+            self.resolve_item(item)
+
+    def resolve_item(self, item: dict[str, Any]) -> None:
+        """Key one typed place item (its container first) and mention its names."""
+        if "keys" in item:
+            return
+        item["keys"] = []
+        container = self._item_container(item)
+        for start, end in item["groups"]:
+            self._resolve_group(item, start, end, container)
+        # The kind word itself belongs to the mention of a single place ("Tovuz region").
+        if len(item["groups"]) == 1:
+            start, end = item["groups"][0]
+            if end == item["kind_i"]:
+                self.mentions[-1]["end"] = item["kind_i"] + 1
+                self.claimed[item["kind_i"]] = 1
+
+    def _item_container(self, item: dict[str, Any]) -> str | None:
+        container = None
+        if item["container_item"] is not None:
+            self.resolve_item(item["container_item"])
+            keys = item["container_item"]["keys"]
+            container = keys[-1] if keys else None
+        elif item["container_state"]:
+            container = item["container_state"]
+            self.add_state(container)
+        elif item["container_gaz"]:
+            container = item["container_gaz"]
+            container_entry = self.gaz.entries[container]
+            self.add_entity(container, container_entry.label, container_entry.name, kind=container_entry.kind)
+            self.chains.append((container_entry, item["sent"]))
+        return container
+
+    def _resolve_group(self, item: dict[str, Any], start: int, end: int, container: str | None) -> None:
+        gaz = self.gaz
+        surface = self.doc[start:end].text
+        label = item["label"]
+        if label == "Region" and item["kind"] == "region":
+            # "the Karabakh region", "the disputed Kashmir region": areas, not divisions.
+            territories = gaz.lookup(surface, "Territory")
+            if territories or item.get("disputed"):
+                label = "Territory"
+        if label == "Settlement" and end == item["kind_i"] and item["kind"] in ("village", "settlement"):
+            if self._village_of_region(item, start, end, surface):
+                return
+        entry = self.pick(gaz.lookup(surface, label), container)
+        if entry is None and label == "Territory":
+            entry = next(iter(gaz.lookup(surface, "Territory")), None)
+        if entry is None and label == "Region" and container is None and item["kind"] != "sector":
+            entry = self.pick(gaz.subdivisions.get(normalise_name(surface), []), None)
+        if entry is not None:
+            key = entry.key
+            self.add_entity(key, label, surface, entry.name, kind=item["kind"])
+            for alias in entry.aliases:
+                self.add_entity(key, label, surface, alias)
+            if entry.latitude is not None:
+                self.add_entity(key, label, surface, latitude=entry.latitude, longitude=entry.longitude)
+        else:
+            key = place_key(label, surface, container)
+            self.add_entity(key, label, surface, kind=item["kind"])
+        self.add_mention(start, end, key)
+        self.resolved[start] = key
+        item["keys"].append(key)
+        if container:
+            self.relate("LOCATED_IN", key, container, item["sent"], "place-kind-container", 0.9)
+        elif entry is not None:
+            self.chains.append((entry, item["sent"]))
+
+    def _village_of_region(self, item: dict[str, Any], start: int, end: int, surface: str) -> bool:
+        # "Zaporizhzhia village": a village of the Zaporizhzhia region, not the city.
+        gaz = self.gaz
+        cities = [e for e in gaz.lookup(surface, "Settlement") if e.kind == "city"]
+        regions = gaz.lookup(surface, "Region")
+        if cities and regions and len(cities) == len(gaz.lookup(surface, "Settlement")):
+            region = regions[0]
+            self.add_entity(region.key, "Region", region.name, surface, kind=region.kind)
+            self.add_mention(start, end, region.key)
+            self.chains.append((region, item["sent"]))
+            return True
+        return False
+
+    # --- 5. what the gazetteer knows --------------------------------------------------------
+
+    def find_remaining_gazetteer(self) -> None:
+        """Gazetteer places, organisations and states not claimed yet."""
+        doc, gaz = self.doc, self.gaz
+        for span in self.kept:
+            if any(self.claimed[i] for i in range(span.start, span.end)):
+                continue
+            keys = self.name_hits[(span.start, span.end)]
+            sent = doc[span.start].sent
+            if span.start in self.state_spans:
+                s, e, state, demonym = self.state_spans[span.start]
+                self.add_state(state, span.text)
+                self.add_mention(s, e, state)
+                continue
+            candidates = [gaz.entries[k] for k in keys if k in gaz.entries]
+            known = [c for c in candidates if c.key in self.entities]
+            # A bare name that is both a city and its region ("Kyiv") is the city.
+            candidates.sort(key=lambda c: c.label != "Settlement" or c.kind != "city")
+            entry = self.pick(known or candidates, None)
+            if entry is None:
+                continue
+            if entry.label in ("Organization", "ArmedForce", "Ministry"):
+                self._gazetteer_body(entry, span, sent)
+                continue
+            capital_of = gaz.capitals.get(entry.key)
+            if capital_of and speaks_for_state(span.root):
+                # "Baku denied", "a ceasefire brokered by Moscow": the capital stands for its state.
+                self.add_state(capital_of)
+                self.add_mention(span.start, span.end, capital_of)
+                continue
+            self.add_entity(entry.key, entry.label, entry.name, span.text, kind=entry.kind)
+            for alias in entry.aliases:
+                self.add_entity(entry.key, entry.label, entry.name, alias)
+            if entry.latitude is not None:
+                self.add_entity(
+                    entry.key, entry.label, entry.name, latitude=entry.latitude, longitude=entry.longitude
+                )
+            self.add_mention(span.start, span.end, entry.key)
+            self.chains.append((entry, sent))
+
+    def _gazetteer_body(self, entry: GazEntry, span: Span, sent: Span) -> None:
+        force_kind = entry.kind if entry.label == "ArmedForce" else None
+        self.add_entity(entry.key, entry.label, entry.name, span.text, kind=force_kind)
+        if entry.label == "Ministry":
+            self.add_entity(entry.key, entry.label, entry.name, portfolio=entry.kind)
+        self.add_mention(span.start, span.end, entry.key)
+        if entry.state:
+            self.add_state(entry.state)
+            rtype = {"ArmedForce": "ARMED_FORCE_OF", "Ministry": "MINISTRY_OF"}.get(entry.label)
+            if rtype:
+                self.relate(rtype, entry.key, entry.state, sent, "gazetteer", 0.9)
+
+    def find_operations(self) -> None:
+        """Named military operations: a Conflict (kind military operation), never an organisation."""
+        doc = self.doc
+        for match_id, start, end in self.word_hits:
+            if doc.vocab.strings[match_id] != "OPERATION" or self.rec._skipped(doc, start):
+                continue
+            if any(self.claimed[i] for i in range(start, end)) or end - start < 2:
+                continue
+            name = doc[start:end].text
+            self.add_entity(conflict_key(name), "Conflict", name, kind="military operation")
+            self.add_mention(start, end, conflict_key(name))
+
+    def find_after_preposition(self) -> None:
+        """Unknown places after a preposition: "positions in Enerhodar", "talks in Almaty"."""
+        doc, state_tokens = self.doc, self.state_tokens
+        model_place_at = {
+            i: e for e in doc.ents if e.label_ in ("GPE", "LOC", "FAC") for i in range(e.start, e.end)
+        }
+        for match_id, start, end in self.word_hits:
+            if doc.vocab.strings[match_id] != "AFTER_PREPOSITION" or self.rec._skipped(doc, start):
+                continue
+            span = doc[start + 1 : end]
+            if any(
+                self.claimed[i] or i in self.gaz_tokens or i in state_tokens
+                for i in range(span.start, span.end)
+            ):
+                continue
+            model_place = model_place_at.get(span.start)
+            if model_place is not None and (model_place.start, model_place.end) != (span.start, span.end):
+                continue  # "near Deir ez-Zor": the model's whole name, typed in step 6
+            if span.end < len(doc) and (doc[span.end].is_title or doc[span.end].text in {"-", "'s", "’s"}):
+                continue
+            if span[0].lower_ in MONTH_AND_DAY_NAMES or span.text in known_names_of(self.entities):
+                continue
+            container = None
+            if span.end + 1 < len(doc) and doc[span.end].text == "," and (span.end + 1) in state_tokens:
+                container = state_tokens[span.end + 1]
+                self.add_state(container)
+            key = place_key("Settlement", span.text, container)
+            self.add_entity(key, "Settlement", span.text)
+            self.add_mention(span.start, span.end, key)
+            if container:
+                self.relate("LOCATED_IN", key, container, span.sent, "town-comma-state", 0.75)
+
+    # --- 6. what the model finds ------------------------------------------------------------
+
+    def state_body(self, ent: Span) -> bool:
+        """A state's own body, named with the state: "the Border Service of Kyrgyzstan"."""
+        # "Tajikistan's State Committee for National Security". Typed Ministry (a ministry-equivalent
+        # body, MINISTRY_OF its state), keyed by the state, so same-named bodies of two states stay apart.
+        doc, state_tokens = self.doc, self.state_tokens
+        tokens = [t for t in ent if t.lower_ != "the" and t.text not in {"'s", "’s"}]
+        owner = None
+        while tokens and tokens[0].i in state_tokens:
+            owner = state_tokens[tokens[0].i]
+            tokens = tokens[1:]
+        while tokens and tokens[-1].lower_ in {"for", "of", "and"}:
+            tokens = tokens[:-1]  # the model's span may stop at "the Border Service of"
+        if not tokens or any(self.claimed[t.i] for t in tokens):
+            return False
+        if not any(t.lower_ in self.rec.body_nouns for t in tokens) or not all(
+            t.is_title or t.lower_ in {"for", "of", "and"} for t in tokens
+        ):
+            return False
+        first, last = tokens[0].i, tokens[-1].i + 1
+        if owner is None and first - 1 >= 0 and doc[first - 1].text in {"'s", "’s"}:
+            owner = state_tokens.get(first - 2)
+        elif owner is None and first - 1 >= 0:
+            owner = state_tokens.get(first - 1)
+        if owner is None and last + 1 < len(doc) and doc[last].lower_ == "of":
+            owner = state_tokens.get(last + 1)
+        if owner is None:
+            return False
+        body = doc[first:last].text
+        key = ministry_key(body, owner)
+        name = f"{body} of {self.state_name(owner)}"
+        self.add_state(owner)
+        self.add_entity(key, "Ministry", name, portfolio=body.lower())
+        self.add_entity(key, "Ministry", name, f"{self.state_name(owner)}'s {body}")
+        for demonym in self.gaz.demonyms_of(owner)[:1]:
+            self.add_entity(key, "Ministry", name, f"{demonym} {body}")
+        self.add_mention(first, last, key)
+        self.relate("MINISTRY_OF", key, owner, ent.sent, "state-body-of-state", 0.85)
+        return True
+
+    def keep_model_entities(self) -> None:
+        """What the model finds that nothing above explains, typed into the ontology."""
+        # Names already known in this document ("Residents of Teetwal", a surname alone), then the
+        # model's persons, organisations and places: our rules add to the model, they never drop
+        # what it found.
+        doc, rec = self.doc, self.rec
+        known_names: dict[str, str] = {}
+        for key, entity in self.entities.items():
+            if entity["label"] in ("Settlement", "Region", "Territory", "Organization", "ArmedForce"):
+                for form in (entity["name"], *entity["aliases"]):
+                    known_names.setdefault(normalise_name(form), key)
+        sink = _Sink(
+            self.entities, self.mentions, self.relations, self.claimed, known_names,
+            self.add_entity, self.add_mention, self.relate, self.add_state, self.add_ministry,
+        )  # fmt: skip
+        rec._acronyms(doc, sink)
+        titled = [
+            doc[s + 1 : e]
+            for m, s, e in self.word_hits
+            if doc.vocab.strings[m] == "TITLED_NAME" and not self.claimed[s + 1]
+        ]
+        for ent in sorted(model_entities(doc, titled), key=lambda e: (e.label_ != "PERSON", e.start)):
+            self._model_entity(ent, sink, known_names)
+        rec._acronyms(doc, sink)
+        rec._later_names(doc, sink)
+        rec._surnames_first(sink)
+
+    def _model_entity(self, ent: Span, sink: _Sink, known_names: dict[str, str]) -> None:
+        doc, rec, claimed = self.doc, self.rec, self.claimed
+        if ent.label_ == "ORG" and not rec._skipped(doc, ent.start) and self.state_body(ent):
+            return
+        if rec._skipped(doc, ent.start) or ent.label_ not in MODEL_LABELS:
+            return
+        ent = trimmed(ent)
+        if not len(ent) or any(t.is_space or "\n" in t.text for t in ent):
+            return
+        if ent.label_ == "PERSON":
+            rec._person(doc, ent, sink)
+            return
+        if any(claimed[i] for i in range(ent.start, ent.end)):
+            return
+        text = ent.text[4:] if ent.text.lower().startswith("the ") else ent.text
+        text = text[:-2] if text.endswith(("'s", "’s")) else text
+        ent_tokens = [t for t in ent if not t.is_punct and t.lower_ not in ("the", "'s", "’s")]
+        norm = normalise_name(text)
+        if norm in known_names:
+            self.add_mention(ent.start, ent.end, known_names[norm])
+            return
+        if ent.label_ == "NORP":
+            return  # a people or a creed named again, or an adjective: no actor of its own
+        if not ent_tokens or not any(c.isalpha() for c in text) or self.gaz.demonym_state(text):
+            return
+        if ent.label_ == "ORG":
+            rec._organisation(doc, ent, text, ent_tokens, sink)
+            return
+        if ent.end < len(doc) and doc[ent.end].lower_ in rec.place_nouns and not claimed[ent.end]:
+            ent = doc[ent.start : ent.end + 1]  # "the Euphrates valley", "Tabqa dam"
+            text, ent_tokens = f"{text} {ent[-1].text}", [*ent_tokens, ent[-1]]
+        rec._place(doc, ent, text, ent_tokens, sink, self.chains)
+
+    def link_containers(self) -> None:
+        """Gazetteer containers, now that every place the text names is known."""
+        for entry, sent in self.chains:
+            self.rec._gazetteer_chain(
+                entry, sent, self.relate, self.add_state, self.add_entity, self.entities
+            )
+
+    def find_anaphors(self) -> None:
+        """ "The peninsula, occupied by Russia": a definite description of the place last named."""
+        doc = self.doc
+        for match_id, start, _end in self.word_hits:
+            if (
+                doc.vocab.strings[match_id] != "ANAPHOR"
+                or self.claimed[start + 1]
+                or self.rec._skipped(doc, start)
+            ):
+                continue
+            noun = doc[start + 1]
+            if noun.i + 1 < len(doc) and (doc[noun.i + 1].lower_ == "of" or doc[noun.i + 1].is_title):
+                continue
+            wanted = ANAPHORS[noun.lower_]
+            previous: list[dict[str, Any]] = [m for m in self.mentions if m["end"] <= start]
+            for earlier_mention in reversed(previous):
+                entity = self.entities[earlier_mention["key"]]
+                if wanted == "Ministry":
+                    # "the service": the state body last named with that word in its name, if any.
+                    if entity["label"] == wanted and noun.lower_ in entity["name"].lower().split():
+                        self.add_mention(start + 1, start + 2, earlier_mention["key"])
+                        break
+                    continue
+                if entity["label"] == wanted or entity.get("kind") == noun.lower_:
+                    self.add_mention(start + 1, start + 2, earlier_mention["key"])
+                    break
+
+    # --- 7. conflicts -----------------------------------------------------------------------
+
+    def find_conflicts(self) -> None:
+        """Named conflicts, when one of their parties is in the document; "the war in 2020"."""
+        self.find_dated_wars()
+        self.find_named_conflicts()
+
+    def find_dated_wars(self) -> None:
+        """ "The war in 2020": the gazetteer conflict of that year with a party in the document."""
+        doc = self.doc
+        for match_id, start, _end in self.word_hits:
+            if doc.vocab.strings[match_id] != "WAR" or self.claimed[start] or self.rec._skipped(doc, start):
+                continue
+            token = doc[start]
+            years = [c for c in token.children if c.like_num and len(c.text) == 4]
+            years += [g for c in token.children if c.lower_ == "in" for g in c.children if g.like_num]
+            if token.dep_ == "dobj":
+                years += [
+                    g for c in token.head.children if c.lower_ == "in" for g in c.children if g.like_num
+                ]
+            for year in years:
+                for entry in self.gaz.entries.values():
+                    if (
+                        entry.label == "Conflict"
+                        and (entry.start or "")[:4] == year.text
+                        and set(entry.parties) & self.mentioned_states
+                    ):
+                        left, right = min(start, year.i), max(start, year.i) + 1
+                        self._add_conflict(entry, left, right, token.sent, None)
+                        break
+
+    def find_named_conflicts(self) -> None:
+        """Conflicts the gazetteer names, when one of their parties is in the document."""
+        doc = self.doc
+        for match_id, start, end in self.rec.conflicts(doc):
+            if self.rec._skipped(doc, start) or any(self.claimed[i] for i in range(start, end)):
+                continue
+            entry = self.gaz.entries[doc.vocab.strings[match_id]]
+            if not set(entry.parties) & self.mentioned_states:
+                continue
+            self._add_conflict(entry, start, end, doc[start].sent, doc[start:end].text)
+
+    def _add_conflict(self, entry: GazEntry, start: int, end: int, sent: Span, surface: str | None) -> None:
+        self.add_entity(entry.key, "Conflict", entry.name, surface, start=entry.start, end=entry.end)
+        for alias in entry.aliases:
+            self.add_entity(entry.key, "Conflict", entry.name, alias)
+        self.add_mention(start, end, entry.key)
+        for party in entry.parties:
+            if party in self.mentioned_states:
+                self.add_state(party)
+                self.relate("PARTICIPANT", entry.key, party, sent, "gazetteer-conflict-party", 0.8)
+
+    def finish(self) -> Doc:
+        """Merge unscoped places and store the results on the Doc."""
+        doc = self.doc
+        merge_unscoped_places(self.entities, self.mentions, self.relations)
+        self.mentions.sort(key=lambda m: m["start"])
+        doc._.kg_entities = self.entities
+        doc._.kg_mentions = self.mentions
+        doc._.kg_relations = self.relations
+        doc._.kg = graph_from_dicts(self.entities, self.mentions, self.relations, doc._.kg_skip or [])
+        return doc
 
 
 @Language.factory("kg_entities", requires=["token.pos", "token.dep", "doc.ents"], assigns=["doc._.kg"])
