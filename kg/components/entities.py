@@ -57,118 +57,29 @@ from kg.resolve import (
 )
 from kg.rules import lexicon
 
-SETTLEMENT_KINDS = {
-    "settlement": "settlement",
-    "settlements": "settlement",
-    "village": "village",
-    "villages": "village",
-    "town": "town",
-    "towns": "town",
-    "city": "city",
-    "cities": "city",
-    "hamlet": "hamlet",
-    "township": "town",
-}
-REGION_KINDS = {
-    "region": "region",
-    "regions": "region",
-    "district": "district",
-    "districts": "district",
-    "province": "province",
-    "provinces": "province",
-    "rayon": "rayon",
-    "rayons": "rayon",
-    "raion": "rayon",
-    "oblast": "oblast",
-    "oblasts": "oblast",
-    "marz": "province",
-    "governorate": "governorate",
-    "county": "county",
-    "municipality": "municipality",
-    "sector": "sector",
-    "sectors": "sector",
-}
-ARMED_FORCE_NOUNS = {
-    "forces",
-    "force",
-    "troops",
-    "soldiers",
-    "soldier",
-    "units",
-    "unit",
-    "military",
-    "army",
-    "servicemen",
-    "serviceman",
-    "personnel",
-    "positions",
-    "position",
-    "guards",
-    "guard",
-    "guardsmen",
-    "armed",
-    "servicemembers",
-    "posts",
-    "outposts",
-    "warplanes",
-    "jets",
-    "aircraft",
-    "navy",
-    "artillery",
-}
-ARMED_FORCE_MODIFIERS = {"armed", "military", "army", "border", "ground", "special", "security", "government"}
-PORTFOLIO_WORDS = {
-    "defence",
-    "defense",
-    "foreign",
-    "affairs",
-    "interior",
-    "internal",
-    "home",
-    "external",
-    "emergency",
-    "emergencies",
-    "situations",
-    "justice",
-    "health",
-    "finance",
-    "economy",
-    "energy",
-    "public",
-    "and",
-}
-NOT_A_NAME = {
-    "the", "a", "an", "of", "in", "and", "or", "said", "says", "another", "this", "that", "these", "those",
-    "some", "each", "every", "both", "all", "other", "several", "many", "two", "three", "near", "from",
-}  # fmt: skip
-STATE_BODY_NOUNS = {"committee", "service", "agency", "bureau", "directorate", "guard"}
-"""Head nouns of a state's own bodies ("State Committee for National Security", "Border Service")."""
-EXTRA_BODY_NOUNS = {"council", "office", "department", "command", "commission", "authority", "inspectorate"}
-"""More of them: "the Iraqi National Security Council", "Pakistan's Foreign Office"."""
-DISPUTED_WORDS = {"disputed", "contested"}
-"""An area a text calls "the disputed X region" is a Territory, not an administrative division."""
-NOT_AN_ORG = {"ministry", "government", "statement", "side", "border", "president", "officials", "police"}
-PERSON_TITLE_NOUNS = {
-    "president", "minister", "governor", "spokesman", "spokeswoman", "spokesperson", "commander", "mayor",
-    "ambassador", "envoy", "secretary", "general", "colonel", "chief", "head", "official",
-}  # fmt: skip
-"""Titles that introduce a person's full name ("regional governor Oleksandr Prokudin")."""
-NOT_AN_ORG_ALONE = {"ministry", "ministries", "statement", "side", "president", "officials", "spokesman"}
-"""Words that make a model ORG span no organisation of its own (a ministry's or a person's words)."""
+_LEX = lexicon()
+"""Every word list below is a class of kg/rules/en/lexicon.toml (entity_*)."""
+
+SETTLEMENT_KINDS: dict[str, str] = dict(_LEX.values("entity_settlement_kind"))
+REGION_KINDS: dict[str, str] = dict(_LEX.values("entity_region_kind"))
+ARMED_FORCE_NOUNS: frozenset[str] = _LEX["entity_force_noun"]
+ARMED_FORCE_MODIFIERS: frozenset[str] = _LEX["entity_force_modifier"]
+PORTFOLIO_WORDS: frozenset[str] = _LEX["entity_portfolio_word"]
+NOT_A_NAME: frozenset[str] = _LEX["entity_not_a_name"]
+STATE_BODY_NOUNS: frozenset[str] = _LEX["entity_state_body_noun"]
+EXTRA_BODY_NOUNS: frozenset[str] = _LEX["entity_extra_body_noun"]
+DISPUTED_WORDS: frozenset[str] = _LEX["entity_disputed_word"]
+NOT_AN_ORG: frozenset[str] = _LEX["entity_not_an_org"]
+PERSON_TITLE_NOUNS: frozenset[str] = _LEX["entity_person_title_noun"]
+NOT_AN_ORG_ALONE: frozenset[str] = _LEX["entity_not_an_org_alone"]
 GENERIC_ORG_WORDS = (
-    NOT_AN_ORG
-    | ARMED_FORCE_NOUNS
-    | ARMED_FORCE_MODIFIERS
-    | PORTFOLIO_WORDS
-    | {"joint", "task", "national", "operations", "command", "of", "the", "for", "federal", "coalition"}
-    | {"republic"}
+    NOT_AN_ORG | ARMED_FORCE_NOUNS | ARMED_FORCE_MODIFIERS | PORTFOLIO_WORDS | _LEX["entity_generic_org_word"]
 )
 """A model ORG span of these words alone ("Government Forces", "the Joint Task Force") names no one."""
 
-
 MODEL_LABELS = ("ORG", "PERSON", "GPE", "LOC", "FAC", "NORP")
 """The model's labels read here (NORP only to find a name already known)."""
-CONNECTORS = frozenset({"of", "the", "and"})
+CONNECTORS: frozenset[str] = _LEX["entity_name_connector"]
 """Words inside a place's name: "the Gulf of Aden", "the Strait of Hormuz"."""
 
 
@@ -202,63 +113,13 @@ class _Sink:
     acronyms: dict[str, str] = default(default_factory=dict)
 
 
-ANAPHORS = {
-    "peninsula": "Territory",
-    "territory": "Territory",
-    "enclave": "Territory",
-    "exclave": "Settlement",
-    "village": "Settlement",
-    "town": "Settlement",
-    "city": "Settlement",
-    "settlement": "Settlement",
-    "district": "Region",
-    "province": "Region",
-    "oblast": "Region",
-    "service": "Ministry",
-    "committee": "Ministry",
-    "agency": "Ministry",
-}
+ANAPHORS: dict[str, str] = dict(_LEX.values("entity_anaphor"))
 """Definite descriptions ("the village") and the label of what they point back to."""
-
-MONTH_AND_DAY_NAMES = {
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
-}
-
-
-STATE_VOICE_VERBS = {
-    "say", "claim", "deny", "accuse", "blame", "reject", "insist", "warn", "announce", "state", "report",
-    "confirm", "dismiss", "condemn", "demand", "urge", "respond", "retaliate", "agree", "sign", "threaten",
-    "allege", "protest", "refuse", "hold", "negotiate", "broker", "mediate", "host", "recognise", "recognize",
-    "summon", "call", "vow", "pledge", "propose", "offer", "welcome", "criticise", "criticize",
-}  # fmt: skip
-"""Verbs whose subject, when it is a capital city, is the state's government speaking or acting."""
-STATE_AGENT_VERBS = {"broker", "host", "mediate", "accuse", "sponsor", "back", "propose", "sign", "blame"}
-"""Passive verbs whose by-agent, when it is a capital city, is its state ("brokered by Moscow")."""
-STATE_OBJECT_VERBS = {"accuse", "blame", "urge", "warn", "condemn", "criticise", "criticize", "call"}
-"""Verbs whose object, when it is a capital city, is its state ("accused Yerevan of ...")."""
-STATE_VOICE_NOUNS = {
-    "report", "statement", "claim", "claims", "position", "accusation", "allegation", "decision", "offer",
-    "proposal", "response", "denial", "demand", "stance",
-}  # fmt: skip
-"""Nouns whose possessor, when it is a capital city, is its state ("Baku's report")."""
+MONTH_AND_DAY_NAMES: frozenset[str] = _LEX["entity_month_or_day"]
+STATE_VOICE_VERBS: frozenset[str] = _LEX["entity_state_voice_verb"]
+STATE_AGENT_VERBS: frozenset[str] = _LEX["entity_state_agent_verb"]
+STATE_OBJECT_VERBS: frozenset[str] = _LEX["entity_state_object_verb"]
+STATE_VOICE_NOUNS: frozenset[str] = _LEX["entity_state_voice_noun"]
 
 
 def speaks_for_state(token: Token) -> bool:
