@@ -139,3 +139,21 @@ def test_a_phrase_of_no_words_is_empty_text():
     from kg.components.reading import phrase_text
 
     assert phrase_text([]) == ""
+
+
+def test_a_local_official_named_by_office_represents_the_state_of_the_places(nlp):
+    ex = _extract(
+        nlp,
+        "Russian missiles hit Kharkiv on Tuesday, killing three people, regional governor Oleh Syniehubov said.",
+    )
+    assert ("Oleh Syniehubov", "Ukraine") in _edges(ex, "REPRESENTS")
+
+
+def test_a_post_that_opens_by_naming_its_speaker_is_that_persons_voice(nlp):
+    ex = _extract(
+        nlp,
+        "Ahmad Karimi, the governor of Kermanshah, speaking in the city tonight:\n\n"
+        "Three people were killed and the enemy will be punished.",
+    )
+    assert {source for source, _e in _edges(ex, "REPORTED")} == {"Ahmad Karimi"}
+    assert ("Ahmad Karimi", "Iran") in _edges(ex, "REPRESENTS")

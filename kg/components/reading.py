@@ -481,11 +481,33 @@ class Reader:
             party = self._governing_subject(verb) if self.lex.has("speaking_pronoun", subject) else None
             party = party or self.last_speaker or self.author
         party = party or self.local_authority(subject)
+        if self.label(party) == "Person":
+            self.represents_locally(party, subject)  # type: ignore[arg-type]
         if party is not None and self.label(party) in REPORTER_LABELS:
             if subject.pos_ == "PROPN":
                 self.named_speakers.setdefault(self._unit_name(subject), party)
             self.last_speaker = party
             return party
+        return None
+
+    def represents_locally(self, person: str, token: Token) -> None:
+        """'regional governor Oleh Syniehubov said': a person of no known state whose phrase names a
+        local office represents the state that office's places lie in."""
+        if self.state(person) is None:
+            state = self.local_authority(token)
+            if state is not None:
+                self.graph.relate("REPRESENTS", person, state, token.sent, "local-office", 0.7)
+
+    def header_voice(self) -> str | None:
+        """A post that opens by naming who speaks ('Bahram Sarmast, Governor of X Province, speaking in
+        Y:'): that person, when the first line ends with a colon."""
+        first = next(iter(self.doc.sents), None)
+        if first is None or not first.text.rstrip().endswith(":"):
+            return None
+        for mention in self.graph.mentions:
+            if first.start <= mention.start < first.end and self.label(mention.key) == "Person":
+                self.represents_locally(mention.key, self.doc[mention.end - 1])
+                return mention.key
         return None
 
     def local_authority(self, subject: Token) -> str | None:
@@ -595,6 +617,7 @@ class Reader:
                         if party is not None and self.label(party) in REPORTER_LABELS:
                             self._author = party
                             return party
+            self._author = self.header_voice()
         return self._author if isinstance(self._author, str) else None
 
     def _heads_a_statement(self, token: Token) -> bool:
