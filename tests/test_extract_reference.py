@@ -144,7 +144,8 @@ def test_a_phrase_of_no_words_is_empty_text():
 def test_a_local_official_named_by_office_represents_the_state_of_the_places(nlp):
     ex = _extract(
         nlp,
-        "Russian missiles hit Kharkiv on Tuesday, killing three people, regional governor Oleh Syniehubov said.",
+        "Russian missiles hit Kharkiv on Tuesday, killing three people, regional governor Oleh Syniehubov "
+        "said.",
     )
     assert ("Oleh Syniehubov", "Ukraine") in _edges(ex, "REPRESENTS")
 
