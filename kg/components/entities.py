@@ -80,6 +80,8 @@ GENERIC_ORG_WORDS = (
 MODEL_LABELS = ("ORG", "PERSON", "GPE", "LOC", "FAC", "NORP")
 """The model's labels read here (NORP only to find a name already known)."""
 CONNECTORS: frozenset[str] = _LEX["entity_name_connector"]
+COUNTRY_NOUNS: frozenset[str] = _LEX["entity_country_noun"]
+FORCE_HEADS: frozenset[str] = _LEX["entity_force_head"]
 """Words inside a place's name: "the Gulf of Aden", "the Strait of Hormuz"."""
 
 
@@ -905,7 +907,7 @@ class _EntityPass:
         state = None
         if j >= sent.start and doc[j].text in {"'s", "’s", "'"}:
             j -= 1
-        if j >= sent.start and doc[j].lower_ in ("country", "nation") and j + 1 < start:
+        if j >= sent.start and doc[j].lower_ in COUNTRY_NOUNS and j + 1 < start:
             earlier = [state_tokens[x] for x in range(sent.start, j) if x in state_tokens]
             if earlier:
                 state = earlier[-1]
@@ -971,16 +973,12 @@ class _EntityPass:
             self.add_armed_force(key, state)
             self.add_mention(s, head + 1, key)
             self.relate("ARMED_FORCE_OF", key, state, sent, "armed-force-of-state", 0.9)
-            if doc[head].lower_ in {"military", "army", "forces", "troops"}:
+            if doc[head].lower_ in FORCE_HEADS:
                 name = armed_force_name(self.state_name(state))
                 self.add_entity(key, "ArmedForce", name, doc[s : head + 1].text)
             return
         # "Armed Forces of Armenia", "the army of Azerbaijan"
-        if (
-            s >= 2
-            and doc[s - 1].lower_ == "of"
-            and doc[s - 2].lower_ in {"forces", "army", "military", "troops"}
-        ):
+        if s >= 2 and doc[s - 1].lower_ == "of" and doc[s - 2].lower_ in FORCE_HEADS:
             left = s - 2
             if left > sent.start and doc[left - 1].lower_ == "armed":
                 left -= 1
