@@ -22,10 +22,10 @@ import hashlib
 import os
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any, NamedTuple
+from typing import IO, Any
 
 from neo4j.spatial import WGS84Point
 
@@ -38,10 +38,9 @@ from kg.load import (
     Batch,
     InputLine,
     LoadResult,
-    outside_ontology,
     read_extraction_paths,
+    usable,
     version_identities,
-    where_read,
 )
 from kg.models import EVENT_KINDS, EVIDENCE_CAP, Extraction, LineError, dump_stored_facts
 
@@ -242,28 +241,6 @@ def plan_versions(lines: Iterable[InputLine], skip: Callable[[LineError], None])
         versions.add(extraction)
     versions.finish()
     return versions
-
-
-class Usable(NamedTuple):
-    """An extraction the loader takes, with where it was read (a path, else its document) and its line."""
-
-    extraction: Extraction
-    where: str
-    line: int
-
-
-def usable(lines: Iterable[InputLine], skip: Callable[[LineError], None]) -> Iterator[Usable]:
-    """The extractions the loader would take, with where they were read; the rest go to skip."""
-    for item, path, line in lines:
-        if isinstance(item, LineError):
-            skip(item)
-            continue
-        where = path if path is not None else where_read(item)
-        problem = outside_ontology(item)
-        if problem:
-            skip(LineError(path=where, line=line, message=problem))
-            continue
-        yield Usable(item, where, line)
 
 
 # --- second pass: the import files -------------------------------------------------------------

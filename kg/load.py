@@ -176,12 +176,17 @@ def load_batches(
     return result
 
 
-def batches_of(
-    items: Iterable[InputLine], batch_size: int, skip: Callable[[LineError], None]
-) -> Iterator[Batch]:
-    """Cut the stream into full batches, reporting the unusable lines as they come."""
-    batch = Batch()
-    for item, path, line in items:
+class Usable(NamedTuple):
+    """An extraction the loader takes, with where it was read (a path, else its document) and its line."""
+
+    extraction: Extraction
+    where: str
+    line: int
+
+
+def usable(lines: Iterable[InputLine], skip: Callable[[LineError], None]) -> Iterator[Usable]:
+    """The extractions the loader would take, with where they were read; the rest go to skip."""
+    for item, path, line in lines:
         if isinstance(item, LineError):
             skip(item)
             continue
@@ -190,6 +195,15 @@ def batches_of(
         if problem:
             skip(LineError(path=where, line=line, message=problem))
             continue
+        yield Usable(item, where, line)
+
+
+def batches_of(
+    items: Iterable[InputLine], batch_size: int, skip: Callable[[LineError], None]
+) -> Iterator[Batch]:
+    """Cut the stream into full batches, reporting the unusable lines as they come."""
+    batch = Batch()
+    for item, where, line in usable(items, skip):
         if batch.holds_other_version(item):
             # The earlier version must be written first, for the later one to replace it.
             yield batch

@@ -28,6 +28,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
 
+from kg.benchmarks import rss_kb
 from kg.documents import read_documents
 from kg.errors import InputError
 from kg.models import Document
@@ -291,7 +292,7 @@ class _RssSampler(threading.Thread):
     def run(self) -> None:
         """Sample until stopped."""
         while not self._halt.is_set():
-            self.peak = max(self.peak, sum(_rss_kb(pid) for pid in _tree(self.pid)))
+            self.peak = max(self.peak, sum(rss_kb(pid) for pid in _tree(self.pid)))
             self._halt.wait(0.05)
 
 
@@ -312,14 +313,3 @@ def _safe_listdir(path: str) -> list[str]:
         return os.listdir(path)
     except OSError:
         return []
-
-
-def _rss_kb(pid: int) -> int:
-    try:
-        with open(f"/proc/{pid}/status") as status:
-            for line in status:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1])
-    except (OSError, ValueError):
-        pass
-    return 0

@@ -32,6 +32,7 @@ from neo4j import Driver, ManagedTransaction
 from neo4j.exceptions import Neo4jError
 
 from kg import queries
+from kg.benchmarks import rss_kb
 from kg.errors import LoadError
 from kg.load import Batch, InputLine, apply_schema, batches_of, load_extractions, read_ahead, reset_graph
 from kg.models import (
@@ -215,7 +216,7 @@ def _kg_load(source: Path, extra: list[str], documents: int) -> tuple[float, flo
 
     def sample() -> None:
         while not halt.is_set():
-            peak[0] = max(peak[0], _rss_kb(process.pid))
+            peak[0] = max(peak[0], rss_kb(process.pid))
             halt.wait(0.05)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -230,17 +231,6 @@ def _kg_load(source: Path, extra: list[str], documents: int) -> tuple[float, flo
         re.sub(r"^Note: ", "", line) for line in stderr.splitlines() if line.startswith("Note:")
     )
     return seconds, peak[0] / 1024, notes
-
-
-def _rss_kb(pid: int) -> int:
-    try:
-        with open(f"/proc/{pid}/status") as status:
-            for line in status:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1])
-    except (OSError, ValueError):
-        pass
-    return 0
 
 
 def synthetic_extractions(documents: int) -> Iterator[Extraction]:

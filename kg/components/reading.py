@@ -232,14 +232,14 @@ class Reader:
         clear match. Its mention is recast to the settlement."""
         if token.is_upper and len(token) > 1:
             return None  # "YANGON, November 20": a dateline, not a place the report tells of
-        mention = next((m for m in self.graph.mentions if m.start <= token.i < m.end), None)
-        if mention is None:
+        old = self.at.get(token.i)
+        if old is None:
             return self._unnamed_world_place(token)
-        if self.at.get(token.i) != mention.key:
+        if not self._may_be_a_place(old):
+            return None  # also a mention already recast: it names a placed settlement now
+        mention = next((m for m in self.graph.mentions if m.key == old and m.start <= token.i < m.end), None)
+        if mention is None:
             return None
-        if not self._may_be_a_place(mention.key):
-            return None
-        old = mention.key
         name = self.graph.entities[old].name
         place = self._place_named(name, besides=old)
         if place is None:
@@ -282,7 +282,7 @@ class Reader:
         if token.pos_ != "PROPN" or token.dep_ == "compound" or not token.is_title:
             return None
         start = min([token.i, *(c.i for c in token.lefts if c.dep_ == "compound" and c.pos_ == "PROPN")])
-        if any(self.doc[i].i in self.at for i in range(start, token.i + 1)):
+        if any(i in self.at for i in range(start, token.i + 1)):
             return None
         span = self.doc[start : token.i + 1]
         entry = self.clear_settlement(span.text)
