@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import os
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -109,6 +109,27 @@ class Gazetteer:
     def world_region(self, name: str, state: str | None = None) -> GazEntry | None:
         """The best first-level region called `name`, optionally within one state."""
         return self.world.region(name, state)
+
+    def clear_place(
+        self, name: str, states: Collection[str], label: str | None = None, floor: int = 0
+    ) -> GazEntry | None:
+        """The settlement or first-level region (or only the `label` one) a bare name means: one in a
+        state the report names (a settlement first, unless only a region has that very name), else the
+        only place of that very name (not an alternate spelling), else one ten times as populous as the
+        next; `floor` is the population a place outside the named states needs."""
+        wanted = normalise_name(name)
+        found = [] if label == "Region" else self.world_settlements(name)
+        found += [] if label == "Settlement" else self.world_regions(name)
+        exact = [e for e in found if normalise_name(e.name) == wanted]
+        named = [e for e in found if e.state in states]
+        if named:
+            named_exact = [e for e in named if e in exact]
+            return (named_exact or named)[0]
+        exact = [e for e in exact if (e.population or 0) >= floor]
+        if len(exact) <= 1:
+            return exact[0] if exact else None
+        first, second = sorted(exact, key=lambda e: -(e.population or 0))[:2]
+        return first if (first.population or 0) >= 10 * max(second.population or 0, 1) else None
 
     def place(self, key: str) -> GazEntry | None:
         """A curated entry by key, else a world settlement or region by key."""

@@ -69,6 +69,11 @@ NOT_A_NAME: frozenset[str] = _LEX["entity_not_a_name"]
 STATE_BODY_NOUNS: frozenset[str] = _LEX["entity_state_body_noun"]
 EXTRA_BODY_NOUNS: frozenset[str] = _LEX["entity_extra_body_noun"]
 DISPUTED_WORDS: frozenset[str] = _LEX["entity_disputed_word"]
+PLACE_PREFIXES: frozenset[str] = _LEX["place_prefix"]
+COMPASS_PARTS: frozenset[str] = _LEX["entity_compass_part"]
+PROPER_REGION_KINDS: frozenset[str] = _LEX["entity_proper_region_kind"]
+WORLD_PLACE_FLOOR = 100_000
+"""The population a GeoNames place needs to be read from its name alone outside the states named."""
 NOT_AN_ORG: frozenset[str] = _LEX["entity_not_an_org"]
 PERSON_TITLE_NOUNS: frozenset[str] = _LEX["entity_person_title_noun"]
 NOT_AN_ORG_ALONE: frozenset[str] = _LEX["entity_not_an_org_alone"]
@@ -337,11 +342,14 @@ class EntityRecognizer:
         run.find_containers()
         run.type_found()
         run.resolve_found()
+        run.find_compound_regions()
         run.find_remaining_gazetteer()
         run.find_operations()
         run.find_after_preposition()
         run.keep_model_entities()
         run.link_containers()
+        run.link_named_containers()
+        run.link_listed_places()
         run.find_anaphors()
         run.find_conflicts()
         return run.finish()
@@ -535,6 +543,8 @@ class EntityRecognizer:
         if words[0].lower_ in self.lex.particles or words[-1].lower_ in self.lex.particles | CONNECTORS:
             return
         name = text.title() if text.isupper() else text
+        if typed is None and ent.label_ in ("GPE", "LOC") and self._world_place(ent, name, sink, chains):
+            return
         if typed is None and ent.label_ == "GPE":
             self._settlement(doc, ent, name, sink)
             return
@@ -545,6 +555,31 @@ class EntityRecognizer:
         sink.add_entity(key, label, name, kind=kind)
         sink.add_mention(ent.start, ent.end, key)
         sink.known_names[normalise_name(name)] = key
+
+    def _world_place(self, ent: Span, name: str, sink: _Sink, chains: list[tuple[GazEntry, Span]]) -> bool:
+        """A place the model found and our rows do not know: the GeoNames settlement or first-level
+        region of that name in a state the report names, else a clear one of at least a large town's
+        population ("Tabriz", "Khuzestan"); never a lone compass word ("East")."""
+        if len(ent) == 1 and ent[0].lower_ in PLACE_PREFIXES:
+            return False
+        states = {k for k, e in sink.entities.items() if e["label"] == "State"} | set(
+            self._state_idx.values()
+        )
+        entry = self.gaz.clear_place(name, states, floor=WORLD_PLACE_FLOOR)
+        if entry is None:
+            return False
+        written = name  # as the text writes it ("Gondar"); GeoNames' name is an alias ("Gonder")
+        sink.add_entity(entry.key, entry.label, written, kind=entry.kind)
+        for alias in (entry.name, *entry.aliases):
+            sink.add_entity(entry.key, entry.label, written, alias)
+        if entry.latitude is not None:
+            sink.add_entity(
+                entry.key, entry.label, written, latitude=entry.latitude, longitude=entry.longitude
+            )
+        sink.add_mention(ent.start, ent.end, entry.key)
+        sink.known_names[normalise_name(name)] = entry.key
+        chains.append((entry, ent.sent))
+        return True
 
     def _acronyms(self, doc: Doc, sink: _Sink) -> None:
         """ "The Arakan Army (AA)": an acronym in brackets after a name is that entity's, here and after."""
@@ -689,6 +724,8 @@ class EntityRecognizer:
         while current is not None and seen < 6:
             if current.label == "State":
                 return current.key
+            if current.source == "geonames" and current.state:
+                return current.state
             if current.container is None:
                 return None
             if current.container.startswith("state:"):
@@ -696,6 +733,13 @@ class EntityRecognizer:
             current = self.gaz.get(current.container)
             seen += 1
         return None
+
+    def _container_entry(self, key: str) -> GazEntry | None:
+        """A container by key: our row, else the GeoNames region or settlement."""
+        entry = self.gaz.get(key)
+        if entry is None and key.startswith(("region:", "settlement:")):
+            return self.gaz.world.place(key)
+        return entry
 
     def _in_state(self, entry: GazEntry, container: str) -> bool:
         return container.startswith("state:") and self._state_of(entry) == container
@@ -712,13 +756,13 @@ class EntityRecognizer:
         """LOCATED_IN from a gazetteer place to its nearest container named in the text, else its state."""
         if not entry.container:
             return
-        current = self.gaz.get(entry.container)
+        current = self._container_entry(entry.container)
         target = entry.container
         while current is not None and current.label != "State" and current.key not in entities:
             if current.container is None:
                 break
             target = current.container
-            current = self.gaz.get(current.container)
+            current = self._container_entry(current.container)
         if target.startswith("state:"):
             add_state(target)
         elif target not in entities:
@@ -751,6 +795,7 @@ class _EntityPass:
         self.mentioned_states: set[str] = set()
         self.resolved: dict[int, str] = {}  # id(item) -> key, per group start
         self.chains: list[tuple[GazEntry, Span]] = []
+        self.compound_regions: list[tuple[int, int, GazEntry]] = []
 
     # --- adding to what is found ----------------------------------------------------------
 
@@ -845,6 +890,8 @@ class _EntityPass:
             demonym = state is not None
             if state is None:
                 state = next((k for k in keys if gaz.get(k) and gaz.entries[k].label == "State"), None)
+            if state and not demonym and self._compound_region(span):
+                continue
             if state:
                 for i in range(span.start, span.end):
                     self.state_tokens[i] = state
@@ -855,6 +902,31 @@ class _EntityPass:
                 ]
                 if places:
                     self.gaz_place_at[span.start] = places
+
+    def _compound_region(self, span: Span) -> bool:
+        """ "East Azerbaijan", "West Azerbaijan": a compass word and a state's name that together name a
+        first-level region (of another state) are that region, not the state."""
+        start = span.start - 1
+        if start < 0 or not self.doc[start].is_title or self.doc[start].lower_ not in PLACE_PREFIXES:
+            return False
+        name = self.doc[start : span.end].text
+        entry = next(
+            (e for e in self.gaz.world_regions(name) if normalise_name(e.name) == normalise_name(name)), None
+        )
+        if entry is None:
+            return False
+        self.compound_regions.append((start, span.end, entry))
+        return True
+
+    def find_compound_regions(self) -> None:
+        """The compound region names no kind word typed ("the Governor of East Azerbaijan")."""
+        for start, end, entry in self.compound_regions:
+            if any(self.claimed[i] for i in range(start, end)):
+                continue
+            name = self.doc[start:end].text
+            self.add_entity(entry.key, "Region", name, entry.name, kind=entry.kind)
+            self.add_mention(start, end, entry.key)
+            self.chains.append((entry, self.doc[start].sent))
 
     # --- 2. ministries ----------------------------------------------------------------------
 
@@ -1007,6 +1079,10 @@ class _EntityPass:
         label = "Settlement" if word in SETTLEMENT_KINDS else "Region"
         kind = SETTLEMENT_KINDS.get(word) or REGION_KINDS[word]
         groups = self.rec._names_before(doc, i, claimed, sent.start)
+        placed: list[tuple[int, int]] = []
+        if groups and doc[i].tag_ in ("NN", "NNP") and all(t.lower_ != "and" for t in doc[groups[0][0] : i]):
+            # "Ergneti, Gori Municipality": one name for one kind word, and the name before it lies there
+            placed, groups = groups[-2:-1], groups[-1:]
         after = i + 1
         demonym_state = None
         if not groups and i + 1 < sent.end and doc[i + 1].lower_ == "of" and i > sent.start:
@@ -1019,8 +1095,12 @@ class _EntityPass:
             if doc[b].lower_ in {"the", "a"}:
                 groups, after = self.rec._names_after(doc, i + 2, claimed, sent.end)
                 # "the town of X district"? then X names the district, not a town.
-                if after < sent.end and doc[after].lower_ in REGION_KINDS:
+                if not groups or (after < sent.end and doc[after].lower_ in REGION_KINDS):
                     groups, after = [], i + 1
+        if not groups:
+            groups = self._apposed_name(i)
+        if word in PROPER_REGION_KINDS:
+            groups = [g for g in groups if self._proper_name(*g)]
         if not groups:
             return
         disputed = any(c.dep_ == "amod" and c.lower_ in DISPUTED_WORDS for c in doc[i].children)
@@ -1036,6 +1116,46 @@ class _EntityPass:
                 "disputed": disputed and kind == "region",
             }
         )
+        if (
+            placed
+            and label == "Region"
+            and placed[0][1] + 1 == groups[0][0]
+            and doc[placed[0][1]].text == ","
+            and not any(k in self.gaz_tokens for k in range(*placed[0]))
+        ):
+            self.found.append(
+                {
+                    "groups": placed,
+                    "label": "Settlement",
+                    "kind": None,
+                    "kind_i": placed[0][1],
+                    "after": placed[0][1],
+                    "sent": sent,
+                    "demonym_state": None,
+                    "disputed": False,
+                }  # fmt: skip
+            )
+
+    def _proper_name(self, start: int, end: int) -> bool:
+        """A name of proper nouns that no gazetteer row claims and the model does not call a group."""
+        return all(
+            t.pos_ == "PROPN" and t.i not in self.gaz_tokens and t.ent_type_ not in ("ORG", "NORP")
+            for t in self.doc[start:end]
+        )
+
+    def _apposed_name(self, i: int) -> list[tuple[int, int]]:
+        """ "Verishen, a village of Syunik province", "Rubavu, a district of Rwanda's Western Province":
+        the name a place-kind phrase is in apposition to."""
+        doc, sent = self.doc, self.doc[i].sent
+        b = i - 1
+        while b > sent.start and doc[b].pos_ in ("ADJ", "NOUN") and doc[b].is_lower:
+            b -= 1  # "a small border town"
+        if b - 2 < sent.start or doc[b].lower_ not in ("a", "an") or doc[b - 1].text != ",":
+            return []
+        groups = self.rec._names_before(doc, b - 1, self.claimed, sent.start)[-1:]
+        if not groups or any(doc[k].ent_type_ in ("PERSON", "ORG", "NORP") for k in range(*groups[0])):
+            return []
+        return groups
 
     def find_places_before_regions(self) -> None:
         """ "Nikopol and Marhanets in the Dnipropetrovsk oblast": places listed before a region."""
@@ -1054,7 +1174,7 @@ class _EntityPass:
             if b > sent.start and doc[b].lower_ in {"in", "of"}:
                 groups = [
                     g
-                    for g in self.rec._names_before(doc, b, self.claimed, sent.start)
+                    for g in self._unofficial_names(self.rec._names_before(doc, b, self.claimed, sent.start))
                     if g[0] not in place_at and not any(i in self.gaz_tokens for i in range(*g))
                 ]
                 if groups:
@@ -1069,6 +1189,17 @@ class _EntityPass:
                     found.append(extra)
                     for g in groups:
                         place_at[g[0]] = extra
+
+    def _unofficial_names(self, groups: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        """The name groups before a title are a person's ("X, Governor of Y Province"), not places; a
+        list ending in a title names none."""
+        doc, lex = self.doc, self.rec.lex
+        titles = [
+            n
+            for n, (s, e) in enumerate(groups)
+            if any(t.lower_ in lex.title or t.lower_ in PERSON_TITLE_NOUNS for t in doc[s:e])
+        ]
+        return groups[titles[-1] + 1 :] if titles else groups
 
     def find_containers(self) -> None:
         """The container each typed place is named with: a region, a state or a gazetteer place."""
@@ -1099,11 +1230,18 @@ class _EntityPass:
 
     def _container_after(self, item: dict[str, Any], k: int, sent: Span) -> None:
         doc, place_at, state_tokens = self.doc, self.place_at, self.state_tokens
+        if k + 1 < sent.end and doc[k].text == "," and self._typed_region_at(k + 1, item):
+            item["container_item"] = place_at[k + 1]  # "Bure town, West Gojjam zone, Amhara region"
+            return
         if not (k < sent.end and doc[k].lower_ in {"of", "in"}):
             return
         k += 1
         if k < sent.end and doc[k].lower_ == "the":
             k += 1
+        if k + 1 < sent.end and doc[k].lower_ in COMPASS_PARTS and doc[k + 1].lower_ == "of":
+            k += 2  # "a town in the east of Galgaduud region"
+            if k < sent.end and doc[k].lower_ == "the":
+                k += 1
         if k in place_at and place_at[k] is not item and place_at[k]["label"] == "Region":
             if item["label"] == "Settlement" or place_at[k]["kind"] != item["kind"]:
                 item["container_item"] = place_at[k]
@@ -1119,6 +1257,19 @@ class _EntityPass:
                     item["container_state"] = None
         elif k in self.gaz_place_at:
             item["container_gaz"] = self.gaz_place_at[k][0]
+
+    def _typed_region_at(self, k: int, item: dict[str, Any]) -> bool:
+        """A region typed by its own kind word starts at token k ("..., West Gojjam zone"), of another
+        kind than the item's."""
+        region = self.place_at.get(k)
+        return (
+            region is not None
+            and region is not item
+            and region["label"] == "Region"
+            and len(region["groups"]) == 1
+            and region["groups"][0][1] == region["kind_i"]
+            and (item["label"] == "Settlement" or region["kind"] != item["kind"])
+        )
 
     def _places_listed_after_region(self, item: dict[str, Any], region: dict[str, Any], sent: Span) -> None:
         # "... in the Kupwara district and Kerni in the Poonch district"
@@ -1213,8 +1364,8 @@ class _EntityPass:
         entry = self.pick(gaz.lookup(surface, label), container)
         if entry is None and label == "Territory":
             entry = next(iter(gaz.lookup(surface, "Territory")), None)
-        if entry is None and label == "Region" and container is None and item["kind"] != "sector":
-            entry = self.pick(gaz.subdivisions.get(normalise_name(surface), []), None)
+        if entry is None and label == "Region" and item["kind"] != "sector":
+            entry = self._world_region(surface, container)
         if entry is not None:
             key = entry.key
             self.add_entity(key, label, surface, entry.name, kind=item["kind"])
@@ -1225,6 +1376,8 @@ class _EntityPass:
         else:
             key = place_key(label, surface, container)
             self.add_entity(key, label, surface, kind=item["kind"])
+            if label == "Settlement":
+                self._settlement_known_worldwide(key, surface, container, item["sent"])
         self.add_mention(start, end, key)
         self.resolved[start] = key
         item["keys"].append(key)
@@ -1232,6 +1385,50 @@ class _EntityPass:
             self.relate("LOCATED_IN", key, container, item["sent"], "place-kind-container", 0.9)
         elif entry is not None:
             self.chains.append((entry, item["sent"]))
+
+    def _settlement_known_worldwide(self, key: str, surface: str, container: str | None, sent: Span) -> None:
+        """A typed settlement GeoNames knows in a state the report names ("Debre Birhan town, North
+        Shewa zone"): its other names and point; and a region the text names for it that nothing
+        places lies in the settlement's first-level region."""
+        if container is not None and "@" in container:
+            return
+        states = self.mentioned_states | set(self.state_tokens.values())
+        entry = self.gaz.clear_place(surface, states, "Settlement")
+        if (
+            entry is None
+            or normalise_name(entry.name) != normalise_name(surface)
+            or entry.state not in states
+        ):
+            return
+        for alias in entry.aliases:
+            self.add_entity(key, "Settlement", surface, alias)
+        if entry.latitude is not None:
+            self.add_entity(key, "Settlement", surface, latitude=entry.latitude, longitude=entry.longitude)
+        region = self.rec._container_entry(entry.container) if entry.container else None
+        if container is None or region is None or region.label != "Region" or region.key == container:
+            return
+        if normalise_name(region.name) == normalise_name(self.entities[container]["name"]):
+            return
+        self.add_entity(region.key, "Region", region.name, kind=region.kind)
+        self.relate("LOCATED_IN", container, region.key, sent, "region-of-its-settlement", 0.6)
+        self.chains.append((region, sent))
+
+    def _world_region(self, surface: str, container: str | None) -> GazEntry | None:
+        """A region the text types ("Paktika province"): the GeoNames first-level region of that name
+        in its container's state, else in a state the report names, else a clear one; then the ISO
+        3166-2 subdivision of a named state. Never a lone compass word ("East")."""
+        if surface.lower() in PLACE_PREFIXES:
+            return None
+        if container is not None and not container.startswith("state:"):
+            return None  # a region inside a region the text names: not a first-level one
+        states = {container} if container else self.mentioned_states | set(self.state_tokens.values())
+        entry = self.gaz.clear_place(surface, states, "Region")
+        if entry is not None and (container is None or entry.state == container):
+            return entry
+        subdivisions = [
+            e for e in self.gaz.subdivisions.get(normalise_name(surface), []) if e.container in states
+        ]
+        return subdivisions[0] if subdivisions else None
 
     def _village_of_region(self, item: dict[str, Any], start: int, end: int, surface: str) -> bool:
         # "Zaporizhzhia village": a village of the Zaporizhzhia region, not the city.
@@ -1320,6 +1517,8 @@ class _EntityPass:
         for match_id, start, end in self.word_hits:
             if doc.vocab.strings[match_id] != "AFTER_PREPOSITION" or self.rec._skipped(doc, start):
                 continue
+            while end + 2 < len(doc) and doc[end].lower_ in self.rec.lex.particles and doc[end + 1].text == "-":
+                end += 3  # "in Dhahran al-Janoub": the particle and the word after it belong to the name
             span = doc[start + 1 : end]
             if any(
                 self.claimed[i] or i in self.gaz_tokens or i in state_tokens
@@ -1337,6 +1536,8 @@ class _EntityPass:
             if span.end + 1 < len(doc) and doc[span.end].text == "," and (span.end + 1) in state_tokens:
                 container = state_tokens[span.end + 1]
                 self.add_state(container)
+            elif self.rec._world_place(span, span.text, self.sink({}), self.chains):
+                continue
             key = place_key("Settlement", span.text, container)
             self.add_entity(key, "Settlement", span.text)
             self.add_mention(span.start, span.end, key)
@@ -1395,10 +1596,7 @@ class _EntityPass:
             if entity["label"] in ("Settlement", "Region", "Territory", "Organization", "ArmedForce"):
                 for form in (entity["name"], *entity["aliases"]):
                     known_names.setdefault(normalise_name(form), key)
-        sink = _Sink(
-            self.entities, self.mentions, self.relations, self.claimed, known_names,
-            self.add_entity, self.add_mention, self.relate, self.add_state, self.add_ministry,
-        )  # fmt: skip
+        sink = self.sink(known_names)
         rec._acronyms(doc, sink)
         titled = [
             doc[s + 1 : e]
@@ -1410,6 +1608,13 @@ class _EntityPass:
         rec._acronyms(doc, sink)
         rec._later_names(doc, sink)
         rec._surnames_first(sink)
+
+    def sink(self, known_names: dict[str, str]) -> _Sink:
+        """What the pass has found, with the functions that add to it, for the recogniser's readers."""
+        return _Sink(
+            self.entities, self.mentions, self.relations, self.claimed, known_names,
+            self.add_entity, self.add_mention, self.relate, self.add_state, self.add_ministry,
+        )  # fmt: skip
 
     def _model_entity(self, ent: Span, sink: _Sink, known_names: dict[str, str]) -> None:
         doc, rec, claimed = self.doc, self.rec, self.claimed
@@ -1450,6 +1655,89 @@ class _EntityPass:
             self.rec._gazetteer_chain(
                 entry, sent, self.relate, self.add_state, self.add_entity, self.entities
             )
+
+    def link_named_containers(self) -> None:
+        """Containers written after a place: "Bunagana, Rutshuru territory" (a region typed by its kind
+        word after a comma) and "Minova town (Kalehe, Sud-Kivu)" (places in brackets, smallest first)."""
+        doc = self.doc
+        located = {r["source"] for r in self.relations if r["type"] == "LOCATED_IN"}
+        starts = {m["start"]: m for m in self.mentions}
+        for mention in list(self.mentions):
+            key, end = mention["key"], mention["end"]
+            if key in located or self.entities[key]["label"] not in ("Settlement", "Region"):
+                continue
+            if end + 1 < len(doc) and doc[end].text == ",":
+                after = starts.get(end + 1)
+                if after is not None and self._typed_region_mention(after):
+                    self.relate("LOCATED_IN", key, after["key"], doc[end].sent, "comma-container", 0.8)
+                    located.add(key)
+            elif end + 1 < len(doc) and doc[end].text == "(":
+                chain = self._bracketed_places(end + 1, starts)
+                for inner, outer in zip([key, *chain], chain, strict=False):
+                    if inner not in located:
+                        self.relate("LOCATED_IN", inner, outer, doc[end].sent, "bracketed-container", 0.8)
+                        located.add(inner)
+
+    def _typed_region_mention(self, mention: dict[str, Any]) -> bool:
+        """A region's mention that ends with its kind word ("Rutshuru territory")."""
+        return (
+            self.entities[mention["key"]]["label"] == "Region"
+            and self.doc[mention["end"] - 1].lower_ in REGION_KINDS
+        )
+
+    def _bracketed_places(self, start: int, starts: dict[int, dict[str, Any]]) -> list[str]:
+        """The places of "(Kalehe, Sud-Kivu)" from token start, smallest first, when the last one is a
+        region or state the text knows; a name nothing took is a region in the next one."""
+        doc, names, i = self.doc, [], start
+        while i < len(doc) and doc[i].sent.start == doc[start].sent.start:
+            mention = starts.get(i)
+            if mention is not None:
+                names.append(mention["key"])
+                i = mention["end"]
+            else:
+                groups, i = self.rec._names_after(doc, i, self.claimed, min(i + 4, len(doc)))
+                if len(groups) != 1:
+                    return []
+                names.append(groups[0])
+            if i < len(doc) and doc[i].text == ")":
+                break
+            if i >= len(doc) or doc[i].text != "," or len(names) == 3:
+                return []
+            i += 1
+        last = names[-1] if names else None
+        if not isinstance(last, str) or self.entities[last]["label"] not in ("Region", "State"):
+            return []
+        keys = [last]
+        for name in reversed(names[:-1]):
+            if isinstance(name, str):
+                keys.append(name)
+                continue
+            text = doc[name[0] : name[1]].text
+            key = place_key("Region", text, keys[-1])
+            self.add_entity(key, "Region", text)
+            self.add_mention(name[0], name[1], key)
+            keys.append(key)
+        return list(reversed(keys))
+
+    def link_listed_places(self) -> None:
+        """A settlement nothing places, listed with settlements that are ("in Maragheh, Azarshahr and
+        X"), is in the container they all share."""
+        doc = self.doc
+        located = {r["source"]: r["target"] for r in self.relations if r["type"] == "LOCATED_IN"}
+        key_at = {i: m["key"] for m in self.mentions for i in range(m["start"], m["end"])}
+        for mention in self.mentions:
+            key = mention["key"]
+            if key in located or self.entities[key]["label"] != "Settlement":
+                continue
+            root = doc[mention["start"] : mention["end"]].root
+            siblings = {key_at.get(c.i) for c in root.conjuncts} - {None, key}
+            if not siblings or any(self.entities[k]["label"] != "Settlement" for k in siblings if k):
+                continue
+            containers = {located.get(k) for k in siblings}
+            container = containers.pop() if len(containers) == 1 else None
+            if container is not None:
+                self.relate("LOCATED_IN", key, container, root.sent, "listed-with-places", 0.6)
+                located[key] = container
 
     def find_anaphors(self) -> None:
         """ "The peninsula, occupied by Russia": a definite description of the place last named."""

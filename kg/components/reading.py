@@ -297,23 +297,14 @@ class Reader:
     def clear_settlement(self, name: str) -> GazEntry | None:
         """The settlement a bare name means: the one in a state the report names, else the only one of
         that very name (not an alternate spelling), else one that outnumbers the next ten to one."""
-        found = self.gazetteer.world_settlements(name)
         states = {k for k, r in self.graph.entities.items() if r.label == "State"}
-        named = [e for e in found if e.state in states]
-        if named:
-            return named[0]
-        found = [e for e in found if normalise_name(e.name) == normalise_name(name)]  # not "Sus" = Sousse
-        if not found:
-            return None
-        if len(found) == 1:
-            return found[0]
-        first, second = sorted(found, key=lambda e: -(e.population or 0))[:2]
-        return first if (first.population or 0) >= 10 * max(second.population or 0, 1) else None
+        return self.gazetteer.clear_place(name, states, "Settlement")
 
     def _add_world_place(self, entry: GazEntry, span: Span) -> None:
         """The settlement (named as the text writes it when only accents differ), in the nearest of its
         containers that the report names, else in its state (as the recogniser links places)."""
-        name = span.text if normalise_name(span.text) == normalise_name(entry.name) else entry.name
+        written = span.text[4:] if span.text.lower().startswith("the ") else span.text
+        name = written if normalise_name(written) == normalise_name(entry.name) else entry.name
         record = self.graph.entity(
             entry.key, entry.label, name, latitude=entry.latitude, longitude=entry.longitude
         )

@@ -1,0 +1,131 @@
+"""Where places lie when the text writes the hierarchy in the ways reports do: appositions, comma and
+bracket chains, kind words of other countries' divisions, region names that contain a state's name, and
+the world gazetteer for a name the model finds.
+
+Each text here is our own, written to pin one rule; none is copied from a real article.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.extract import extract_documents, load_nlp
+from kg.models import Document, Extraction
+
+pytestmark = pytest.mark.model
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return load_nlp()
+
+
+def _extract(nlp, text: str) -> Extraction:
+    return next(extract_documents([Document(key="t", text=text, published="2024-03-15")], nlp=nlp))
+
+
+def _located(ex: Extraction) -> set[tuple[str, str]]:
+    names = {e.key: e.name for e in ex.entities}
+    return {(names[r.source], names[r.target]) for r in ex.relations if r.type == "LOCATED_IN"}
+
+
+def _labels(ex: Extraction) -> dict[str, str]:
+    return {e.name: e.label for e in ex.entities}
+
+
+@pytest.mark.parametrize(
+    ("text", "place", "container"),
+    [
+        ("Shells landed near Marvik, a village of Tavush province, on Monday.", "Marvik", "Tavush"),
+        ("The drone hit Korvan, a district of Iran's Ardabil Province.", "Korvan", "Ardabil"),
+        ("Rebels seized Dolmo, a small town in the north of Kharod region.", "Dolmo", "Kharod"),
+    ],
+)
+def test_a_place_in_apposition_to_its_kind_lies_in_the_container_the_phrase_names(
+    nlp, text, place, container
+):
+    assert (place, container) in _located(_extract(nlp, text))
+
+
+def test_a_person_in_apposition_to_an_office_is_not_a_place(nlp):
+    ex = _extract(nlp, "Reza Karimi, Governor of Ardabil Province, said two sites were hit.")
+    assert _labels(ex).get("Reza Karimi") == "Person"
+    assert not any(place in ("Reza Karimi", "Governor") for place, _ in _located(ex))
+
+
+@pytest.mark.parametrize(
+    ("text", "chain"),
+    [
+        (
+            "Fighters entered Bure town, West Gojjam zone, Amhara region, on Sunday.",
+            {("Bure", "West Gojjam"), ("West Gojjam", "Amhara")},
+        ),
+        ("Rebels shelled Bunagana, Rutshuru territory, on Monday.", {("Bunagana", "Rutshuru")}),
+        (
+            "M23 took control of Minova town (Kalehe, South Kivu) after clashes.",
+            {("Minova", "Kalehe"), ("Kalehe", "South Kivu")},
+        ),
+    ],
+)
+def test_containers_written_after_a_place_with_commas_or_brackets_place_it(nlp, text, chain):
+    assert chain <= _located(_extract(nlp, text))
+
+
+def test_one_kind_word_types_one_name_and_a_plural_types_the_list(nlp):
+    one = _extract(nlp, "Rebels shelled Bunagana, Rutshuru territory, on Monday.")
+    assert _labels(one)["Bunagana"] == "Settlement"
+    two = _extract(nlp, "Shells hit the Keshdak and Barmagbina settlements of the Tovuz region.")
+    assert {("Keshdak", "Tovuz"), ("Barmagbina", "Tovuz")} <= _located(two)
+
+
+def test_territory_and_zone_type_only_proper_names(nlp):
+    ex = _extract(
+        nlp, "The army pushed into Houthi territory. Troops left the buffer zone near Ukrainian territory."
+    )
+    assert not [name for name, label in _labels(ex).items() if label == "Region"]
+
+
+def test_a_compass_word_and_a_states_name_are_the_region_they_name(nlp):
+    ex = _extract(nlp, "The Governor of East Azerbaijan said drones struck Tabriz and Maragheh overnight.")
+    assert _labels(ex).get("East Azerbaijan") == "Region"
+    assert "Azerbaijan" not in _labels(ex)
+    assert {("Tabriz", "East Azerbaijan"), ("East Azerbaijan", "Iran")} <= _located(ex)
+
+
+def test_a_lone_compass_word_is_never_a_region(nlp):
+    ex = _extract(nlp, "Fighting spread to the East province of Kharod after talks failed in Tehran.")
+    assert not any(e.key.startswith("region:east@") for e in ex.entities)
+
+
+def test_a_region_the_model_finds_is_the_world_gazetteers_region_of_a_state_named(nlp):
+    ex = _extract(nlp, "Iran said Israeli jets struck sites in Khuzestan and Ilam on Friday.")
+    assert {("Khuzestan", "Iran"), ("Ilam", "Iran")} <= _located(ex)
+    assert _labels(ex)["Khuzestan"] == "Region"
+
+
+def test_a_settlement_nothing_places_shares_the_container_of_those_listed_with_it(nlp):
+    ex = _extract(
+        nlp, "Iran said drones hit Tabriz. Further sites were hit in Tabriz, Maragheh and Qarachilar."
+    )
+    assert ("Qarachilar", "Iran") in _located(ex)
+
+
+def test_a_name_before_a_region_typed_by_its_kind_lies_in_it(nlp):
+    ex = _extract(nlp, "The meeting of the mechanism took place today in Dvani, Kareli Municipality.")
+    assert ("Dvani", "Kareli") in _located(ex)
+
+
+def test_a_known_region_before_another_is_not_put_inside_it(nlp):
+    ex = _extract(nlp, "Delegates of Tavush, Lori province and Armenia met in Yerevan.")
+    assert ("Tavush", "Lori") not in _located(ex)
+    assert _labels(ex)["Tavush"] == "Region"
+
+
+def test_a_typed_settlement_geonames_knows_places_the_unknown_region_named_for_it(nlp):
+    ex = _extract(nlp, "Ethiopian troops shelled Debre Birhan town, North Shewa zone, on Monday.")
+    assert {("Debre Birhan", "North Shewa"), ("North Shewa", "Amhara")} <= _located(ex)
+
+
+def test_the_names_one_sides_statements_give_a_state_name_that_state(nlp):
+    ex = _extract(nlp, "The aggression of the Zionist regime against our province continued, Tehran said.")
+    assert "Israel" in _labels(ex)
