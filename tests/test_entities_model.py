@@ -349,3 +349,13 @@ def test_a_people_named_again_by_its_adjective_is_the_entity_already_known(extra
         "Aramco said its plant was hit. Aramco engineers later repaired the Aramco pipeline."
     )
     assert named(extraction, "Aramco").mentions >= 2
+
+
+def test_particles_after_the_models_span_belong_to_the_name(extract: Any) -> None:
+    text = "Qatari Prime Minister Hamad bin Khalifa bin Ahmed Al Mansour said the talks would resume in Doha."
+    assert [p.name for p in labelled(extract(text), "Person")] == ["Hamad bin Khalifa bin Ahmed Al Mansour"]
+
+
+def test_a_given_name_the_model_left_out_after_a_comma_is_the_names_first_word(extract: Any) -> None:
+    text = "The talks were chaired by the head of the monitoring mission, Annika Louise Berglund, in Gori."
+    assert [p.name for p in labelled(extract(text), "Person")] == ["Annika Louise Berglund"]

@@ -1517,7 +1517,9 @@ class _EntityPass:
         for match_id, start, end in self.word_hits:
             if doc.vocab.strings[match_id] != "AFTER_PREPOSITION" or self.rec._skipped(doc, start):
                 continue
-            while end + 2 < len(doc) and doc[end].lower_ in self.rec.lex.particles and doc[end + 1].text == "-":
+            while (
+                end + 2 < len(doc) and doc[end].lower_ in self.rec.lex.particles and doc[end + 1].text == "-"
+            ):
                 end += 3  # "in Dhahran al-Janoub": the particle and the word after it belong to the name
             span = doc[start + 1 : end]
             if any(

@@ -134,7 +134,36 @@ def name_bounds(
         a += 1
     while b > a and (doc[b - 1].text in {"'s", "’s", "'", ",", "."} or claimed[b - 1]):
         b -= 1
+    if a < b:
+        b = _particle_tail(doc, b, words, claimed)
+        a = _given_name_before(doc, a, words, portfolio, claimed)
     return a, b
+
+
+def _particle_tail(doc: Doc, b: int, words: EntityWords, claimed: bytearray) -> int:
+    """ "Mohammed bin Abdulrahman | bin Jassim Al Thani": particles and the names after them that the
+    model left out of the span still belong to the name."""
+    while b + 1 < len(doc) and doc[b].lower_ in words.particles and doc[b].text not in {"-", "'"}:
+        after = doc[b + 1]
+        if claimed[b] or claimed[b + 1] or not after.is_title or after.lower_ in words.not_a_person:
+            break
+        b += 2
+    return b
+
+
+def _given_name_before(
+    doc: Doc, a: int, words: EntityWords, portfolio: frozenset[str], claimed: bytearray
+) -> int:
+    """ "..., Bettina | Patricia Boughani": one given name the model left out, right after a comma, a
+    bracket or the start of the sentence, is the name's first word."""
+    k = a - 1
+    if k < 0 or claimed[k] or doc[k].ent_type_ or doc[k].pos_ != "PROPN" or not doc[k].is_title:
+        return a
+    if is_title_token(doc[k], words, portfolio) or doc[k].lower_ in words.particles | words.not_a_person:
+        return a
+    if k == doc[k].sent.start or doc[k - 1].text in {",", "(", ":", ";"}:
+        return k
+    return a
 
 
 def is_person_name(tokens: Span, words: EntityWords) -> bool:

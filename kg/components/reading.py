@@ -185,12 +185,23 @@ class Reader:
         for child in token.children:
             if child.dep_ in MODIFIER_DEPS and child.i < token.i and self.is_party(self.key_at(child)):
                 return self.key_at(child)
+        if self._enemy_modified(token):
+            return self.opponent(token)  # "enemy positions", "the aggressor side"
         for child in token.children:
             if child.dep_ == "prep" and child.lower_ in ("of", "by"):
                 for obj in child.children:
                     if obj.dep_ == "pobj" and self.is_party(self.key_at(obj)):
                         return self.key_at(obj)
+                    if obj.dep_ == "pobj" and (self.lex.has("enemy_noun", obj) or self._enemy_modified(obj)):
+                        return self.opponent(obj)  # "soldiers of the aggressor side"
         return self.pronoun(token) or self.named_group(token)
+
+    def _enemy_modified(self, token: Token) -> bool:
+        """'enemy positions', 'the aggressor side': a noun whose party word is a word for the other side."""
+        return any(
+            c.dep_ in MODIFIER_DEPS and c.i < token.i and self.lex.has("enemy_noun", c)
+            for c in token.children
+        )
 
     def named_group(self, token: Token) -> str | None:
         """'the group', 'the rebels', 'the militia' with nothing to say which: the armed group of no
