@@ -129,3 +129,22 @@ def test_a_typed_settlement_geonames_knows_places_the_unknown_region_named_for_i
 def test_the_names_one_sides_statements_give_a_state_name_that_state(nlp):
     ex = _extract(nlp, "The aggression of the Zionist regime against our province continued, Tehran said.")
     assert "Israel" in _labels(ex)
+
+
+def test_places_listed_before_a_states_region_lie_in_that_region(nlp):
+    ex = _extract(nlp, "Shells fell on Khandaro and Sharana in Afghanistan's Paktika province.")
+    assert {("Khandaro", "Paktika"), ("Sharana", "Paktika"), ("Paktika", "Afghanistan")} <= _located(ex)
+
+
+def test_a_district_named_alone_lies_in_the_province_the_sentences_before_name(nlp):
+    ex = _extract(
+        nlp,
+        "Air strikes hit Paktika province overnight. Officials said ten civilians were killed. "
+        "Three players were among the dead in Argun district.",
+    )
+    assert ("Argun", "Paktika") in _located(ex)
+
+
+def test_a_district_is_never_put_in_a_region_of_its_own_level(nlp):
+    ex = _extract(nlp, "Strikes hit the Tovuz region. Two people died in Gadabay district.")
+    assert ("Gadabay", "Tovuz") not in _located(ex)

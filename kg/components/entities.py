@@ -72,6 +72,8 @@ DISPUTED_WORDS: frozenset[str] = _LEX["entity_disputed_word"]
 PLACE_PREFIXES: frozenset[str] = _LEX["place_prefix"]
 COMPASS_PARTS: frozenset[str] = _LEX["entity_compass_part"]
 PROPER_REGION_KINDS: frozenset[str] = _LEX["entity_proper_region_kind"]
+PROVINCE_KINDS: frozenset[str] = _LEX["entity_province_kind"]
+DISTRICT_KINDS: frozenset[str] = _LEX["entity_district_kind"]
 WORLD_PLACE_FLOOR = 100_000
 """The population a GeoNames place needs to be read from its name alone outside the states named."""
 NOT_AN_ORG: frozenset[str] = _LEX["entity_not_an_org"]
@@ -691,7 +693,7 @@ class EntityRecognizer:
                 previous_sent[sent.start] = last
             last = sent
         for item in found:
-            if item["label"] != "Settlement" or item["container_item"] is not None:
+            if not self._placeable_by_context(item):
                 continue
             if item["container_state"] or item["container_gaz"]:
                 continue
@@ -707,14 +709,25 @@ class EntityRecognizer:
                 if len(fronted) == 1 and phrase_end < first:
                     item["container_item"] = fronted[0]
                 continue
-            if regions_by_sent.get(sent.start) or any(
+            if [r for r in regions_by_sent.get(sent.start, []) if r is not item] or any(
                 not state_spans[s][3] for s in state_spans if sent.start <= s < sent.end
             ):
                 continue
             before = previous_sent.get(sent.start)
             candidates = regions_by_sent.get(before.start, []) if before is not None else []
+            if not candidates and before is not None and item["label"] == "Region":
+                before = previous_sent.get(before.start)  # a district: the province of the sentence before
+                candidates = regions_by_sent.get(before.start, []) if before is not None else []
+            if item["label"] == "Region":
+                candidates = [c for c in candidates if c["kind"] in PROVINCE_KINDS]
             if len(candidates) == 1 and len(candidates[0]["groups"]) == 1:
                 item["container_item"] = candidates[0]
+
+    def _placeable_by_context(self, item: dict[str, Any]) -> bool:
+        """A settlement, or a district ("Argun district"), named with no container of its own."""
+        if item["container_item"] is not None:
+            return False
+        return item["label"] == "Settlement" or (item["label"] == "Region" and item["kind"] in DISTRICT_KINDS)
 
     # --- gazetteer structure -----------------------------------------------------------------
 
@@ -1170,6 +1183,12 @@ class _EntityPass:
             sent = item["sent"]
             b = item["groups"][0][0] - 1
             if b > sent.start and doc[b].lower_ == "the":
+                b -= 1
+            if b > sent.start and doc[b].text in {"'s", "’s"} and (b - 1) in self.state_tokens:
+                state = self.state_tokens[b - 1]  # "... and Sisian in Armenia's Syunik province"
+                b -= 1
+                while b > sent.start and self.state_tokens.get(b - 1) == state:
+                    b -= 1
                 b -= 1
             if b > sent.start and doc[b].lower_ in {"in", "of"}:
                 groups = [
