@@ -148,3 +148,9 @@ def test_a_district_named_alone_lies_in_the_province_the_sentences_before_name(n
 def test_a_district_is_never_put_in_a_region_of_its_own_level(nlp):
     ex = _extract(nlp, "Strikes hit the Tovuz region. Two people died in Gadabay district.")
     assert ("Gadabay", "Tovuz") not in _located(ex)
+
+
+def test_a_kind_word_that_modifies_an_office_names_no_place(nlp):
+    ex = _extract(nlp, "The raid killed Ahmed Warsame, a town councillor of Afgooye.")
+    assert _labels(ex).get("Ahmed Warsame") == "Person"
+    assert not _located(ex) or ("Ahmed Warsame", "Afgooye") not in _located(ex)

@@ -1166,7 +1166,9 @@ class _EntityPass:
         if b - 2 < sent.start or doc[b].lower_ not in ("a", "an") or doc[b - 1].text != ",":
             return []
         groups = self.rec._names_before(doc, b - 1, self.claimed, sent.start)[-1:]
-        if not groups or any(doc[k].ent_type_ in ("PERSON", "ORG", "NORP") for k in range(*groups[0])):
+        if doc[i].dep_ in ("compound", "amod"):
+            return []  # "Ali Karimi, a town councillor": the kind word names no place here
+        if not groups or any(doc[k].ent_type_ in ("ORG", "NORP") for k in range(*groups[0])):
             return []
         return groups
 
