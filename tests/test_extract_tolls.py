@@ -55,3 +55,133 @@ def test_soldiers_of_a_side_said_keep_that_side(nlp):
 def test_a_toll_is_never_counted_on_a_place(nlp):
     tolls = _tolls(nlp, "At least 15 civilians were killed in the Pakistani air strikes on Spin Boldak.")
     assert tolls == {("Afghanistan", 15)}
+
+
+def _wounded(nlp, text: str) -> set[tuple[str, int | None]]:
+    ex = next(extract_documents([Document(key="t", text=text, published="2024-03-15")], nlp=nlp))
+    names = {e.key: e.name for e in ex.entities}
+    return {(names[r.target], r.wounded) for r in ex.relations if r.type == "PARTICIPANT" and r.wounded}
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (
+            "Russian drones struck the city of Kharkiv overnight, the Ukrainian governor of the region said. "
+            "40 of our residents have been wounded and are in hospital.",
+            {("Ukraine", 40)},
+        ),
+        (
+            "Indian forces fired mortar rounds at villages in the Neelum valley. "
+            "At least four civilians were martyred and 12 others injured on Monday, the Pakistani army said.",
+            {("Pakistan", 12)},
+        ),
+        (
+            "Iranian missiles struck Israel overnight. At least 12 other people were taken to hospital with "
+            "light injuries, Israeli officials said.",
+            {("Israel", 12)},
+        ),
+        (
+            "Iranian missiles struck Israel overnight. The only serious casualty was a girl who was badly "
+            "wounded when debris fell on her home.",
+            {("Israel", 1)},
+        ),
+    ],
+)
+def test_wounded_counts_are_read_in_their_usual_phrasings(nlp, text, expected):
+    assert _wounded(nlp, text) == expected
+
+
+def test_a_part_of_a_count_is_not_another_count(nlp):
+    text = (
+        "Houthi missiles struck a Greek cargo ship off Aden. Two members of the Greek crew were killed "
+        "and at least five hurt, two of them critically."
+    )
+    assert _wounded(nlp, text) == {("Greece", 5)}
+    assert _tolls(nlp, text) == {("Greece", 2)}
+
+
+def test_a_hyphenated_number_word_counts_in_full(nlp):
+    text = (
+        "Houthi missiles struck the Saudi city of Abha on Monday. "
+        "Twenty-six passengers were injured in the attack."
+    )
+    assert _wounded(nlp, text) == {("Saudi Arabia", 26)}
+
+
+def test_a_datelines_day_is_never_a_count(nlp):
+    text = (
+        "BAKU, Nov 17 - Seven Azerbaijani servicemen were killed in fighting on the border, "
+        "the ministry said."
+    )
+    assert {n for _party, n in _tolls(nlp, text)} == {7}
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (
+            "M23 rebels attacked the village of Kanyabayonga in North Kivu last week. "
+            "The Congolese government put the death toll at 120.",
+            {("DR Congo", 120)},
+        ),
+        (
+            "Russian missiles struck the city of Kharkiv on Friday. "
+            "Kyiv put the number of civilians killed at 45.",
+            {("Ukraine", 45)},
+        ),
+    ],
+)
+def test_a_toll_someone_puts_at_a_number_is_a_toll(nlp, text, expected):
+    assert _tolls(nlp, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (
+            "Russian forces attacked the town of Vovchansk. The Ukrainian army lost one officer.",
+            ("Ukraine", 1),
+        ),
+        ("Fighting broke out near the border on Monday. Kyrgyzstan reported two dead.", ("Kyrgyzstan", 2)),
+        (
+            "Cambodian troops fired on Thai positions near the border. A Thai soldier was killed.",
+            ("Thailand", 1),
+        ),
+    ],
+)
+def test_one_side_counting_its_own_dead_is_that_sides_toll(nlp, text, expected):
+    tolls = _tolls(nlp, text)
+    assert len(tolls) == 1
+    party, count = tolls.pop()
+    assert expected[0] in party and count == expected[1]
+
+
+def test_fallen_people_counted_are_killed(nlp):
+    text = (
+        "Rebel fighters attacked the Ugandan base at Bulo Marer. "
+        "The Ugandan president said the bodies of 40 fallen soldiers had been recovered."
+    )
+    assert {n for _party, n in _tolls(nlp, text)} == {40}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Al-Shabaab fighters attacked a Kenyan army base near Lamu. The claim by al-Shabaab to have killed "
+        "90 soldiers has not been confirmed by any official source.",
+        "Russian forces shelled the Ukrainian city of Kherson. "
+        "Russia denied that its shelling killed 20 civilians.",
+        "Russia launched 40 drones at Kyiv overnight, Ukrainian officials said. "
+        "Air defences shot down 35 of them.",
+        "Russian drones struck the Ukrainian city of Odesa for three days. "
+        "The drones hit 14 points in the city and 5 sites in the region.",
+    ],
+)
+def test_no_toll_from_a_denied_claim_or_a_count_of_things(nlp, text):
+    assert _tolls(nlp, text) == set() and _wounded(nlp, text) == set()
+
+
+def test_a_count_of_people_including_some_is_counted_once(nlp):
+    text = "Israeli strikes on the town of Tyre killed 12 people, including three Lebanese soldiers."
+    assert _tolls(nlp, text) == {("Lebanon", 12)}

@@ -168,11 +168,12 @@ class EventReader:
         """People killed or wounded: counts per party, on the event they belong to."""
         trigger = self.doc[match.trigger]
         field = self._casualty_field(trigger)
-        if field is None or self._either(trigger):
+        if field is None or self._either(trigger) or self._disowned(trigger):
             return False
         victims = mention.props.pop("victims", []) or ([trigger] if trigger.pos_ == "NOUN" else [])
-        counts = self._counts(victims, trigger)
-        kin = [self.reader.party(t) or self._reported_own(t) for t in mention.props.pop("kin", [])]
+        counts = self._counts([self.reader.antecedent(v) for v in victims], trigger)
+        kin_tokens = [*mention.props.pop("kin", []), *self._tallied(trigger)]
+        kin = [self.reader.party(t) or self._reported_own(t) for t in kin_tokens]
         for count in counts:
             count["party"] = count["party"] or next((k for k in kin if k), None)
         if not counts:
@@ -186,14 +187,11 @@ class EventReader:
         return True
 
     def _casualty_field(self, verb: Token) -> str | None:
+        """Killed or wounded: what the trigger word (or the noun it counts) says happened to them."""
+        if (verb.pos_ == "ADJ" or verb.dep_ in ("amod", "acomp")) and self.lex.has("casualty_state", verb):
+            return str(self.lex.value("casualty_state", verb.lower_))  # "one dead", "40 fallen soldiers"
         if verb.pos_ == "NOUN":  # "31 martyrs", "two deaths", "the death toll rose to 30"
-            noun = next(
-                (c for c in verb.children if c.dep_ == "compound" and self.lex.has("casualty_noun", c)), verb
-            )
-            if self.lex.has("tally_noun", verb):
-                noun = next((o for p in verb.children if p.lower_ == "of" for o in p.children), verb)
-            value = self.lex.value("casualty_noun", noun.lemma_.lower())
-            return str(value) if value else None
+            return self._noun_field(verb)
         field = self.lex.value("casualty_verb", verb.lemma_)
         if field == "left":
             states = [c for c in verb.children if c.dep_ in ("oprd", "acomp", "xcomp", "ccomp", "advmod")]
@@ -201,11 +199,53 @@ class EventReader:
                 (self.lex.value("left_state", s.lower_) for s in states if self.lex.has("left_state", s)),
                 None,
             )
-        if self.lex.has("life_taking_verb", verb) and not any(c.lemma_ == "life" for c in verb.subtree):
-            return None  # "lost control", "claimed the attack": not deaths
+        lost_people = any(c.dep_ == "dobj" and self.lex.has("person_noun", c) for c in verb.children)
+        if self.lex.has("life_taking_verb", verb) and not (
+            any(c.lemma_ == "life" for c in verb.subtree) or (verb.lemma_ == "lose" and lost_people)
+        ):
+            return None  # "lost control", "claimed the attack": not deaths ("lost one officer" is)
         if self.lex.has("martyr_verb", verb) and not any(c.lemma_ == "martyr" for c in verb.subtree):
             return None
         return str(field) if field else None
+
+    def _noun_field(self, noun: Token) -> str | None:
+        """The field of a casualty noun ('two deaths', 'the death toll', 'the number of soldiers killed',
+        'and five hurt' where the parser makes the participle a noun)."""
+        word = next(
+            (c for c in noun.children if c.dep_ == "compound" and self.lex.has("casualty_noun", c)), noun
+        )
+        if self.lex.has("tally_noun", noun):
+            word = next((o for p in noun.children if p.lower_ == "of" for o in p.children), noun)
+            participle = next(
+                (c for c in word.children if c.dep_ in ("acl", "amod") and self.lex.has("casualty_verb", c)),
+                None,
+            )
+            if participle is not None and word is not noun:  # "the number of Pakistani soldiers killed"
+                return self._casualty_field(participle)
+        value = self.lex.value("casualty_noun", word.lemma_.lower())
+        if value is None and noun.dep_ == "conj" and self.lex.has("casualty_verb", noun.head):
+            value = self.lex.value("casualty_verb", noun.lemma_)  # "three killed and at least four hurt"
+        return str(value) if value else None
+
+    def _tallied(self, noun: Token) -> list[Token]:
+        """The people a tally counts: 'the number of Pakistani soldiers killed' -> soldiers."""
+        if noun.pos_ != "NOUN" or not self.lex.has("tally_noun", noun):
+            return []
+        return [o for p in noun.children if p.lower_ == "of" for o in p.children if o.dep_ == "pobj"]
+
+    def _disowned(self, verb: Token) -> bool:
+        """A toll in a claim the text denies or calls unconfirmed ('the claim by X to have killed 137
+        soldiers has not been confirmed', 'X denied killing 20'): not a toll the text gives."""
+        for governor in verb.ancestors:
+            if self.lex.has("deny_verb", governor):
+                return True
+            if self.lex.has("claim_noun", governor) and governor.dep_ in ("nsubj", "nsubjpass", "dobj"):
+                head = governor.head
+                negated = any(c.dep_ == "neg" or self.lex.has("negation_word", c) for c in head.children)
+                return negated or self.lex.has("deny_verb", head)
+            if self.lex.has("speech_verb", governor):
+                return False
+        return False
 
     def _either(self, verb: Token) -> bool:
         """'killed or wounded': a count that is not one or the other."""
@@ -222,6 +262,8 @@ class EventReader:
             ]
         nouns += [c for n in nouns for c in n.children if c.dep_ == "appos"]
         for noun in nouns:
+            if self._subset(noun):
+                continue
             if not (
                 self.lex.has("person_noun", noun)
                 or self.lex.has("casualty_noun", noun)
@@ -243,6 +285,12 @@ class EventReader:
                 party = counts[-1]["party"]
             counts.append({"count": value, "qualifier": qualifier, "party": party, "noun": noun.i})
         return counts
+
+    def _subset(self, noun: Token) -> bool:
+        """'two of them critically': a part of a count already given, never a count of its own."""
+        return noun.like_num and any(
+            self.lex.has("plural_pronoun", o) for p in noun.children if p.lower_ == "of" for o in p.children
+        )
 
     def _counted_demonym(self, noun: Token) -> bool:
         """'Two Armenian and three Azerbaijani soldiers': a counted demonym whose noun is left out."""
@@ -277,7 +325,8 @@ class EventReader:
             key = self.reader.key_at(t)
             if key and self.reader.is_party(key):
                 return key
-        if any(self.lex.has("first_person", c) for c in noun.children):
+        of_whom = [o for p in noun.children if p.lower_ == "of" for o in p.children if o.dep_ == "pobj"]
+        if any(self.lex.has("first_person", c) for n in (noun, *of_whom) for c in n.children):
             voice = self.reader.voice(noun)
             return self.reader.state(voice) or voice
         return None
