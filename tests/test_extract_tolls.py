@@ -185,3 +185,28 @@ def test_no_toll_from_a_denied_claim_or_a_count_of_things(nlp, text):
 def test_a_count_of_people_including_some_is_counted_once(nlp):
     text = "Israeli strikes on the town of Tyre killed 12 people, including three Lebanese soldiers."
     assert _tolls(nlp, text) == {("Lebanon", 12)}
+
+
+def test_others_in_a_later_sentence_belong_to_the_side_of_the_toll_before(nlp):
+    text = (
+        "M23 rebels killed at least 40 civilians in the village of Kiwanja in the Democratic Republic "
+        "of the Congo. At least six other people were wounded by gunfire."
+    )
+    assert _wounded(nlp, text) == {("DR Congo", 6)}
+
+
+def test_a_toll_someone_else_puts_on_the_same_attack_is_kept_beside_the_first(nlp):
+    text = (
+        "M23 rebels killed at least 40 civilians in the village of Kiwanja in the Democratic Republic "
+        "of the Congo, the UN mission said. The Congolese government has put the death toll at about 90."
+    )
+    assert _tolls(nlp, text) == {("DR Congo", 40), ("DR Congo", 90)}
+
+
+def test_the_speech_verbs_count_and_the_number_a_side_puts_on_the_other_are_two_tolls(nlp):
+    text = (
+        "Taliban fighters attacked Pakistani border posts. Pakistan's military said 23 of its soldiers "
+        "and more than 200 Taliban and allied militants were killed in the clashes, while Kabul put "
+        "the number of Pakistani soldiers killed at 60."
+    )
+    assert {n for _party, n in _tolls(nlp, text)} == {23, 60}

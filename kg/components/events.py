@@ -216,8 +216,10 @@ class EventReader:
         )
         if self.lex.has("tally_noun", noun):
             word = next((o for p in noun.children if p.lower_ == "of" for o in p.children), noun)
+            # the parser hangs the participle on the people, the tally or the verb that puts it
+            near = (*word.children, *noun.children, *noun.head.children)
             participle = next(
-                (c for c in word.children if c.dep_ in ("acl", "amod") and self.lex.has("casualty_verb", c)),
+                (c for c in near if c.dep_ in ("acl", "amod", "advcl") and self.lex.has("casualty_verb", c)),
                 None,
             )
             if participle is not None and word is not noun:  # "the number of Pakistani soldiers killed"
@@ -283,7 +285,10 @@ class EventReader:
                 party = self.reader.party(of_whom) or party
             if party is None and counts and (noun.like_num or self.lex.has("remainder_word", noun)):
                 party = counts[-1]["party"]
-            counts.append({"count": value, "qualifier": qualifier, "party": party, "noun": noun.i})
+            again = verb.pos_ == "NOUN" and (self.lex.has("tally_noun", verb) or verb.lemma_ == "toll")
+            counts.append(
+                {"count": value, "qualifier": qualifier, "party": party, "noun": noun.i, "again": again}
+            )
         return counts
 
     def _subset(self, noun: Token) -> bool:

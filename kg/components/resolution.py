@@ -48,6 +48,10 @@ class GraphResolver:
                 self.mention_events[mention_key(mention.trigger)] = event.key
         for event in events:
             self.add_event(event)
+        tolls = [(m.trigger, e, m) for e in events for m in e.mentions if m.kind == "Casualty"]
+        told: list[str] = []  # the parties of the tolls told so far, in text order
+        for _trigger, event, mention in sorted(tolls, key=lambda t: t[0]):
+            self.casualties(event, mention, told)
         for fact in self.graph.facts:
             fact.source = self.mention_events.get(fact.source, fact.source)
             fact.target = self.mention_events.get(fact.target, fact.target)
@@ -82,8 +86,6 @@ class GraphResolver:
         for mention in event.mentions:
             self.role_facts(event, mention)
             self.reporters(event, mention)
-            if mention.kind == "Casualty":
-                self.casualties(event, mention)
         self.implicit_target(event)
 
     def event_record(self, event: Event) -> None:
@@ -132,21 +134,35 @@ class GraphResolver:
             confidence = 0.9 if mention.kind == "Casualty" else 0.85 if reporter == first else 0.7
             self.graph.relate("REPORTED", reporter, event.key, mention.sent, "voice-of-clause", confidence)
 
-    def casualties(self, event: Event, mention: Any) -> None:
-        """Killed and wounded on the party they belong to (the event's target side when unsaid)."""
+    def casualties(self, event: Event, mention: Any, told: list[str]) -> None:
+        """Killed and wounded on the party they belong to: the one the text says, for 'three others' the
+        party of the toll told before, else the event's target side ('the death toll': else the party
+        of the toll told before)."""
         field = mention.props["field"]
-        previous: str | None = None
+        previous: str | None = told[-1] if told else None
         for count in mention.props["counts"]:
-            party = count["party"] or (
-                previous if self.rules.lexicon.has("remainder_word", self.doc[count["noun"]]) else None
-            )
-            party = party or self.victim_side(event, mention)
+            noun = self.doc[count["noun"]]
+            others = any(self.rules.lexicon.has("remainder_word", t) for t in (noun, *noun.children))
+            party = count["party"] or (previous if others else None) or self.victim_side(event, mention)
+            party = party or (previous if count.get("again") else None)
             previous = party
             if party is None or self.graph.label(party) not in PARTY_LABELS:
                 continue  # a toll belongs to a party, never to a place the text calls a target
+            told.append(party)
             attrs = {field: count["count"], "qualifier": count["qualifier"]}
+            if count.get("again") and self.other_toll(event.key, party, field, count["count"]):
+                # "the government put the death toll at 300": another voice's toll, kept beside the first
+                attrs["disc"] = f"{field} {count['count']}"
             rule = mention.rules[0] if mention.rules else "casualty"
             self.graph.relate("PARTICIPANT", event.key, party, mention.sent, rule, 0.85, **attrs)
+
+    def other_toll(self, event: str, party: str, field: str, count: int) -> bool:
+        """Whether the event already has a different count of the field on the party."""
+        return any(
+            f.attrs.get(field) != count
+            for f in self.graph.facts
+            if f.type == "PARTICIPANT" and f.source == event and f.target == party and field in f.attrs
+        )
 
     def victim_side(self, event: Event, mention: Any) -> str | None:
         """The side casualties belong to when the text does not say: the one side the event hit."""
