@@ -210,3 +210,39 @@ def test_the_speech_verbs_count_and_the_number_a_side_puts_on_the_other_are_two_
         "the number of Pakistani soldiers killed at 60."
     )
     assert {n for _party, n in _tolls(nlp, text)} == {23, 60}
+
+
+def test_others_of_the_same_toll_in_the_next_sentence_add_to_it(nlp):
+    text = (
+        "Iranian missiles struck Israel overnight. The only serious casualty was a ten-year-old boy, "
+        "Yusuf Haddad, who was badly wounded when debris fell on his home. At least 20 other people "
+        "were brought to hospitals with light injuries or shock, officials said."
+    )
+    assert _wounded(nlp, text) == {("Israel", 21)}
+
+
+def test_people_said_to_be_in_a_place_are_of_its_state(nlp):
+    text = (
+        "Iranian missiles struck Israel overnight. A missile fragment killed a Palestinian man near "
+        "Jericho. Two people in Haifa were lightly wounded by shrapnel, Israeli medics said."
+    )
+    assert _wounded(nlp, text) == {("Israel", 2)}
+
+
+def test_people_counted_among_a_toll_are_not_another_toll(nlp):
+    text = (
+        "Houthi missiles struck the Saudi city of Jizan. Twenty-six civilian travellers were injured "
+        "in the attack, among them four women and two Saudi children, the coalition said."
+    )
+    assert _wounded(nlp, text) == {("Saudi Arabia", 26)}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Azerbaijani forces attacked Armenian positions. Up to 40 Armenian troops were killed or captured.",
+        "Israeli strikes hit the Lebanese town of Khiam. Ten people were killed or wounded.",
+    ],
+)
+def test_a_count_of_killed_or_something_else_is_no_toll(nlp, text):
+    assert _tolls(nlp, text) == set() and _wounded(nlp, text) == set()

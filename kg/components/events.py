@@ -171,7 +171,7 @@ class EventReader:
         if field is None or self._either(trigger) or self._disowned(trigger):
             return False
         victims = mention.props.pop("victims", []) or ([trigger] if trigger.pos_ == "NOUN" else [])
-        counts = self._counts([self.reader.antecedent(v) for v in victims], trigger)
+        counts = self._counts([self._victim(v) for v in victims], trigger)
         kin_tokens = [*mention.props.pop("kin", []), *self._tallied(trigger)]
         kin = [self.reader.party(t) or self._reported_own(t) for t in kin_tokens]
         for count in counts:
@@ -249,9 +249,28 @@ class EventReader:
                 return False
         return False
 
+    def _victim(self, token: Token) -> Token:
+        """The people a victim word stands for: a relative pronoun's antecedent, and for a name in
+        apposition the noun it names ('a girl, Amina X, who was wounded' -> girl)."""
+        token = self.reader.antecedent(token)
+        if token.dep_ == "appos" and self.lex.has("person_noun", token.head):
+            return token.head
+        return token
+
     def _either(self, verb: Token) -> bool:
-        """'killed or wounded': a count that is not one or the other."""
-        return any(c.dep_ == "cc" and c.lower_ == "or" for c in (*verb.children, *verb.head.children))
+        """'killed or wounded', 'killed or captured': a count that is not one or the other (but
+        'injuries or shock' are injuries)."""
+        if verb.pos_ == "VERB":
+            return any(c.dep_ == "cc" and c.lower_ == "or" for c in (*verb.children, *verb.head.children))
+        for word, other in [(verb, c) for c in verb.children if c.dep_ == "conj"] + [(verb.head, verb)]:
+            if other.dep_ == "conj" and any(c.dep_ == "cc" and c.lower_ == "or" for c in word.children):
+                if self._casualty_word(word) and self._casualty_word(other):
+                    return True
+        return False
+
+    def _casualty_word(self, token: Token) -> bool:
+        """Whether a word says people were killed or wounded."""
+        return any(self.lex.has(c, token) for c in ("casualty_verb", "casualty_noun", "casualty_state"))
 
     def _counts(self, victims: list[Token], verb: Token) -> list[dict[str, Any]]:
         """Each victim phrase's count, qualifier and party ('two Azerbaijani civilians')."""
@@ -277,7 +296,7 @@ class EventReader:
             if value is None:
                 continue
             party = self.reader.party(noun) or self._party_of_people(noun) or self._side_said(verb)
-            party = party or self._reported_own(noun)
+            party = party or self._reported_own(noun) or self._people_in(noun)
             of_whom = next(
                 (o for p in noun.children if p.lower_ == "of" for o in p.children if o.dep_ == "pobj"), None
             )
@@ -291,10 +310,26 @@ class EventReader:
             )
         return counts
 
+    def _people_in(self, noun: Token) -> str | None:
+        """'two people in Tel Aviv were wounded': the state of the place the people are said to be in."""
+        for prep in noun.children:
+            if prep.dep_ == "prep" and prep.lower_ == "in":
+                for place in (c for c in prep.children if c.dep_ == "pobj"):
+                    state = self.reader.place_state(self.reader.key_at(place))
+                    if state:
+                        return state
+        return None
+
     def _subset(self, noun: Token) -> bool:
-        """'two of them critically': a part of a count already given, never a count of its own."""
-        return noun.like_num and any(
-            self.lex.has("plural_pronoun", o) for p in noun.children if p.lower_ == "of" for o in p.children
+        """'two of them critically', 'among them four women': a part of a count already given, never a
+        count of its own."""
+        if noun.dep_ == "pobj" and self.lex.has("subset_preposition", noun.head):
+            return True  # "12 people, including three soldiers"
+        partitive = [o for p in noun.children if p.dep_ == "prep" for o in p.children]
+        return any(
+            self.lex.has("plural_pronoun", o)
+            and (self.lex.has("subset_preposition", o.head) or (noun.like_num and o.head.lower_ == "of"))
+            for o in partitive
         )
 
     def _counted_demonym(self, noun: Token) -> bool:

@@ -149,12 +149,29 @@ class GraphResolver:
             if party is None or self.graph.label(party) not in PARTY_LABELS:
                 continue  # a toll belongs to a party, never to a place the text calls a target
             told.append(party)
+            if others and self.add_to_toll(event.key, party, field, count, mention.sent):
+                continue
             attrs = {field: count["count"], "qualifier": count["qualifier"]}
             if count.get("again") and self.other_toll(event.key, party, field, count["count"]):
                 # "the government put the death toll at 300": another voice's toll, kept beside the first
                 attrs["disc"] = f"{field} {count['count']}"
             rule = mention.rules[0] if mention.rules else "casualty"
             self.graph.relate("PARTICIPANT", event.key, party, mention.sent, rule, 0.85, **attrs)
+
+    def add_to_toll(self, event: str, party: str, field: str, count: dict[str, Any], sent: Any) -> bool:
+        """'A girl was wounded. At least 31 other people were taken to hospital': others of the same
+        field, told in another sentence of the same paragraph, add to the toll told there."""
+        for fact in self.graph.facts:
+            if not (fact.type == "PARTICIPANT" and fact.source == event and fact.target == party):
+                continue
+            if field not in fact.attrs or fact.sent == tuple(sent):
+                continue
+            if self.paragraph(fact.sent[0]) != self.paragraph(sent[0]):
+                continue
+            fact.attrs[field] += count["count"]
+            fact.attrs["qualifier"] = count["qualifier"] or fact.attrs.get("qualifier")
+            return True
+        return False
 
     def other_toll(self, event: str, party: str, field: str, count: int) -> bool:
         """Whether the event already has a different count of the field on the party."""
