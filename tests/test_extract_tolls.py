@@ -246,3 +246,37 @@ def test_people_counted_among_a_toll_are_not_another_toll(nlp):
 )
 def test_a_count_of_killed_or_something_else_is_no_toll(nlp, text):
     assert _tolls(nlp, text) == set() and _wounded(nlp, text) == set()
+
+
+def test_the_toll_of_a_war_named_by_its_year_is_not_the_toll_of_todays_fighting(nlp):
+    text = (
+        "BISHKEK, May 3 - Seven Kyrgyz border guards were killed in fighting on the border with "
+        "Tajikistan, the ministry said.\n\nThe 30-day war of 2010 killed more than 4,500 people."
+    )
+    assert {n for _party, n in _tolls(nlp, text)} == {7}
+
+
+def test_a_headline_toll_repeated_below_is_counted_once(nlp):
+    text = (
+        "Seven Kyrgyz border guards killed in clash with Tajikistan\n\n"
+        "BISHKEK, May 3 - Seven Kyrgyz border guards were killed in fighting on the border with "
+        "Tajikistan, the ministry said."
+    )
+    ex = next(extract_documents([Document(key="t", text=text, published="2024-03-15")], nlp=nlp))
+    assert [r.killed for r in ex.relations if r.killed] == [7]
+
+
+def test_a_sides_toll_told_of_its_state_and_of_its_soldiers_is_counted_once(nlp):
+    text = (
+        "Armenian forces fired on Azerbaijani positions near Tovuz. Azerbaijan said three of its "
+        "soldiers were wounded in the shelling. Three Azerbaijani soldiers were wounded, the ministry said."
+    )
+    assert len(_wounded(nlp, text)) == 1
+
+
+def test_a_claim_the_text_calls_unconfirmed_even_when_misparsed_is_no_toll(nlp):
+    text = (
+        "Militants attacked the Ugandan base at Bulo Marer.\n\nThe mission notes that the claim by "
+        "the militants to have killed 120 soldiers has not been confirmed by any official source."
+    )
+    assert _tolls(nlp, text) == set()

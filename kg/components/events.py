@@ -182,6 +182,10 @@ class EventReader:
         mention.props["counts"] = counts
         tokens = [self.reader.antecedent(c) for c in mention.props.pop("cause", [])]
         causes = [self.at[c.i] for c in tokens if c.i in self.at]
+        if not causes and any(self._year_war(c) for c in tokens):
+            return (
+                False  # "the 44-day war of 2020 killed more than 6,500 people": a war's toll, not an event's
+            )
         event = causes[0] if causes else None
         mention.props["event"] = event.trigger if event else self._nearest_event(trigger)
         return True
@@ -238,13 +242,14 @@ class EventReader:
     def _disowned(self, verb: Token) -> bool:
         """A toll in a claim the text denies or calls unconfirmed ('the claim by X to have killed 137
         soldiers has not been confirmed', 'X denied killing 20'): not a toll the text gives."""
+        if any(c.dep_ == "nsubj" and self.lex.has("claim_noun", c) for c in verb.children):
+            # "the claim by X to have killed 137 soldiers has not been confirmed", parsed as the claim killing
+            return any(self._negated(a) or self.lex.has("deny_verb", a) for a in verb.ancestors)
         for governor in verb.ancestors:
             if self.lex.has("deny_verb", governor):
                 return True
             if self.lex.has("claim_noun", governor) and governor.dep_ in ("nsubj", "nsubjpass", "dobj"):
-                head = governor.head
-                negated = any(c.dep_ == "neg" or self.lex.has("negation_word", c) for c in head.children)
-                return negated or self.lex.has("deny_verb", head)
+                return self._negated(governor.head) or self.lex.has("deny_verb", governor.head)
             if self.lex.has("speech_verb", governor):
                 return False
         return False
@@ -256,6 +261,16 @@ class EventReader:
         if token.dep_ == "appos" and self.lex.has("person_noun", token.head):
             return token.head
         return token
+
+    def _year_war(self, noun: Token) -> bool:
+        """'the war of 2020', 'the 2008 war': a war named by its year."""
+        return self.lex.has("war_noun", noun) and any(
+            t.like_num and len(t.text) == 4 and t.text.isdigit() for t in noun.subtree if t is not noun
+        )
+
+    def _negated(self, verb: Token) -> bool:
+        """'has not been confirmed', 'never happened'."""
+        return any(c.dep_ == "neg" or self.lex.has("negation_word", c) for c in verb.children)
 
     def _either(self, verb: Token) -> bool:
         """'killed or wounded', 'killed or captured': a count that is not one or the other (but
@@ -328,7 +343,11 @@ class EventReader:
         partitive = [o for p in noun.children if p.dep_ == "prep" for o in p.children]
         return any(
             self.lex.has("plural_pronoun", o)
-            and (self.lex.has("subset_preposition", o.head) or (noun.like_num and o.head.lower_ == "of"))
+            # "among them four women" before the count; "ten others, among them a child" is the whole
+            and (
+                (self.lex.has("subset_preposition", o.head) and o.i < noun.i)
+                or (noun.like_num and o.head.lower_ == "of")
+            )
             for o in partitive
         )
 

@@ -279,6 +279,36 @@ class GraphResolver:
             if fact.type in ("LOCATION", "ORIGIN") and self.graph.label(fact.target) == "Settlement":
                 settled.add((fact.source, fact.type))
         self.graph.facts[:] = [f for f in self.graph.facts if not self._contradicted(f, attackers, settled)]
+        self.repeated_tolls()
+
+    def repeated_tolls(self) -> None:
+        """One toll told twice is counted once: on one event, the same count of a side's state and of its
+        forces ('three of its soldiers' ... 'three Azerbaijani soldiers') keeps the first telling; a toll
+        the first paragraph (the headline) gives and a later one repeats on another event of the same
+        side ('Seven soldiers killed in clash' ... 'seven soldiers were killed in fighting') keeps the
+        later telling."""
+        tolls = [
+            f for f in self.graph.facts if f.type == "PARTICIPANT" and f.attrs.keys() & {"killed", "wounded"}
+        ]
+        for field in ("killed", "wounded"):
+            told = [f for f in tolls if field in f.attrs]
+            for fact in told:
+                if any(self._retold(fact, other, field) for other in told if other is not fact):
+                    del fact.attrs[field]
+        for fact in tolls:
+            if not fact.attrs.keys() & {"killed", "wounded"}:
+                fact.attrs.pop("qualifier", None)
+                fact.attrs.pop("disc", None)
+
+    def _retold(self, fact: Fact, other: Fact, field: str) -> bool:
+        """Whether `other` tells the toll `fact` tells, and is the telling to keep."""
+        if field not in other.attrs or other.attrs[field] != fact.attrs[field]:
+            return False
+        if self.graph.side(other.target) != self.graph.side(fact.target):
+            return False
+        if other.source == fact.source:
+            return other.target != fact.target and other.sent[0] < fact.sent[0]
+        return self.paragraph(fact.sent[0]) == 0 and self.paragraph(other.sent[0]) > 0
 
     def _contradicted(
         self, fact: Fact, attackers: dict[str, set[str | None]], settled: set[tuple[str, str]]
