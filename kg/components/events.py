@@ -310,13 +310,7 @@ class EventReader:
             value, qualifier = self.reader.count(noun)
             if value is None:
                 continue
-            party = self.reader.party(noun) or self._party_of_people(noun) or self._side_said(verb)
-            party = party or self._reported_own(noun) or self._people_in(noun)
-            of_whom = next(
-                (o for p in noun.children if p.lower_ == "of" for o in p.children if o.dep_ == "pobj"), None
-            )
-            if of_whom is not None and noun.like_num:  # "nine of its soldiers", "55 of our compatriots"
-                party = self.reader.party(of_whom) or party
+            party = self._count_party(noun, verb)
             if party is None and counts and (noun.like_num or self.lex.has("remainder_word", noun)):
                 party = counts[-1]["party"]
             again = verb.pos_ == "NOUN" and (self.lex.has("tally_noun", verb) or verb.lemma_ == "toll")
@@ -375,19 +369,29 @@ class EventReader:
             c.dep_ in ("acl", "amod") and self.lex.has("casualty_verb", c) for c in noun.children
         )
 
+    def _count_party(self, noun: Token, verb: Token) -> str | None:
+        """Whose people a counted phrase names: its own words, 'nine of its soldiers', the clause ('on
+        the Kyrgyz side'), the state whose voice counts its forces, the place they are said to be in.
+        'Our' people are the speaker's, and no one's when the speaker is not known."""
+        of_whom = [o for p in noun.children if p.lower_ == "of" for o in p.children if o.dep_ == "pobj"]
+        if any(self.lex.has("first_person", c) for n in (noun, *of_whom) for c in n.children):
+            voice = self.reader.voice(noun)
+            return self.reader.state(voice) or voice if voice else None
+        party = self.reader.party(noun) or self._party_of_people(noun) or self._side_said(verb)
+        party = party or self._reported_own(noun) or self._people_in(noun)
+        if of_whom and noun.like_num:  # "nine of its soldiers"
+            party = self.reader.party(of_whom[0]) or party
+        return party
+
     def _party_of_people(self, noun: Token) -> str | None:
-        """'two soldiers of the Azerbaijani Army', 'our servicemen' -> their side (the phrase itself,
-        not the clauses hanging on it)."""
+        """'two soldiers of the Azerbaijani Army' -> their side (the phrase itself, not the clauses
+        hanging on it)."""
         own = list(self.doc[noun.left_edge.i : noun.i + 1])
         own += [t for p in noun.children if p.lower_ == "of" for t in p.subtree]
         for t in own:
             key = self.reader.key_at(t)
             if key and self.reader.is_party(key):
                 return key
-        of_whom = [o for p in noun.children if p.lower_ == "of" for o in p.children if o.dep_ == "pobj"]
-        if any(self.lex.has("first_person", c) for n in (noun, *of_whom) for c in n.children):
-            voice = self.reader.voice(noun)
-            return self.reader.state(voice) or voice
         return None
 
     def _side_said(self, verb: Token) -> str | None:
