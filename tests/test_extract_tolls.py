@@ -280,3 +280,20 @@ def test_a_claim_the_text_calls_unconfirmed_even_when_misparsed_is_no_toll(nlp):
         "the militants to have killed 120 soldiers has not been confirmed by any official source."
     )
     assert _tolls(nlp, text) == set()
+
+
+def test_civilians_counted_by_a_sides_official_in_the_others_attack_are_that_sides(nlp):
+    text = (
+        "Georgian forces launched an assault on Tskhinvali overnight.\n\nAn official of the South "
+        "Ossetian government, Alan Dzhioev, said at least 400 civilians had died in the Georgian "
+        "attack on the republic."
+    )
+    assert _tolls(nlp, text) == {("South Ossetia", 400)}
+
+
+def test_mujahideen_are_people_of_the_side_they_fight_for(nlp):
+    text = (
+        "Pakistani forces shelled Afghan border posts in Kunar. Five mujahideen of the Islamic "
+        "Emirate were martyred and 11 wounded, the spokesman added."
+    )
+    assert _tolls(nlp, text) == {("Afghanistan", 5)}

@@ -34,11 +34,19 @@ class GraphResolver:
         self.graph: DocGraph = doc._.kg
         self.document = doc._.kg_key or "doc"
         self.mention_events: dict[str, str] = {}
+        self.sides: set[str | None] = set()
+        """The sides some event of the document names as attacker, target or participant."""
 
     def resolve(self) -> None:
         """Events, their relations, then the decisions."""
         self.recast_mentions()
         events = EventIdentity(self.graph, self.paragraph).assign()
+        self.sides = {
+            self.graph.side(k)
+            for e in events
+            for r in ("ATTACKER", "TARGET", "PARTICIPANT")
+            for k in e.role(r)
+        }
         counts: dict[str, int] = {}
         for event in events:
             counts[event.kind] = counts.get(event.kind, 0) + 1
@@ -191,6 +199,10 @@ class GraphResolver:
         attackers = {self.graph.side(k) for k in event.role("ATTACKER")}
         if len(states) == 1 and not states & attackers:
             return states.pop()
+        voices = {self.graph.state(r) for r in mention.props.get("reporters", ())} - {None}
+        own = [v for v in voices if v in self.sides and v not in attackers]
+        if attackers and len(own) == 1:
+            return own[0]  # "South Ossetian officials said 1,000 civilians died in the Georgian attack"
         if attackers:
             others = [p for p in self.main_parties(set()) if p not in attackers]
             if others:
