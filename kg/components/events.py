@@ -168,11 +168,12 @@ class EventReader:
         """People killed or wounded: counts per party, on the event they belong to."""
         trigger = self.doc[match.trigger]
         field = self._casualty_field(trigger)
-        if field is None or self._either(trigger):
+        if field is None or self._either(trigger) or self._disowned(trigger):
             return False
         victims = mention.props.pop("victims", []) or ([trigger] if trigger.pos_ == "NOUN" else [])
-        counts = self._counts(victims, trigger)
-        kin = [self.reader.party(t) or self._reported_own(t) for t in mention.props.pop("kin", [])]
+        counts = self._counts([self._victim(v) for v in victims], trigger)
+        kin_tokens = [*mention.props.pop("kin", []), *self._tallied(trigger)]
+        kin = [self.reader.party(t) or self._reported_own(t) for t in kin_tokens]
         for count in counts:
             count["party"] = count["party"] or next((k for k in kin if k), None)
         if not counts:
@@ -181,19 +182,20 @@ class EventReader:
         mention.props["counts"] = counts
         tokens = [self.reader.antecedent(c) for c in mention.props.pop("cause", [])]
         causes = [self.at[c.i] for c in tokens if c.i in self.at]
+        if not causes and any(self._year_war(c) for c in tokens):
+            return (
+                False  # "the 44-day war of 2020 killed more than 6,500 people": a war's toll, not an event's
+            )
         event = causes[0] if causes else None
         mention.props["event"] = event.trigger if event else self._nearest_event(trigger)
         return True
 
     def _casualty_field(self, verb: Token) -> str | None:
+        """Killed or wounded: what the trigger word (or the noun it counts) says happened to them."""
+        if (verb.pos_ == "ADJ" or verb.dep_ in ("amod", "acomp")) and self.lex.has("casualty_state", verb):
+            return str(self.lex.value("casualty_state", verb.lower_))  # "one dead", "40 fallen soldiers"
         if verb.pos_ == "NOUN":  # "31 martyrs", "two deaths", "the death toll rose to 30"
-            noun = next(
-                (c for c in verb.children if c.dep_ == "compound" and self.lex.has("casualty_noun", c)), verb
-            )
-            if self.lex.has("tally_noun", verb):
-                noun = next((o for p in verb.children if p.lower_ == "of" for o in p.children), verb)
-            value = self.lex.value("casualty_noun", noun.lemma_.lower())
-            return str(value) if value else None
+            return self._noun_field(verb)
         field = self.lex.value("casualty_verb", verb.lemma_)
         if field == "left":
             states = [c for c in verb.children if c.dep_ in ("oprd", "acomp", "xcomp", "ccomp", "advmod")]
@@ -201,15 +203,89 @@ class EventReader:
                 (self.lex.value("left_state", s.lower_) for s in states if self.lex.has("left_state", s)),
                 None,
             )
-        if self.lex.has("life_taking_verb", verb) and not any(c.lemma_ == "life" for c in verb.subtree):
-            return None  # "lost control", "claimed the attack": not deaths
+        lost_people = any(c.dep_ == "dobj" and self.lex.has("person_noun", c) for c in verb.children)
+        if self.lex.has("life_taking_verb", verb) and not (
+            any(c.lemma_ == "life" for c in verb.subtree) or (verb.lemma_ == "lose" and lost_people)
+        ):
+            return None  # "lost control", "claimed the attack": not deaths ("lost one officer" is)
         if self.lex.has("martyr_verb", verb) and not any(c.lemma_ == "martyr" for c in verb.subtree):
             return None
         return str(field) if field else None
 
+    def _noun_field(self, noun: Token) -> str | None:
+        """The field of a casualty noun ('two deaths', 'the death toll', 'the number of soldiers killed',
+        'and five hurt' where the parser makes the participle a noun)."""
+        word = next(
+            (c for c in noun.children if c.dep_ == "compound" and self.lex.has("casualty_noun", c)), noun
+        )
+        if self.lex.has("tally_noun", noun):
+            word = next((o for p in noun.children if p.lower_ == "of" for o in p.children), noun)
+            # the parser hangs the participle on the people, the tally or the verb that puts it
+            near = (*word.children, *noun.children, *noun.head.children)
+            participle = next(
+                (c for c in near if c.dep_ in ("acl", "amod", "advcl") and self.lex.has("casualty_verb", c)),
+                None,
+            )
+            if participle is not None and word is not noun:  # "the number of Pakistani soldiers killed"
+                return self._casualty_field(participle)
+        value = self.lex.value("casualty_noun", word.lemma_.lower())
+        if value is None and noun.dep_ == "conj" and self.lex.has("casualty_verb", noun.head):
+            value = self.lex.value("casualty_verb", noun.lemma_)  # "three killed and at least four hurt"
+        return str(value) if value else None
+
+    def _tallied(self, noun: Token) -> list[Token]:
+        """The people a tally counts: 'the number of Pakistani soldiers killed' -> soldiers."""
+        if noun.pos_ != "NOUN" or not self.lex.has("tally_noun", noun):
+            return []
+        return [o for p in noun.children if p.lower_ == "of" for o in p.children if o.dep_ == "pobj"]
+
+    def _disowned(self, verb: Token) -> bool:
+        """A toll in a claim the text denies or calls unconfirmed ('the claim by X to have killed 137
+        soldiers has not been confirmed', 'X denied killing 20'): not a toll the text gives."""
+        if any(c.dep_ == "nsubj" and self.lex.has("claim_noun", c) for c in verb.children):
+            # "the claim by X to have killed 137 soldiers has not been confirmed", parsed as the claim killing
+            return any(self._negated(a) or self.lex.has("deny_verb", a) for a in verb.ancestors)
+        for governor in verb.ancestors:
+            if self.lex.has("deny_verb", governor):
+                return True
+            if self.lex.has("claim_noun", governor) and governor.dep_ in ("nsubj", "nsubjpass", "dobj"):
+                return self._negated(governor.head) or self.lex.has("deny_verb", governor.head)
+            if self.lex.has("speech_verb", governor):
+                return False
+        return False
+
+    def _victim(self, token: Token) -> Token:
+        """The people a victim word stands for: a relative pronoun's antecedent, and for a name in
+        apposition the noun it names ('a girl, Amina X, who was wounded' -> girl)."""
+        token = self.reader.antecedent(token)
+        if token.dep_ == "appos" and self.lex.has("person_noun", token.head):
+            return token.head
+        return token
+
+    def _year_war(self, noun: Token) -> bool:
+        """'the war of 2020', 'the 2008 war': a war named by its year."""
+        return self.lex.has("war_noun", noun) and any(
+            t.like_num and len(t.text) == 4 and t.text.isdigit() for t in noun.subtree if t is not noun
+        )
+
+    def _negated(self, verb: Token) -> bool:
+        """'has not been confirmed', 'never happened'."""
+        return any(c.dep_ == "neg" or self.lex.has("negation_word", c) for c in verb.children)
+
     def _either(self, verb: Token) -> bool:
-        """'killed or wounded': a count that is not one or the other."""
-        return any(c.dep_ == "cc" and c.lower_ == "or" for c in (*verb.children, *verb.head.children))
+        """'killed or wounded', 'killed or captured': a count that is not one or the other (but
+        'injuries or shock' are injuries)."""
+        if verb.pos_ == "VERB":
+            return any(c.dep_ == "cc" and c.lower_ == "or" for c in (*verb.children, *verb.head.children))
+        for word, other in [(verb, c) for c in verb.children if c.dep_ == "conj"] + [(verb.head, verb)]:
+            if other.dep_ == "conj" and any(c.dep_ == "cc" and c.lower_ == "or" for c in word.children):
+                if self._casualty_word(word) and self._casualty_word(other):
+                    return True
+        return False
+
+    def _casualty_word(self, token: Token) -> bool:
+        """Whether a word says people were killed or wounded."""
+        return any(self.lex.has(c, token) for c in ("casualty_verb", "casualty_noun", "casualty_state"))
 
     def _counts(self, victims: list[Token], verb: Token) -> list[dict[str, Any]]:
         """Each victim phrase's count, qualifier and party ('two Azerbaijani civilians')."""
@@ -222,6 +298,8 @@ class EventReader:
             ]
         nouns += [c for n in nouns for c in n.children if c.dep_ == "appos"]
         for noun in nouns:
+            if self._subset(noun):
+                continue
             if not (
                 self.lex.has("person_noun", noun)
                 or self.lex.has("casualty_noun", noun)
@@ -232,17 +310,40 @@ class EventReader:
             value, qualifier = self.reader.count(noun)
             if value is None:
                 continue
-            party = self.reader.party(noun) or self._party_of_people(noun) or self._side_said(verb)
-            party = party or self._reported_own(noun)
-            of_whom = next(
-                (o for p in noun.children if p.lower_ == "of" for o in p.children if o.dep_ == "pobj"), None
-            )
-            if of_whom is not None and noun.like_num:  # "nine of its soldiers", "55 of our compatriots"
-                party = self.reader.party(of_whom) or party
+            party = self._count_party(noun, verb)
             if party is None and counts and (noun.like_num or self.lex.has("remainder_word", noun)):
                 party = counts[-1]["party"]
-            counts.append({"count": value, "qualifier": qualifier, "party": party, "noun": noun.i})
+            again = verb.pos_ == "NOUN" and (self.lex.has("tally_noun", verb) or verb.lemma_ == "toll")
+            counts.append(
+                {"count": value, "qualifier": qualifier, "party": party, "noun": noun.i, "again": again}
+            )
         return counts
+
+    def _people_in(self, noun: Token) -> str | None:
+        """'two people in Tel Aviv were wounded': the state of the place the people are said to be in."""
+        for prep in noun.children:
+            if prep.dep_ == "prep" and prep.lower_ == "in":
+                for place in (c for c in prep.children if c.dep_ == "pobj"):
+                    state = self.reader.place_state(self.reader.key_at(place))
+                    if state:
+                        return state
+        return None
+
+    def _subset(self, noun: Token) -> bool:
+        """'two of them critically', 'among them four women': a part of a count already given, never a
+        count of its own."""
+        if noun.dep_ == "pobj" and self.lex.has("subset_preposition", noun.head):
+            return True  # "12 people, including three soldiers"
+        partitive = [o for p in noun.children if p.dep_ == "prep" for o in p.children]
+        return any(
+            self.lex.has("plural_pronoun", o)
+            # "among them four women" before the count; "ten others, among them a child" is the whole
+            and (
+                (self.lex.has("subset_preposition", o.head) and o.i < noun.i)
+                or (noun.like_num and o.head.lower_ == "of")
+            )
+            for o in partitive
+        )
 
     def _counted_demonym(self, noun: Token) -> bool:
         """'Two Armenian and three Azerbaijani soldiers': a counted demonym whose noun is left out."""
@@ -268,18 +369,29 @@ class EventReader:
             c.dep_ in ("acl", "amod") and self.lex.has("casualty_verb", c) for c in noun.children
         )
 
+    def _count_party(self, noun: Token, verb: Token) -> str | None:
+        """Whose people a counted phrase names: its own words, 'nine of its soldiers', the clause ('on
+        the Kyrgyz side'), the state whose voice counts its forces, the place they are said to be in.
+        'Our' people are the speaker's, and no one's when the speaker is not known."""
+        of_whom = [o for p in noun.children if p.lower_ == "of" for o in p.children if o.dep_ == "pobj"]
+        if any(self.lex.has("first_person", c) for n in (noun, *of_whom) for c in n.children):
+            voice = self.reader.voice(noun)
+            return self.reader.state(voice) or voice if voice else None
+        party = self.reader.party(noun) or self._party_of_people(noun) or self._side_said(verb)
+        party = party or self._reported_own(noun) or self._people_in(noun)
+        if of_whom and noun.like_num:  # "nine of its soldiers"
+            party = self.reader.party(of_whom[0]) or party
+        return party
+
     def _party_of_people(self, noun: Token) -> str | None:
-        """'two soldiers of the Azerbaijani Army', 'our servicemen' -> their side (the phrase itself,
-        not the clauses hanging on it)."""
+        """'two soldiers of the Azerbaijani Army' -> their side (the phrase itself, not the clauses
+        hanging on it)."""
         own = list(self.doc[noun.left_edge.i : noun.i + 1])
         own += [t for p in noun.children if p.lower_ == "of" for t in p.subtree]
         for t in own:
             key = self.reader.key_at(t)
             if key and self.reader.is_party(key):
                 return key
-        if any(self.lex.has("first_person", c) for c in noun.children):
-            voice = self.reader.voice(noun)
-            return self.reader.state(voice) or voice
         return None
 
     def _side_said(self, verb: Token) -> str | None:

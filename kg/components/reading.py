@@ -22,6 +22,8 @@ from kg.rules import lexicon
 
 PARTY_LABELS = frozenset({"State", "ArmedForce", "Ministry", "Organization", "Person"})
 PLACE_LABELS = frozenset({"Settlement", "Region", "Territory", "Site"})
+DATELINE_DASHES = frozenset({"-", "\u2013", "\u2014", ":"})
+"""What ends a dateline ("BAKU, Nov 17 - ..."): a count is never read across it."""
 REPORTER_LABELS = PARTY_LABELS
 MODIFIER_DEPS = ("amod", "compound", "poss", "nmod")
 CLAUSE_DEPS = ("relcl", "advcl", "ccomp", "acl")
@@ -722,7 +724,9 @@ class Reader:
         for child in token.children:
             if child.dep_ == "nummod" or (child.like_num and child.i < token.i):
                 return self._value(child), self._qualifier(child)
-        for t in self.doc[token.left_edge.i : token.i]:
+        for t in reversed(self.doc[token.left_edge.i : token.i]):
+            if t.text in DATELINE_DASHES:
+                break  # "BAKU, Nov 17 - Seven servicemen": the dateline's number is not a count
             if t.like_num and t.ent_type_ not in ("DATE", "TIME", "ORDINAL") and self._value(t) is not None:
                 return self._value(t), self._qualifier(t)  # "Seven Azerbaijani servicemen", misparsed
         if token.like_num:
@@ -738,7 +742,14 @@ class Reader:
         if text.isdigit():
             return int(text)
         value = self.lex.value("number_word", token.lower_)
-        return int(value) if value is not None else None
+        if value is None:
+            return None
+        tens = self.doc[token.i - 2] if token.i >= 2 and self.doc[token.i - 1].text == "-" else None
+        if tens is not None and tens.head.i == token.i and 0 < int(value) < 10:
+            more = self.lex.value("number_word", tens.lower_)  # "Twenty-six": the tens before the unit
+            if more is not None and int(more) % 10 == 0 and 20 <= int(more) <= 90:
+                return int(more) + int(value)
+        return int(value)
 
     def _qualifier(self, number: Token) -> str | None:
         words = [t.lower_ for t in self.doc[max(number.i - 3, 0) : number.i]]

@@ -34,11 +34,19 @@ class GraphResolver:
         self.graph: DocGraph = doc._.kg
         self.document = doc._.kg_key or "doc"
         self.mention_events: dict[str, str] = {}
+        self.sides: set[str | None] = set()
+        """The sides some event of the document names as attacker, target or participant."""
 
     def resolve(self) -> None:
         """Events, their relations, then the decisions."""
         self.recast_mentions()
         events = EventIdentity(self.graph, self.paragraph).assign()
+        self.sides = {
+            self.graph.side(k)
+            for e in events
+            for r in ("ATTACKER", "TARGET", "PARTICIPANT")
+            for k in e.role(r)
+        }
         counts: dict[str, int] = {}
         for event in events:
             counts[event.kind] = counts.get(event.kind, 0) + 1
@@ -48,6 +56,10 @@ class GraphResolver:
                 self.mention_events[mention_key(mention.trigger)] = event.key
         for event in events:
             self.add_event(event)
+        tolls = [(m.trigger, e, m) for e in events for m in e.mentions if m.kind == "Casualty"]
+        told: list[str] = []  # the parties of the tolls told so far, in text order
+        for _trigger, event, mention in sorted(tolls, key=lambda t: t[0]):
+            self.casualties(event, mention, told)
         for fact in self.graph.facts:
             fact.source = self.mention_events.get(fact.source, fact.source)
             fact.target = self.mention_events.get(fact.target, fact.target)
@@ -82,8 +94,6 @@ class GraphResolver:
         for mention in event.mentions:
             self.role_facts(event, mention)
             self.reporters(event, mention)
-            if mention.kind == "Casualty":
-                self.casualties(event, mention)
         self.implicit_target(event)
 
     def event_record(self, event: Event) -> None:
@@ -132,21 +142,52 @@ class GraphResolver:
             confidence = 0.9 if mention.kind == "Casualty" else 0.85 if reporter == first else 0.7
             self.graph.relate("REPORTED", reporter, event.key, mention.sent, "voice-of-clause", confidence)
 
-    def casualties(self, event: Event, mention: Any) -> None:
-        """Killed and wounded on the party they belong to (the event's target side when unsaid)."""
+    def casualties(self, event: Event, mention: Any, told: list[str]) -> None:
+        """Killed and wounded on the party they belong to: the one the text says, for 'three others' the
+        party of the toll told before, else the event's target side ('the death toll': else the party
+        of the toll told before)."""
         field = mention.props["field"]
-        previous: str | None = None
+        previous: str | None = told[-1] if told else None
         for count in mention.props["counts"]:
-            party = count["party"] or (
-                previous if self.rules.lexicon.has("remainder_word", self.doc[count["noun"]]) else None
-            )
-            party = party or self.victim_side(event, mention)
+            noun = self.doc[count["noun"]]
+            others = any(self.rules.lexicon.has("remainder_word", t) for t in (noun, *noun.children))
+            party = count["party"] or (previous if others else None) or self.victim_side(event, mention)
+            party = party or (previous if count.get("again") else None)
             previous = party
             if party is None or self.graph.label(party) not in PARTY_LABELS:
                 continue  # a toll belongs to a party, never to a place the text calls a target
+            told.append(party)
+            if others and self.add_to_toll(event.key, party, field, count, mention.sent):
+                continue
             attrs = {field: count["count"], "qualifier": count["qualifier"]}
+            if count.get("again") and self.other_toll(event.key, party, field, count["count"]):
+                # "the government put the death toll at 300": another voice's toll, kept beside the first
+                attrs["disc"] = f"{field} {count['count']}"
             rule = mention.rules[0] if mention.rules else "casualty"
             self.graph.relate("PARTICIPANT", event.key, party, mention.sent, rule, 0.85, **attrs)
+
+    def add_to_toll(self, event: str, party: str, field: str, count: dict[str, Any], sent: Any) -> bool:
+        """'A girl was wounded. At least 31 other people were taken to hospital': others of the same
+        field, told in another sentence of the same paragraph, add to the toll told there."""
+        for fact in self.graph.facts:
+            if not (fact.type == "PARTICIPANT" and fact.source == event and fact.target == party):
+                continue
+            if field not in fact.attrs or fact.sent == tuple(sent):
+                continue
+            if self.paragraph(fact.sent[0]) != self.paragraph(sent[0]):
+                continue
+            fact.attrs[field] += count["count"]
+            fact.attrs["qualifier"] = count["qualifier"] or fact.attrs.get("qualifier")
+            return True
+        return False
+
+    def other_toll(self, event: str, party: str, field: str, count: int) -> bool:
+        """Whether the event already has a different count of the field on the party."""
+        return any(
+            f.attrs.get(field) != count
+            for f in self.graph.facts
+            if f.type == "PARTICIPANT" and f.source == event and f.target == party and field in f.attrs
+        )
 
     def victim_side(self, event: Event, mention: Any) -> str | None:
         """The side casualties belong to when the text does not say: the one side the event hit."""
@@ -158,6 +199,10 @@ class GraphResolver:
         attackers = {self.graph.side(k) for k in event.role("ATTACKER")}
         if len(states) == 1 and not states & attackers:
             return states.pop()
+        voices = {self.graph.state(r) for r in mention.props.get("reporters", ())} - {None}
+        own = [v for v in voices if v in self.sides and v not in attackers]
+        if attackers and len(own) == 1:
+            return own[0]  # "South Ossetian officials said 1,000 civilians died in the Georgian attack"
         if attackers:
             others = [p for p in self.main_parties(set()) if p not in attackers]
             if others:
@@ -246,6 +291,36 @@ class GraphResolver:
             if fact.type in ("LOCATION", "ORIGIN") and self.graph.label(fact.target) == "Settlement":
                 settled.add((fact.source, fact.type))
         self.graph.facts[:] = [f for f in self.graph.facts if not self._contradicted(f, attackers, settled)]
+        self.repeated_tolls()
+
+    def repeated_tolls(self) -> None:
+        """One toll told twice is counted once: on one event, the same count of a side's state and of its
+        forces ('three of its soldiers' ... 'three Azerbaijani soldiers') keeps the first telling; a toll
+        the first paragraph (the headline) gives and a later one repeats on another event of the same
+        side ('Seven soldiers killed in clash' ... 'seven soldiers were killed in fighting') keeps the
+        later telling."""
+        tolls = [
+            f for f in self.graph.facts if f.type == "PARTICIPANT" and f.attrs.keys() & {"killed", "wounded"}
+        ]
+        for field in ("killed", "wounded"):
+            told = [f for f in tolls if field in f.attrs]
+            for fact in told:
+                if any(self._retold(fact, other, field) for other in told if other is not fact):
+                    del fact.attrs[field]
+        for fact in tolls:
+            if not fact.attrs.keys() & {"killed", "wounded"}:
+                fact.attrs.pop("qualifier", None)
+                fact.attrs.pop("disc", None)
+
+    def _retold(self, fact: Fact, other: Fact, field: str) -> bool:
+        """Whether `other` tells the toll `fact` tells, and is the telling to keep."""
+        if field not in other.attrs or other.attrs[field] != fact.attrs[field]:
+            return False
+        if self.graph.side(other.target) != self.graph.side(fact.target):
+            return False
+        if other.source == fact.source:
+            return other.target != fact.target and other.sent[0] < fact.sent[0]
+        return self.paragraph(fact.sent[0]) == 0 and self.paragraph(other.sent[0]) > 0
 
     def _contradicted(
         self, fact: Fact, attackers: dict[str, set[str | None]], settled: set[tuple[str, str]]
