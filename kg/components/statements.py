@@ -19,7 +19,7 @@ from spacy.tokens import Doc, Span, Token
 from kg.components import register_extensions
 from kg.components.events import mention_key
 from kg.components.frames import FrameMatch
-from kg.components.reading import Reader, clause_words, phrase_text, subject_of
+from kg.components.reading import Reader, clause_words, governing_verb, phrase_text, subject_of
 from kg.components.records import DocGraph
 from kg.components.roles import fill_properties, fill_roles
 from kg.dates import resolve_date
@@ -49,6 +49,7 @@ class StatementReader:
             "protest": self.protest,
             "labelling": self.labelling,
         }
+        self.unnamed_occupations: list[tuple[FrameMatch, list[str]]] = []
 
     def read(self) -> None:
         """Read every statement frame match, in text order (reference follows the speakers)."""
@@ -56,6 +57,7 @@ class StatementReader:
             family = self.rules.families[match.family]
             if family.event is None:
                 self.readers.get(family.name, self.relation)(match, family)
+        self.implied_occupations()
 
     # --- the generic statement ------------------------------------------------------------------
 
@@ -71,9 +73,18 @@ class StatementReader:
             side = self.reader.side(voice) if own_side else voice
             sources = [side] if side else []
         targets = self.keys(outputs.get(str(family.target), []))
+        if family.relation == "OCCUPIED" and trigger.dep_ in ("amod", "acl", "relcl"):
+            # "the district, occupied since August 2008": the district, not August
+            inside = self.reader.places(list(trigger.subtree))
+            targets = [t for t in targets if t not in inside]
         if not targets and family.relation in ("CAPTURED", "OCCUPIED"):
             described = [self.described_place(self.doc[i]) for i in match.role(str(family.target))]
             targets = [d for d in described if d]  # "Kalbajar, a district occupied by ..."
+        if not sources and implicit == "named_occupier":
+            sources = self.acting_subject(trigger)
+            if not sources:
+                self.unnamed_occupations.append((match, targets))  # who occupies: read at the end
+                return
         props = fill_properties(match, family, self.reader)
         if family.relation == "ACCUSES":
             self.accusations(match, trigger, sources, targets, props)
@@ -82,6 +93,55 @@ class StatementReader:
             for target in targets:
                 if source != target and self.allowed(str(family.relation), source, target):
                     self.relate(str(family.relation), source, target, match, props)
+
+    def acting_subject(self, trigger: Token) -> list[str]:
+        """Who a subjectless occupying word is about: the subject of the clause a bare participle serves
+        ('X chose to act, crossing the border and occupying Y'), or of the verb 'through the occupation
+        of Y' is the means of."""
+        head = trigger
+        if trigger.pos_ == "NOUN":
+            prep = trigger.head
+            if trigger.dep_ != "pobj" or not self.lex.has("means_preposition", prep):
+                return []
+            head = prep.head
+        else:
+            for _ in range(4):
+                if head.tag_ not in ("VBG", "VB") or head.dep_ not in ("conj", "advcl", "xcomp"):
+                    break
+                head = head.head
+                if any(c.dep_ == "nsubj" for c in head.children):
+                    break
+        if head.i == trigger.i or head.pos_ not in ("VERB", "AUX"):
+            return []
+        subject = next((c for c in head.children if c.dep_ == "nsubj"), None)
+        party = self.reader.party(subject) if subject is not None else None
+        return [party] if party is not None else []
+
+    def implied_occupations(self) -> None:
+        """'the occupied X district': occupied by the one side the report names as occupier, if any."""
+        if not self.unnamed_occupations:
+            return
+        occupiers = {self.reader.side(f.source) for f in self.graph.facts if f.type == "OCCUPIED"}
+        for token in self.doc:
+            if self.lex.has("occupation_noun", token):
+                occupiers |= {self.reader.side(p) for p in self._occupation_parties(token)}
+        occupiers.discard(None)
+        if len(occupiers) != 1:
+            return
+        occupier = next(iter(occupiers))
+        assert occupier is not None
+        for match, targets in self.unnamed_occupations:
+            for target in targets:
+                if self.reader.place_state(target) != occupier and self.allowed("OCCUPIED", occupier, target):
+                    self.relate("OCCUPIED", occupier, target, match, {})
+
+    def _occupation_parties(self, word: Token) -> list[str]:
+        """The parties an occupation word names: 'Russian occupation forces', 'Russia's occupation',
+        'the occupying Russian troops'."""
+        found = [self.reader.party(c) for c in word.children if c.dep_ in ("poss", "amod", "compound")]
+        if word.dep_ in ("compound", "amod") and word.head.pos_ in ("NOUN", "PROPN"):
+            found.append(self.reader.party(word.head))
+        return [p for p in found if p is not None and self.graph.label(p) in ("State", "ArmedForce")]
 
     def keys(self, values: list[Any]) -> list[str]:
         """Entity keys among a role's values (event mentions given by their placeholder key)."""
@@ -121,6 +181,18 @@ class StatementReader:
         for ent in verb.sent.ents:
             if ent.label_ == "DATE" and any(a.i == verb.i for a in ent.root.ancestors):
                 resolved = resolve_date(ent.text, self.reader.published)
+                if resolved:
+                    return resolved.start
+        if verb.pos_ not in ("VERB", "AUX"):
+            return self._since_on_verb(verb)
+        return None
+
+    def _since_on_verb(self, word: Token) -> str | None:
+        """'Y has been under X's control since 2014': the since-date on the verb a phrase hangs on."""
+        verb = governing_verb(word)
+        for child in verb.children if verb is not None else ():
+            if child.dep_ == "prep" and child.lower_ == "since":
+                resolved = resolve_date(phrase_text(list(child.subtree)[1:]), self.reader.published)
                 if resolved:
                     return resolved.start
         return None

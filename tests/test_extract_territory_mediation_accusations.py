@@ -1,0 +1,105 @@
+"""Territory status, mediation and accusations in the wording reports use for them beyond the plain
+verb: occupation named on the place ('the Russian-occupied city', 'the occupied district'), past truces
+with their mediators and dates, and wrongs named as nouns in statements. Each test reads a short text
+of its own and checks what a user of the graph would see."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+pytestmark = pytest.mark.model
+
+
+@pytest.fixture(scope="module")
+def nlp() -> Any:
+    """The spaCy pipeline with our components, loaded once for the module."""
+    from kg.extract import load_nlp
+
+    return load_nlp()
+
+
+def _extract(nlp: Any, text: str) -> Any:
+    from kg.extract import extract_documents
+    from kg.models import Document
+
+    return next(extract_documents([Document(key="doc:test", text=text, published="2024-05-10")], nlp=nlp))
+
+
+def _facts(nlp: Any, text: str, rtype: str) -> list[tuple[str, str, dict[str, Any]]]:
+    """(source name, target name, the relation's properties) of one type."""
+    extraction = _extract(nlp, text)
+    names = {e.key: e.name for e in extraction.entities}
+    return [
+        (names.get(r.source, r.source), names.get(r.target, r.target), r.model_dump())
+        for r in extraction.relations
+        if r.type == rtype
+    ]
+
+
+def _pairs(nlp: Any, text: str, rtype: str) -> set[tuple[str, str]]:
+    return {(s, t) for s, t, _ in _facts(nlp, text, rtype)}
+
+
+# --- occupation named on the place -------------------------------------------------------------------
+
+
+def test_side_before_the_hyphen_of_occupied_is_the_occupier(nlp: Any) -> None:
+    text = "A drone struck a fuel depot in the Russian-occupied city of Melitopol overnight."
+    assert ("Russia", "Melitopol") in _pairs(nlp, text, "OCCUPIED")
+
+
+def test_held_and_controlled_with_a_hyphenated_side_are_occupations(nlp: Any) -> None:
+    assert ("Houthis", "Hudaydah") in _pairs(
+        nlp, "Jets struck the Houthi-controlled port of Hudaydah.", "OCCUPIED"
+    )
+    assert ("M23", "Bunagana") in _pairs(nlp, "Traders fled the M23-held town of Bunagana.", "OCCUPIED")
+
+
+def test_rebel_held_names_no_occupier(nlp: Any) -> None:
+    text = "M23 fighters were seen on the hills. Shells fell on the rebel-held town of Bunagana."
+    assert _pairs(nlp, text, "OCCUPIED") == set()
+
+
+def test_occupied_place_is_held_by_the_occupier_the_report_names(nlp: Any) -> None:
+    text = (
+        "Georgia's foreign ministry said Russian occupation forces put up new fences. "
+        "Farmers near the occupied Akhalgori district lost their fields."
+    )
+    assert _pairs(nlp, text, "OCCUPIED") == {("Russia", "Akhalgori")}
+
+
+def test_occupied_place_without_a_named_occupier_gives_no_occupation(nlp: Any) -> None:
+    text = "Shelling was reported overnight near the occupied city of Melitopol."
+    assert _pairs(nlp, text, "OCCUPIED") == set()
+
+
+def test_occupied_since_a_date_is_the_occupation_date_not_a_place(nlp: Any) -> None:
+    text = (
+        "Tbilisi says Russian occupation forces moved the boundary again. "
+        "The Akhalgori district, occupied since August 2008, lies north of the capital."
+    )
+    facts = _facts(nlp, text, "OCCUPIED")
+    assert [(s, t) for s, t, _ in facts] == [("Russia", "Akhalgori")]
+    assert facts[0][2]["since"] == "2008-08"
+
+
+def test_occupation_of_a_place_by_its_owner_or_by_phrase(nlp: Any) -> None:
+    assert ("Russia", "Crimea") in _pairs(
+        nlp, "Kyiv marked ten years of Russia's occupation of Crimea.", "OCCUPIED"
+    )
+    by = _pairs(nlp, "The occupation of the Kalbajar district by Armenian forces ended in 2020.", "OCCUPIED")
+    assert {(s, t) for s, t in by} == {("Armed Forces of Armenia", "Kalbajar")}
+
+
+def test_occupying_participle_takes_the_subject_of_the_clause_it_serves(nlp: Any) -> None:
+    text = "Rwandan troops chose to act openly, crossing the border and occupying the town of Bunagana."
+    assert {t for _, t in _pairs(nlp, text, "OCCUPIED")} == {"Bunagana"}
+
+
+def test_under_control_since_a_date_keeps_the_date(nlp: Any) -> None:
+    text = "The port of Hudaydah has been under the control of the Houthis since November 2014."
+    facts = _facts(nlp, text, "OCCUPIED")
+    assert [(s, t) for s, t, _ in facts] == [("Houthis", "Hudaydah")]
+    assert facts[0][2]["since"] == "2014-11"
