@@ -103,3 +103,38 @@ def test_under_control_since_a_date_keeps_the_date(nlp: Any) -> None:
     facts = _facts(nlp, text, "OCCUPIED")
     assert [(s, t) for s, t, _ in facts] == [("Houthis", "Hudaydah")]
     assert facts[0][2]["since"] == "2014-11"
+
+
+# --- mediators of truces and agreements ----------------------------------------------------------------
+
+
+def test_hyphenated_broker_of_a_past_truce_with_its_month(nlp: Any) -> None:
+    text = "The UN-brokered truce of April 2022 between the Saudi-led coalition and the Houthis expired."
+    extraction = _extract(nlp, text)
+    names = {e.key: e.name for e in extraction.entities}
+    truce = next(e for e in extraction.entities if e.label == "Ceasefire")
+    brokers = {
+        names[r.target] for r in extraction.relations if r.type == "BROKERED_BY" and r.source == truce.key
+    }
+    assert brokers == {"United Nations"}
+    assert truce.start == "2022-04"
+
+
+def test_hyphenated_facilitator_of_an_agreement_mediates_it(nlp: Any) -> None:
+    text = "In March 2019 the two sides concluded the EU-facilitated agreement on the border crossings."
+    assert {t for _, t in _pairs(nlp, text, "MEDIATED_BY")} == {"European Union"}
+
+
+def test_agreement_signed_under_a_side_s_mediation_is_mediated_by_it(nlp: Any) -> None:
+    text = "The war ended with an agreement signed in Pretoria by Ethiopia and the TPLF under African Union mediation."
+    assert {t for _, t in _pairs(nlp, text, "MEDIATED_BY")} == {"African Union"}
+
+
+def test_truce_agreed_with_the_mediation_of_a_state(nlp: Any) -> None:
+    text = "Kyrgyzstan and Tajikistan agreed to a ceasefire under the auspices of Russia on Friday."
+    assert {t for _, t in _pairs(nlp, text, "MEDIATED_BY")} == {"Russia"}
+
+
+def test_party_that_persuades_a_side_to_accept_a_truce_mediates_it(nlp: Any) -> None:
+    text = "Egypt persuaded Hamas to accept the ceasefire with Israel late on Monday."
+    assert ("Ceasefire", "Egypt") in {(s.split(":")[0], t) for s, t in _pairs(nlp, text, "MEDIATED_BY")}
