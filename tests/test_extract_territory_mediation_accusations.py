@@ -126,7 +126,10 @@ def test_hyphenated_facilitator_of_an_agreement_mediates_it(nlp: Any) -> None:
 
 
 def test_agreement_signed_under_a_side_s_mediation_is_mediated_by_it(nlp: Any) -> None:
-    text = "The war ended with an agreement signed in Pretoria by Ethiopia and the TPLF under African Union mediation."
+    text = (
+        "The war ended with an agreement signed in Pretoria by Ethiopia and the TPLF "
+        "under African Union mediation."
+    )
     assert {t for _, t in _pairs(nlp, text, "MEDIATED_BY")} == {"African Union"}
 
 
