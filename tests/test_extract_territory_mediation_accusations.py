@@ -141,3 +141,70 @@ def test_truce_agreed_with_the_mediation_of_a_state(nlp: Any) -> None:
 def test_party_that_persuades_a_side_to_accept_a_truce_mediates_it(nlp: Any) -> None:
     text = "Egypt persuaded Hamas to accept the ceasefire with Israel late on Monday."
     assert ("Ceasefire", "Egypt") in {(s.split(":")[0], t) for s, t in _pairs(nlp, text, "MEDIATED_BY")}
+
+
+# --- accusations in statement language -------------------------------------------------------------------
+
+
+def _accusations(nlp: Any, text: str) -> list[tuple[str, str, str]]:
+    return [(s, t, p["allegation"] or "") for s, t, p in _facts(nlp, text, "ACCUSES")]
+
+
+def test_violations_by_a_side_are_an_accusation_of_it(nlp: Any) -> None:
+    text = "Kabul condemned the repeated violations of Afghan airspace by Pakistani aircraft."
+    found = _accusations(nlp, text)
+    assert {(s, t) for s, t, _ in found} == {("Afghanistan", "Armed Forces of Pakistan")}
+    assert "violations" in found[0][2]
+
+
+def test_invasion_of_a_country_does_not_accuse_the_country_invaded(nlp: Any) -> None:
+    text = "Poland's foreign ministry condemned the invasion of Ukraine."
+    assert all(t != "Ukraine" for _, t, _ in _accusations(nlp, text))
+
+
+def test_siege_imposed_by_a_side_accuses_it_in_the_speaker_s_voice(nlp: Any) -> None:
+    text = "The Yemeni army spokesman said the strikes answered the siege imposed by Saudi Arabia on Yemen."
+    found = _accusations(nlp, text)
+    assert {t for _, t, _ in found} == {"Saudi Arabia"}
+    assert "siege" in found[0][2]
+
+
+def test_side_said_to_keep_practising_terrorism_is_accused(nlp: Any) -> None:
+    text = "According to the Saudi Defence Ministry, Iran continues to arm the militia and to practise terrorism."
+    found = _accusations(nlp, text)
+    assert {t for _, t, _ in found} == {"Iran"}
+    assert "terrorism" in found[0][2]
+
+
+def test_sabotage_group_of_a_side_is_an_accusation_of_sabotage(nlp: Any) -> None:
+    text = (
+        "The Azerbaijani Defence Ministry said the mines were laid by a sabotage group "
+        "of the Armenian armed forces."
+    )
+    found = _accusations(nlp, text)
+    assert {t for _, t, _ in found} == {"Armed Forces of Armenia"}
+    assert "sabotage" in found[0][2]
+
+
+def test_accused_named_in_a_so_called_clause(nlp: Any) -> None:
+    text = "The Saudi Defence Ministry accused what it called the Houthi militia of targeting oil facilities."
+    found = _accusations(nlp, text)
+    assert {t for _, t, _ in found} == {"Houthis"}
+    assert "oil facilities" in found[0][2]
+
+
+def test_side_reporting_the_other_side_s_attack_on_it_accuses_it(nlp: Any) -> None:
+    text = "The Georgian government said South Ossetian forces had attacked Georgian villages on Thursday."
+    found = _accusations(nlp, text)
+    assert {(s, t) for s, t, _ in found} == {("Georgia", "Armed Forces of South Ossetia")}
+    assert found[0][2] == "attacked Georgian villages"
+
+
+def test_neutral_reporter_of_an_attack_accuses_nobody(nlp: Any) -> None:
+    text = "The UN said Russian forces shelled the city of Kharkiv overnight."
+    assert _accusations(nlp, text) == []
+
+
+def test_side_reporting_its_own_fire_accuses_nobody(nlp: Any) -> None:
+    text = "Ukraine's military said its forces shelled Russian positions near the city of Donetsk."
+    assert _accusations(nlp, text) == []

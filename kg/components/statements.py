@@ -19,8 +19,15 @@ from spacy.tokens import Doc, Span, Token
 from kg.components import register_extensions
 from kg.components.events import mention_key
 from kg.components.frames import FrameMatch
-from kg.components.reading import Reader, clause_words, governing_verb, phrase_text, subject_of
-from kg.components.records import DocGraph
+from kg.components.reading import (
+    Reader,
+    clause_words,
+    governing_verb,
+    phrase_text,
+    predicate_words,
+    subject_of,
+)
+from kg.components.records import DocGraph, EventMention
 from kg.components.roles import fill_properties, fill_roles
 from kg.dates import resolve_date
 from kg.names import normalise_name
@@ -58,6 +65,10 @@ class StatementReader:
             if family.event is None:
                 self.readers.get(family.name, self.relation)(match, family)
         self.implied_occupations()
+        for mention in self.graph.events:
+            for reporter in mention.props.get("reporters", ()):
+                trigger = self.doc[mention.trigger]
+                self.attack_on_own_side(reporter, mention, governing_or_self(trigger))
 
     # --- the generic statement ------------------------------------------------------------------
 
@@ -259,6 +270,40 @@ class StatementReader:
             mention = self.events.get(t.i)
             if mention is not None and t.i not in skip:
                 self.graph.relate("REPORTED", speaker, mention_key(t.i), trigger.sent, match.frames[0], 0.8)
+                self.attack_on_own_side(speaker, mention, trigger)
+
+    def attack_on_own_side(self, speaker: str, mention: EventMention, said: Token) -> None:
+        """'X said Y's forces shelled X's villages': a side that reports the other side's attack on
+        itself accuses it of what the clause says (not a neutral reporter, not its own side's fire)."""
+        own = self.reader.side(speaker)
+        if mention.kind != "Attack" or own is None:
+            return
+        hit = {self.reader.side(k) for k in mention.roles.get("TARGET", [])}
+        hit |= {self.reader.place_state(k) for k in mention.roles.get("LOCATION", [])}
+        if own not in hit:
+            return
+        verb = self.doc[mention.trigger]
+        words = predicate_words(verb) if verb.pos_ == "VERB" else clause_words(verb)
+        dated = {w.i for w in words if w.ent_type_ in ("DATE", "TIME")}
+        dated |= {  # "on 12 September", or a preposition the parser left without its object
+            w.i for w in words if w.dep_ == "prep" and all(c.i in dated for c in w.children)
+        }
+        allegation = phrase_text([w for w in words if w.i not in dated]) or None
+        for attacker in dict.fromkeys(mention.roles.get("ATTACKER", [])):
+            if self.reader.side(attacker) in (None, own) or self.graph.label(attacker) not in ACCUSED_LABELS:
+                continue
+            accused = self.reader.side(attacker) if self.graph.label(attacker) == "Ministry" else attacker
+            self.graph.relate(
+                "ACCUSES",
+                speaker,
+                str(accused),
+                said.sent,
+                "report.attack-on-own-side",
+                0.65,
+                allegation=allegation,
+                date=self.reader.statement_date(said),
+                disc=normalise_name(allegation) if allegation else "",
+            )
 
     def denial(self, match: FrameMatch, family: Family) -> None:
         """'The ministry denied the claims': the event, the words or the accusation it answers."""
