@@ -170,7 +170,10 @@ def test_siege_imposed_by_a_side_accuses_it_in_the_speaker_s_voice(nlp: Any) -> 
 
 
 def test_side_said_to_keep_practising_terrorism_is_accused(nlp: Any) -> None:
-    text = "According to the Saudi Defence Ministry, Iran continues to arm the militia and to practise terrorism."
+    text = (
+        "According to the Saudi Defence Ministry, Iran continues to arm the militia "
+        "and to practise terrorism."
+    )
     found = _accusations(nlp, text)
     assert {t for _, t, _ in found} == {"Iran"}
     assert "terrorism" in found[0][2]
