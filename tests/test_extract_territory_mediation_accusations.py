@@ -211,3 +211,27 @@ def test_neutral_reporter_of_an_attack_accuses_nobody(nlp: Any) -> None:
 def test_side_reporting_its_own_fire_accuses_nobody(nlp: Any) -> None:
     text = "Ukraine's military said its forces shelled Russian positions near the city of Donetsk."
     assert _accusations(nlp, text) == []
+
+
+def test_wrong_led_by_a_side_accuses_the_side_that_leads_it(nlp: Any) -> None:
+    text = (
+        "The Yemeni army spokesman said the strikes answered the siege imposed by the Saudi-led aggression."
+    )
+    assert {t for _, t, _ in _accusations(nlp, text)} == {"Saudi Arabia"}
+
+
+def test_reported_attack_s_allegation_leaves_out_its_dates(nlp: Any) -> None:
+    text = (
+        "Statement of the Ministry of Defence of Azerbaijan. During the night of 1 to 2 April, units of "
+        "the armed forces of Armenia subjected the positions of the Azerbaijani Army to intensive fire."
+    )
+    found = _accusations(nlp, text)
+    assert [a for _, _, a in found] == ["subjected the positions of the Azerbaijani Army to intensive fire"]
+
+
+# --- which place was taken -------------------------------------------------------------------------------
+
+
+def test_places_apposed_to_a_taken_town_say_where_it_lies_and_are_not_taken(nlp: Any) -> None:
+    text = "Fano fighters took control of Lalibela town, North Wollo zone, Amhara region, without fighting."
+    assert {t for _, t in _pairs(nlp, text, "CAPTURED")} == {"Lalibela"}

@@ -84,6 +84,8 @@ class StatementReader:
             side = self.reader.side(voice) if own_side else voice
             sources = [side] if side else []
         targets = self.keys(outputs.get(str(family.target), []))
+        if family.relation in ("CAPTURED", "OCCUPIED"):
+            targets = self.without_apposed_containers(match, family, targets)
         if family.relation == "OCCUPIED" and trigger.dep_ in ("amod", "acl", "relcl"):
             # "the district, occupied since August 2008": the district, not August
             inside = self.reader.places(list(trigger.subtree))
@@ -104,6 +106,20 @@ class StatementReader:
             for target in targets:
                 if source != target and self.allowed(str(family.relation), source, target):
                     self.relate(str(family.relation), source, target, match, props)
+
+    def without_apposed_containers(self, match: FrameMatch, family: Family, targets: list[str]) -> list[str]:
+        """'took Lalibela town, North Wollo zone, Amhara region': the town, not the zone and region
+        apposed to it to say where it lies (kept when the head itself names no place)."""
+        apposed: set[str] = set()
+        for i in match.role(str(family.target)):
+            head = self.doc[i]
+            appositions = [c for c in head.children if c.dep_ == "appos"]
+            if not appositions:
+                continue
+            inside = {t.i for a in appositions for t in a.subtree}
+            if self.reader.places([t for t in clause_words(head) if t.i not in inside]):
+                apposed |= set(self.reader.places([t for a in appositions for t in a.subtree]))
+        return [t for t in targets if t not in apposed]
 
     def acting_subject(self, trigger: Token) -> list[str]:
         """Who a subjectless occupying word is about: the subject of the clause a bare participle serves
@@ -284,11 +300,7 @@ class StatementReader:
             return
         verb = self.doc[mention.trigger]
         words = predicate_words(verb) if verb.pos_ == "VERB" else clause_words(verb)
-        dated = {w.i for w in words if w.ent_type_ in ("DATE", "TIME")}
-        dated |= {  # "on 12 September", or a preposition the parser left without its object
-            w.i for w in words if w.dep_ == "prep" and all(c.i in dated for c in w.children)
-        }
-        allegation = phrase_text([w for w in words if w.i not in dated]) or None
+        allegation = phrase_text(undated(words)) or None
         for attacker in dict.fromkeys(mention.roles.get("ATTACKER", [])):
             if self.reader.side(attacker) in (None, own) or self.graph.label(attacker) not in ACCUSED_LABELS:
                 continue
@@ -562,6 +574,20 @@ class StatementReader:
                 return self.reader.side(key)
         earlier = self.reader.previous_subject(act, exclude=own)
         return self.reader.side(earlier) if earlier else None
+
+
+def undated(words: list[Token]) -> list[Token]:
+    """Words without their dates: 'during the night of 1 to 2 April', 'on 12 September', and a
+    preposition the parser left without its object."""
+    dropped: set[int] = set()
+    for w in words:
+        if w.dep_ in ("prep", "npadvmod") and w.i not in dropped:
+            below = [t for t in w.subtree if t.i != w.i]
+            if not below or any(t.ent_type_ in ("DATE", "TIME") for t in below):
+                dropped.update(t.i for t in w.subtree)
+        elif w.ent_type_ in ("DATE", "TIME"):
+            dropped.add(w.i)
+    return [w for w in words if w.i not in dropped]
 
 
 def governing_or_self(token: Token) -> Token:
