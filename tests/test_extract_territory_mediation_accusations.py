@@ -235,3 +235,38 @@ def test_reported_attack_s_allegation_leaves_out_its_dates(nlp: Any) -> None:
 def test_places_apposed_to_a_taken_town_say_where_it_lies_and_are_not_taken(nlp: Any) -> None:
     text = "Fano fighters took control of Lalibela town, North Wollo zone, Amhara region, without fighting."
     assert {t for _, t in _pairs(nlp, text, "CAPTURED")} == {"Lalibela"}
+
+
+# --- who took part in mediated talks and settlements ------------------------------------------------------
+
+
+def _event_roles(nlp: Any, text: str, label: str) -> dict[str, set[str]]:
+    extraction = _extract(nlp, text)
+    names = {e.key: e.name for e in extraction.entities}
+    events = {e.key for e in extraction.entities if e.label == label}
+    roles: dict[str, set[str]] = {}
+    for r in extraction.relations:
+        if r.source in events:
+            roles.setdefault(r.type, set()).add(names.get(r.target, r.target))
+    return roles
+
+
+def test_talks_hosted_by_a_state_between_two_sides(nlp: Any) -> None:
+    roles = _event_roles(
+        nlp, "Talks hosted by Oman between Iran and the United States ended in Muscat.", "Meeting"
+    )
+    assert roles["HOSTED_BY"] == {"Oman"}
+    assert {"Iran", "United States"} <= roles["PARTICIPANT"]
+
+
+def test_truce_brokered_by_a_state_between_two_sides(nlp: Any) -> None:
+    roles = _event_roles(
+        nlp, "The truce brokered by Egypt between Israel and Hamas held overnight.", "Ceasefire"
+    )
+    assert roles["BROKERED_BY"] == {"Egypt"}
+    assert roles["PARTICIPANT"] == {"Israel", "Hamas"}
+
+
+def test_agreement_signed_by_two_sides_names_them_as_parties(nlp: Any) -> None:
+    text = "The accord signed by Armenia and Azerbaijan in Washington was hailed as historic."
+    assert _event_roles(nlp, text, "Agreement")["PARTICIPANT"] == {"Armenia", "Azerbaijan"}
