@@ -270,3 +270,13 @@ def test_truce_brokered_by_a_state_between_two_sides(nlp: Any) -> None:
 def test_agreement_signed_by_two_sides_names_them_as_parties(nlp: Any) -> None:
     text = "The accord signed by Armenia and Azerbaijan in Washington was hailed as historic."
     assert _event_roles(nlp, text, "Agreement")["PARTICIPANT"] == {"Armenia", "Azerbaijan"}
+
+
+def test_attack_said_to_amount_to_a_war_crime_accuses_its_attacker(nlp: Any) -> None:
+    text = (
+        "Houthi drones struck the airport of Abha on Wednesday. The coalition spokesman Turki al-Maliki "
+        "said the attack was an act that may amount to a war crime."
+    )
+    found = _accusations(nlp, text)
+    assert ("Turki al-Maliki", "Houthis") in {(s, t) for s, t, _ in found}
+    assert any("war crime" in a for _, _, a in found)

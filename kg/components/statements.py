@@ -542,7 +542,10 @@ class StatementReader:
             accusers = [voice] if voice else []
         if not accusers:
             return
-        accused = self.doer_of(self.doc[act_token], self.reader.side(accusers[0]))
+        act = self.doc[act_token]
+        if self.lex.has("relative_pronoun", act) and trigger.dep_ == "relcl":
+            act = trigger.head  # "an act that may amount to a war crime": the act
+        accused = self.doer_of(act, self.reader.side(accusers[0]))
         if accused is None:
             return
         allegation = phrase_text(clause_words(self.doc[allegation_token])) or None
