@@ -187,6 +187,9 @@ class Reader:
         for child in token.children:
             if child.dep_ in MODIFIER_DEPS and child.i < token.i and self.is_party(self.key_at(child)):
                 return self.key_at(child)
+        leader = self._leader(token)
+        if leader is not None:
+            return leader
         if self._enemy_modified(token):
             return self.opponent(token)  # "enemy positions", "the aggressor side"
         for child in token.children:
@@ -204,6 +207,16 @@ class Reader:
             c.dep_ in MODIFIER_DEPS and c.i < token.i and self.lex.has("enemy_noun", c)
             for c in token.children
         )
+
+    def _leader(self, token: Token) -> str | None:
+        """The party of an 'X-led' modifier: 'the Saudi-led aggression', 'the US-led strikes'."""
+        for child in token.children:
+            if child.dep_ in ("amod", "compound") and child.lemma_ == "lead" and child.i < token.i:
+                for word in child.children:
+                    key = self.key_at(word)
+                    if word.dep_ in ("npadvmod", "compound", "amod", "nmod") and self.is_party(key):
+                        return key
+        return None
 
     def named_group(self, token: Token) -> str | None:
         """'the group', 'the rebels', 'the militia' with nothing to say which: the armed group of no

@@ -19,8 +19,15 @@ from spacy.tokens import Doc, Span, Token
 from kg.components import register_extensions
 from kg.components.events import mention_key
 from kg.components.frames import FrameMatch
-from kg.components.reading import Reader, clause_words, phrase_text, subject_of
-from kg.components.records import DocGraph
+from kg.components.reading import (
+    Reader,
+    clause_words,
+    governing_verb,
+    phrase_text,
+    predicate_words,
+    subject_of,
+)
+from kg.components.records import DocGraph, EventMention
 from kg.components.roles import fill_properties, fill_roles
 from kg.dates import resolve_date
 from kg.names import normalise_name
@@ -49,6 +56,7 @@ class StatementReader:
             "protest": self.protest,
             "labelling": self.labelling,
         }
+        self.unnamed_occupations: list[tuple[FrameMatch, list[str]]] = []
 
     def read(self) -> None:
         """Read every statement frame match, in text order (reference follows the speakers)."""
@@ -56,6 +64,11 @@ class StatementReader:
             family = self.rules.families[match.family]
             if family.event is None:
                 self.readers.get(family.name, self.relation)(match, family)
+        self.implied_occupations()
+        for mention in self.graph.events:
+            for reporter in mention.props.get("reporters", ()):
+                trigger = self.doc[mention.trigger]
+                self.attack_on_own_side(reporter, mention, governing_or_self(trigger))
 
     # --- the generic statement ------------------------------------------------------------------
 
@@ -71,9 +84,20 @@ class StatementReader:
             side = self.reader.side(voice) if own_side else voice
             sources = [side] if side else []
         targets = self.keys(outputs.get(str(family.target), []))
+        if family.relation in ("CAPTURED", "OCCUPIED"):
+            targets = self.without_apposed_containers(match, family, targets)
+        if family.relation == "OCCUPIED" and trigger.dep_ in ("amod", "acl", "relcl"):
+            # "the district, occupied since August 2008": the district, not August
+            inside = self.reader.places(list(trigger.subtree))
+            targets = [t for t in targets if t not in inside]
         if not targets and family.relation in ("CAPTURED", "OCCUPIED"):
             described = [self.described_place(self.doc[i]) for i in match.role(str(family.target))]
             targets = [d for d in described if d]  # "Kalbajar, a district occupied by ..."
+        if not sources and implicit == "named_occupier":
+            sources = self.acting_subject(trigger)
+            if not sources:
+                self.unnamed_occupations.append((match, targets))  # who occupies: read at the end
+                return
         props = fill_properties(match, family, self.reader)
         if family.relation == "ACCUSES":
             self.accusations(match, trigger, sources, targets, props)
@@ -82,6 +106,69 @@ class StatementReader:
             for target in targets:
                 if source != target and self.allowed(str(family.relation), source, target):
                     self.relate(str(family.relation), source, target, match, props)
+
+    def without_apposed_containers(self, match: FrameMatch, family: Family, targets: list[str]) -> list[str]:
+        """'took Lalibela town, North Wollo zone, Amhara region': the town, not the zone and region
+        apposed to it to say where it lies (kept when the head itself names no place)."""
+        apposed: set[str] = set()
+        for i in match.role(str(family.target)):
+            head = self.doc[i]
+            appositions = [c for c in head.children if c.dep_ == "appos"]
+            if not appositions:
+                continue
+            inside = {t.i for a in appositions for t in a.subtree}
+            if self.reader.places([t for t in clause_words(head) if t.i not in inside]):
+                apposed |= set(self.reader.places([t for a in appositions for t in a.subtree]))
+        return [t for t in targets if t not in apposed]
+
+    def acting_subject(self, trigger: Token) -> list[str]:
+        """Who a subjectless occupying word is about: the subject of the clause a bare participle serves
+        ('X chose to act, crossing the border and occupying Y'), or of the verb 'through the occupation
+        of Y' is the means of."""
+        head = trigger
+        if trigger.pos_ == "NOUN":
+            prep = trigger.head
+            if trigger.dep_ != "pobj" or not self.lex.has("means_preposition", prep):
+                return []
+            head = prep.head
+        else:
+            for _ in range(4):
+                if head.tag_ not in ("VBG", "VB") or head.dep_ not in ("conj", "advcl", "xcomp"):
+                    break
+                head = head.head
+                if any(c.dep_ == "nsubj" for c in head.children):
+                    break
+        if head.i == trigger.i or head.pos_ not in ("VERB", "AUX"):
+            return []
+        subject = next((c for c in head.children if c.dep_ == "nsubj"), None)
+        party = self.reader.party(subject) if subject is not None else None
+        return [party] if party is not None else []
+
+    def implied_occupations(self) -> None:
+        """'the occupied X district': occupied by the one side the report names as occupier, if any."""
+        if not self.unnamed_occupations:
+            return
+        occupiers = {self.reader.side(f.source) for f in self.graph.facts if f.type == "OCCUPIED"}
+        for token in self.doc:
+            if self.lex.has("occupation_noun", token):
+                occupiers |= {self.reader.side(p) for p in self._occupation_parties(token)}
+        occupiers.discard(None)
+        if len(occupiers) != 1:
+            return
+        occupier = next(iter(occupiers))
+        assert occupier is not None
+        for match, targets in self.unnamed_occupations:
+            for target in targets:
+                if self.reader.place_state(target) != occupier and self.allowed("OCCUPIED", occupier, target):
+                    self.relate("OCCUPIED", occupier, target, match, {})
+
+    def _occupation_parties(self, word: Token) -> list[str]:
+        """The parties an occupation word names: 'Russian occupation forces', 'Russia's occupation',
+        'the occupying Russian troops'."""
+        found = [self.reader.party(c) for c in word.children if c.dep_ in ("poss", "amod", "compound")]
+        if word.dep_ in ("compound", "amod") and word.head.pos_ in ("NOUN", "PROPN"):
+            found.append(self.reader.party(word.head))
+        return [p for p in found if p is not None and self.graph.label(p) in ("State", "ArmedForce")]
 
     def keys(self, values: list[Any]) -> list[str]:
         """Entity keys among a role's values (event mentions given by their placeholder key)."""
@@ -121,6 +208,18 @@ class StatementReader:
         for ent in verb.sent.ents:
             if ent.label_ == "DATE" and any(a.i == verb.i for a in ent.root.ancestors):
                 resolved = resolve_date(ent.text, self.reader.published)
+                if resolved:
+                    return resolved.start
+        if verb.pos_ not in ("VERB", "AUX"):
+            return self._since_on_verb(verb)
+        return None
+
+    def _since_on_verb(self, word: Token) -> str | None:
+        """'Y has been under X's control since 2014': the since-date on the verb a phrase hangs on."""
+        verb = governing_verb(word)
+        for child in verb.children if verb is not None else ():
+            if child.dep_ == "prep" and child.lower_ == "since":
+                resolved = resolve_date(phrase_text(list(child.subtree)[1:]), self.reader.published)
                 if resolved:
                     return resolved.start
         return None
@@ -187,6 +286,36 @@ class StatementReader:
             mention = self.events.get(t.i)
             if mention is not None and t.i not in skip:
                 self.graph.relate("REPORTED", speaker, mention_key(t.i), trigger.sent, match.frames[0], 0.8)
+                self.attack_on_own_side(speaker, mention, trigger)
+
+    def attack_on_own_side(self, speaker: str, mention: EventMention, said: Token) -> None:
+        """'X said Y's forces shelled X's villages': a side that reports the other side's attack on
+        itself accuses it of what the clause says (not a neutral reporter, not its own side's fire)."""
+        own = self.reader.side(speaker)
+        if mention.kind != "Attack" or own is None:
+            return
+        hit = {self.reader.side(k) for k in mention.roles.get("TARGET", [])}
+        hit |= {self.reader.place_state(k) for k in mention.roles.get("LOCATION", [])}
+        if own not in hit:
+            return
+        verb = self.doc[mention.trigger]
+        words = predicate_words(verb) if verb.pos_ == "VERB" else clause_words(verb)
+        allegation = phrase_text(undated(words)) or None
+        for attacker in dict.fromkeys(mention.roles.get("ATTACKER", [])):
+            if self.reader.side(attacker) in (None, own) or self.graph.label(attacker) not in ACCUSED_LABELS:
+                continue
+            accused = self.reader.side(attacker) if self.graph.label(attacker) == "Ministry" else attacker
+            self.graph.relate(
+                "ACCUSES",
+                speaker,
+                str(accused),
+                said.sent,
+                "report.attack-on-own-side",
+                0.65,
+                allegation=allegation,
+                date=self.reader.statement_date(said),
+                disc=normalise_name(allegation) if allegation else "",
+            )
 
     def denial(self, match: FrameMatch, family: Family) -> None:
         """'The ministry denied the claims': the event, the words or the accusation it answers."""
@@ -413,7 +542,10 @@ class StatementReader:
             accusers = [voice] if voice else []
         if not accusers:
             return
-        accused = self.doer_of(self.doc[act_token], self.reader.side(accusers[0]))
+        act = self.doc[act_token]
+        if self.lex.has("relative_pronoun", act) and trigger.dep_ == "relcl":
+            act = trigger.head  # "an act that may amount to a war crime": the act
+        accused = self.doer_of(act, self.reader.side(accusers[0]))
         if accused is None:
             return
         allegation = phrase_text(clause_words(self.doc[allegation_token])) or None
@@ -445,6 +577,20 @@ class StatementReader:
                 return self.reader.side(key)
         earlier = self.reader.previous_subject(act, exclude=own)
         return self.reader.side(earlier) if earlier else None
+
+
+def undated(words: list[Token]) -> list[Token]:
+    """Words without their dates: 'during the night of 1 to 2 April', 'on 12 September', and a
+    preposition the parser left without its object."""
+    dropped: set[int] = set()
+    for w in words:
+        if w.dep_ in ("prep", "npadvmod") and w.i not in dropped:
+            below = [t for t in w.subtree if t.i != w.i]
+            if not below or any(t.ent_type_ in ("DATE", "TIME") for t in below):
+                dropped.update(t.i for t in w.subtree)
+        elif w.ent_type_ in ("DATE", "TIME"):
+            dropped.add(w.i)
+    return [w for w in words if w.i not in dropped]
 
 
 def governing_or_self(token: Token) -> Token:
