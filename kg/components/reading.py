@@ -563,6 +563,11 @@ class Reader:
                             return inner
             if child.dep_ == "appos" and self.is_party(self.key_at(child)):
                 return self.key_at(child)
+            if child.dep_ == "acl":  # "the findings of an investigation conducted by the UN mission"
+                for agent in (c for c in child.children if c.dep_ == "agent"):
+                    key = next((self.key_at(o) for o in agent.children if o.dep_ == "pobj"), None)
+                    if self.is_party(key):
+                        return key
         return None
 
     def _unit_name(self, subject: Token) -> str:
