@@ -564,9 +564,20 @@ class Reader:
             if child.dep_ == "appos" and self.is_party(self.key_at(child)):
                 return self.key_at(child)
             if child.dep_ == "acl":  # "the findings of an investigation conducted by the UN mission"
-                for agent in (c for c in child.children if c.dep_ == "agent"):
-                    key = next((self.key_at(o) for o in agent.children if o.dep_ == "pobj"), None)
-                    if self.is_party(key):
+                key = self._agent_party(child)
+                if key is not None:
+                    return key
+        return None
+
+    def _agent_party(self, participle: Token) -> str | None:
+        """The party of a participle's by-phrase, or of its bracketed short name ('conducted by the
+        Joint Human Rights Office (UNJHRO) and the mission (MONUSCO)')."""
+        for agent in (c for c in participle.children if c.dep_ == "agent"):
+            for obj in (o for o in agent.children if o.dep_ == "pobj"):
+                for noun in (obj, *obj.conjuncts):
+                    named = [noun, *(c for c in noun.children if c.dep_ == "appos")]
+                    key = next((self.key_at(n) for n in named if self.is_party(self.key_at(n))), None)
+                    if key is not None:
                         return key
         return None
 
