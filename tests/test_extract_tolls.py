@@ -311,3 +311,12 @@ def test_the_mission_whose_investigation_gives_a_toll_reports_it(nlp):
         "(UNMISS) confirm that rebels killed at least 40 civilians in the town of Bor in South Sudan."
     )
     assert "UNMISS" in _reporters(nlp, text)
+
+
+def test_a_datelines_place_is_not_the_voice_of_the_findings_after_it(nlp):
+    text = (
+        "Juba/Bor, 3 May 2023 - The preliminary findings of an inquiry conducted by the United Nations "
+        "Mission in South Sudan (UNMISS) confirm that rebels killed at least 40 civilians in the town "
+        "of Bor in South Sudan."
+    )
+    assert _reporters(nlp, text) == {"UNMISS"}

@@ -475,6 +475,7 @@ class Reader:
             subject = self._attribution_before(verb) or subject
         if subject is None:
             return None
+        subject = self._past_dateline(subject, verb)
         party = self.key_at(subject) if self.is_party(self.key_at(subject)) else None
         party = party or self.capital_state(subject) or self._party_near(subject)
         if party is None and subject.pos_ == "PROPN":
@@ -491,6 +492,15 @@ class Reader:
             self.last_speaker = party
             return party
         return None
+
+    def _past_dateline(self, subject: Token, verb: Token) -> Token:
+        """'Kinshasa/Goma, 8 December 2022 - The findings ... confirm': the dateline's place is parsed as
+        a second subject (or as the subject, the speaker in apposition); the one after the dash speaks."""
+        later = [c for c in verb.children if c.dep_ == "nsubj" and subject.i < c.i < verb.i]
+        later += [c for c in subject.children if c.dep_ == "appos" and c.pos_ == "NOUN" and c.i < verb.i]
+        if later and any(t.text in DATELINE_DASHES for t in self.doc[subject.i : later[0].i]):
+            return later[0]
+        return subject
 
     def represents_locally(self, person: str, token: Token) -> None:
         """'regional governor Oleh Syniehubov said': a person of no known state whose phrase names a
