@@ -297,3 +297,26 @@ def test_mujahideen_are_people_of_the_side_they_fight_for(nlp):
         "Emirate were martyred and 11 wounded, the spokesman added."
     )
     assert _tolls(nlp, text) == {("Afghanistan", 5)}
+
+
+def _reporters(nlp, text: str) -> set[str]:
+    ex = next(extract_documents([Document(key="t", text=text, published="2024-03-15")], nlp=nlp))
+    names = {e.key: e.name for e in ex.entities}
+    return {names[r.source] for r in ex.relations if r.type == "REPORTED"}
+
+
+def test_the_mission_whose_investigation_gives_a_toll_reports_it(nlp):
+    text = (
+        "The preliminary findings of an inquiry conducted by the United Nations Mission in South Sudan "
+        "(UNMISS) confirm that rebels killed at least 40 civilians in the town of Bor in South Sudan."
+    )
+    assert "UNMISS" in _reporters(nlp, text)
+
+
+def test_a_datelines_place_is_not_the_voice_of_the_findings_after_it(nlp):
+    text = (
+        "Juba/Bor, 3 May 2023 - The preliminary findings of an inquiry conducted by the United Nations "
+        "Mission in South Sudan (UNMISS) confirm that rebels killed at least 40 civilians in the town "
+        "of Bor in South Sudan."
+    )
+    assert _reporters(nlp, text) == {"UNMISS"}

@@ -490,6 +490,7 @@ class Reader:
             subject = self._attribution_before(verb) or subject
         if subject is None:
             return None
+        subject = self._past_dateline(subject, verb)
         party = self.key_at(subject) if self.is_party(self.key_at(subject)) else None
         party = party or self.capital_state(subject) or self._party_near(subject)
         if party is None and subject.pos_ == "PROPN":
@@ -506,6 +507,15 @@ class Reader:
             self.last_speaker = party
             return party
         return None
+
+    def _past_dateline(self, subject: Token, verb: Token) -> Token:
+        """'Kinshasa/Goma, 8 December 2022 - The findings ... confirm': the dateline's place is parsed as
+        a second subject (or as the subject, the speaker in apposition); the one after the dash speaks."""
+        later = [c for c in verb.children if c.dep_ == "nsubj" and subject.i < c.i < verb.i]
+        later += [c for c in subject.children if c.dep_ == "appos" and c.pos_ == "NOUN" and c.i < verb.i]
+        if later and any(t.text in DATELINE_DASHES for t in self.doc[subject.i : later[0].i]):
+            return later[0]
+        return subject
 
     def represents_locally(self, person: str, token: Token) -> None:
         """'regional governor Oleh Syniehubov said': a person of no known state whose phrase names a
@@ -578,6 +588,22 @@ class Reader:
                             return inner
             if child.dep_ == "appos" and self.is_party(self.key_at(child)):
                 return self.key_at(child)
+            if child.dep_ == "acl":  # "the findings of an investigation conducted by the UN mission"
+                key = self._agent_party(child)
+                if key is not None:
+                    return key
+        return None
+
+    def _agent_party(self, participle: Token) -> str | None:
+        """The party of a participle's by-phrase, or of its bracketed short name ('conducted by the
+        Joint Human Rights Office (UNJHRO) and the mission (MONUSCO)')."""
+        for agent in (c for c in participle.children if c.dep_ == "agent"):
+            for obj in (o for o in agent.children if o.dep_ == "pobj"):
+                for noun in (obj, *obj.conjuncts):
+                    named = [noun, *(c for c in noun.children if c.dep_ == "appos")]
+                    key = next((self.key_at(n) for n in named if self.is_party(self.key_at(n))), None)
+                    if key is not None:
+                        return key
         return None
 
     def _unit_name(self, subject: Token) -> str:

@@ -136,10 +136,12 @@ class GraphResolver:
         return f"{name}, {when}" if when else f"{name} ({self.document})"
 
     def reporters(self, event: Event, mention: Any) -> None:
-        """Who reported the event: the first voice weighs most, the one giving a toll most of all."""
+        """Who reported the event: the first voice weighs most, the one giving a toll most of all (a toll
+        read by a surer frame: 'were killed' rather than 'taken to hospital with injuries')."""
         first = next((r for m in event.mentions for r in m.props.get("reporters", ())), None)
         for reporter in mention.props.get("reporters", ()):
-            confidence = 0.9 if mention.kind == "Casualty" else 0.85 if reporter == first else 0.7
+            toll = 0.9 if mention.confidence >= 0.8 else 0.8
+            confidence = toll if mention.kind == "Casualty" else 0.85 if reporter == first else 0.7
             self.graph.relate("REPORTED", reporter, event.key, mention.sent, "voice-of-clause", confidence)
 
     def casualties(self, event: Event, mention: Any, told: list[str]) -> None:
