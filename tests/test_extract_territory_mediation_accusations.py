@@ -280,3 +280,11 @@ def test_attack_said_to_amount_to_a_war_crime_accuses_its_attacker(nlp: Any) -> 
     found = _accusations(nlp, text)
     assert ("Turki al-Maliki", "Houthis") in {(s, t) for s, t, _ in found}
     assert any("war crime" in a for _, _, a in found)
+
+
+def test_occupation_by_someone_not_a_party_is_not_given_to_the_report_s_occupier(nlp: Any) -> None:
+    text = (
+        "Russia has occupied the Crimea region since 2014. "
+        "Protesters occupied the town of Melitopol for a day."
+    )
+    assert ("Russia", "Melitopol") not in _pairs(nlp, text, "OCCUPIED")

@@ -93,7 +93,7 @@ class StatementReader:
         if not targets and family.relation in ("CAPTURED", "OCCUPIED"):
             described = [self.described_place(self.doc[i]) for i in match.role(str(family.target))]
             targets = [d for d in described if d]  # "Kalbajar, a district occupied by ..."
-        if not sources and implicit == "named_occupier":
+        if not sources and implicit == "named_occupier" and not match.role(str(family.source)):
             sources = self.acting_subject(trigger)
             if not sources:
                 self.unnamed_occupations.append((match, targets))  # who occupies: read at the end
