@@ -8,6 +8,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -93,3 +94,11 @@ def run_kg(
         timeout=600,
         cwd=ROOT,
     )
+
+
+@pytest.fixture(scope="session")
+def nlp() -> Any:
+    """The spaCy pipeline with our components, loaded once for the whole run."""
+    from kg.extract import load_nlp
+
+    return load_nlp()

@@ -10,14 +10,6 @@ import pytest
 pytestmark = pytest.mark.model
 
 
-@pytest.fixture(scope="module")
-def nlp() -> Any:
-    """The spaCy pipeline with our components, loaded once for the module."""
-    from kg.extract import load_nlp
-
-    return load_nlp()
-
-
 def _entities(nlp: Any, text: str) -> tuple[dict[str, dict[str, Any]], list[dict[str, Any]]]:
     doc = nlp(text)
     return doc._.kg_entities, doc._.kg_relations

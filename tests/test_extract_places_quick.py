@@ -3,20 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from reading import extract_text
 
-from kg.extract import extract_documents, load_nlp
-from kg.models import Document, Extraction
+from kg.models import Extraction
 
 pytestmark = pytest.mark.model
-
-
-@pytest.fixture(scope="module")
-def nlp():
-    return load_nlp()
-
-
-def _extract(nlp, text: str, published: str = "2024-03-15") -> Extraction:
-    return next(extract_documents([Document(key="t", text=text, published=published)], nlp=nlp))
 
 
 def _located_in(ex: Extraction) -> set[tuple[str, str]]:
@@ -25,7 +16,7 @@ def _located_in(ex: Extraction) -> set[tuple[str, str]]:
 
 
 def test_named_villages_take_region_of_previous_unnamed_villages(nlp):
-    ex = _extract(
+    ex = extract_text(
         nlp,
         "Troops shelled several border villages in the Marden district on Monday. "
         "Officials said mortars hit the villages of Kelvor, Ostrana and Pimsk, damaging homes.",
@@ -36,7 +27,7 @@ def test_named_villages_take_region_of_previous_unnamed_villages(nlp):
 
 def test_weapons_used_against_villages_hit_them(nlp):
     # The parser may read "grenade" as a verb conjoined to "used", with "against" under it.
-    ex = _extract(
+    ex = extract_text(
         nlp,
         "Officials said Kyrgyz border guards used mortars and grenade launchers against the villages "
         "of Kelvor, Ostrana and Pimsk, damaging homes.",
@@ -49,7 +40,7 @@ def test_weapons_used_against_villages_hit_them(nlp):
 
 
 def test_positions_that_came_under_fire_did_not_fire(nlp):
-    ex = _extract(
+    ex = extract_text(
         nlp,
         "Armenian units opened fire on Azerbaijani positions near the Kelvor settlement. "
         "Azerbaijani positions near the Pimsk settlement also came under fire from the direction "

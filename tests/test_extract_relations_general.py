@@ -11,14 +11,6 @@ import pytest
 pytestmark = pytest.mark.model
 
 
-@pytest.fixture(scope="module")
-def nlp() -> Any:
-    """The spaCy pipeline with our components, loaded once for the module."""
-    from kg.extract import load_nlp
-
-    return load_nlp()
-
-
 def _relations(nlp: Any, text: str, rtype: str, published: str | None = None) -> list[dict[str, Any]]:
     """The relations of one type that the extraction of a text gives, as plain dicts."""
     from kg.extract import extract_documents

@@ -6,20 +6,11 @@ Each text here is our own, written to pin one rule; none is copied from a real a
 from __future__ import annotations
 
 import pytest
+from reading import extract_text
 
-from kg.extract import extract_documents, load_nlp
-from kg.models import Document, Extraction
+from kg.models import Extraction
 
 pytestmark = pytest.mark.model
-
-
-@pytest.fixture(scope="module")
-def nlp():
-    return load_nlp()
-
-
-def _extract(nlp, text: str, published: str = "2024-03-15") -> Extraction:
-    return next(extract_documents([Document(key="t", text=text, published=published)], nlp=nlp))
 
 
 def _edges(ex: Extraction, rtype: str) -> list[tuple[str, str]]:
@@ -28,7 +19,7 @@ def _edges(ex: Extraction, rtype: str) -> list[tuple[str, str]]:
 
 
 def test_participle_accusing_after_a_named_unit_that_spoke_before(nlp):
-    ex = _extract(
+    ex = extract_text(
         nlp,
         "The Border Guards of Armenia's National Security Service said Azerbaijani troops shelled a village. "
         '"The attack was deliberate," the Border Guards said on Monday, accusing Azerbaijan of breaking '
@@ -40,7 +31,7 @@ def test_participle_accusing_after_a_named_unit_that_spoke_before(nlp):
 
 
 def test_participle_accusing_hanging_on_a_statement_is_the_speakers_accusation(nlp):
-    ex = _extract(
+    ex = extract_text(
         nlp,
         "Armenia's Defence Ministry said its positions came under fire on Sunday. "
         '"Our soldiers returned fire," the statement said, accusing Azerbaijan of provoking the clash.',
@@ -49,14 +40,14 @@ def test_participle_accusing_hanging_on_a_statement_is_the_speakers_accusation(n
 
 
 def test_occupied_in_an_apposition_describes_the_place_it_follows(nlp):
-    ex = _extract(nlp, "Azerbaijan lost Kalbajar, a district occupied by Armenian forces since 1993.")
+    ex = extract_text(nlp, "Azerbaijan lost Kalbajar, a district occupied by Armenian forces since 1993.")
     occupied = [r for r in ex.relations if r.type == "OCCUPIED"]
     names = {e.key: e.name for e in ex.entities}
     assert [(names[r.target], r.since) for r in occupied] == [("Kalbajar", "1993")]
 
 
 def test_who_gives_the_toll_is_the_first_source_of_the_event(nlp):
-    ex = _extract(
+    ex = extract_text(
         nlp,
         "Israel's military said it struck targets in Nabatieh on Monday. "
         "The strike killed three people, Lebanon's health ministry said.",

@@ -8,28 +8,14 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from reading import extract_text
 
 pytestmark = pytest.mark.model
 
 
-@pytest.fixture(scope="module")
-def nlp() -> Any:
-    """The spaCy pipeline with our components, loaded once for the module."""
-    from kg.extract import load_nlp
-
-    return load_nlp()
-
-
-def _extract(nlp: Any, text: str) -> Any:
-    from kg.extract import extract_documents
-    from kg.models import Document
-
-    return next(extract_documents([Document(key="doc:test", text=text, published="2024-05-10")], nlp=nlp))
-
-
 def _facts(nlp: Any, text: str, rtype: str) -> list[tuple[str, str, dict[str, Any]]]:
     """(source name, target name, the relation's properties) of one type."""
-    extraction = _extract(nlp, text)
+    extraction = extract_text(nlp, text, published="2024-05-10")
     names = {e.key: e.name for e in extraction.entities}
     return [
         (names.get(r.source, r.source), names.get(r.target, r.target), r.model_dump())
@@ -110,7 +96,7 @@ def test_under_control_since_a_date_keeps_the_date(nlp: Any) -> None:
 
 def test_hyphenated_broker_of_a_past_truce_with_its_month(nlp: Any) -> None:
     text = "The UN-brokered truce of April 2022 between the Saudi-led coalition and the Houthis expired."
-    extraction = _extract(nlp, text)
+    extraction = extract_text(nlp, text, published="2024-05-10")
     names = {e.key: e.name for e in extraction.entities}
     truce = next(e for e in extraction.entities if e.label == "Ceasefire")
     brokers = {
@@ -241,7 +227,7 @@ def test_places_apposed_to_a_taken_town_say_where_it_lies_and_are_not_taken(nlp:
 
 
 def _event_roles(nlp: Any, text: str, label: str) -> dict[str, set[str]]:
-    extraction = _extract(nlp, text)
+    extraction = extract_text(nlp, text, published="2024-05-10")
     names = {e.key: e.name for e in extraction.entities}
     events = {e.key for e in extraction.entities if e.label == label}
     roles: dict[str, set[str]] = {}

@@ -7,15 +7,10 @@ from __future__ import annotations
 
 import pytest
 
-from kg.extract import extract_documents, load_nlp
+from kg.extract import extract_documents
 from kg.models import Document
 
 pytestmark = pytest.mark.model
-
-
-@pytest.fixture(scope="module")
-def nlp():
-    return load_nlp()
 
 
 def _tolls(nlp, text: str) -> set[tuple[str, int | None]]:

@@ -17,14 +17,6 @@ FRAMES = load_rules().frames
 EXAMPLES = [(frame, example) for frame in FRAMES for example in frame.examples]
 
 
-@pytest.fixture(scope="module")
-def nlp() -> Any:
-    """The pipeline with the frames engine, loaded once for the module."""
-    from kg.extract import load_nlp
-
-    return load_nlp()
-
-
 @pytest.mark.parametrize("frame", FRAMES, ids=[f.id for f in FRAMES])
 def test_every_frame_has_an_example(frame: Any) -> None:
     assert frame.examples, f"frame {frame.id} has no example: add one to its [[frame.example]]"
@@ -36,3 +28,11 @@ def test_every_frame_has_an_example(frame: Any) -> None:
 def test_every_example_gives_what_it_expects(nlp: Any, frame: Any, example: Any) -> None:
     result = check_example(nlp, frame, example)
     assert not result.problems, f"{frame.id}: {example.text!r}: " + "; ".join(result.problems)
+
+
+def test_a_malformed_expectation_line_is_a_problem_of_its_example_not_a_crash(nlp: Any) -> None:
+    frame = FRAMES[0]
+    example = frame.examples[0].model_copy(update={"expect": ["ATTACKED Armenia", *frame.examples[0].expect]})
+    result = check_example(nlp, frame, example)
+    assert any(p.startswith("malformed line:") and "ATTACKED Armenia" in p for p in result.problems)
+    assert not any(p.startswith("missing:") for p in result.problems)

@@ -24,14 +24,6 @@ ATTACK_KINDS = ("Attack", "Clash")
 PLACE_LABELS = ("Settlement", "Region", "Territory", "State")
 
 
-@pytest.fixture(scope="module")
-def nlp() -> Any:
-    """The spaCy pipeline with our components, loaded once for the module."""
-    from kg.extract import load_nlp
-
-    return load_nlp()
-
-
 @dataclass
 class Facts:
     """One document's extraction, read by entity names rather than keys."""

@@ -116,14 +116,23 @@ def check_example(nlp: Any, frame: Frame, example: Example) -> ExampleResult:
     )
     extraction = next(extract_documents([document], nlp=nlp))
     facts = Facts(extraction)
-    problems = [f"missing: {line}" for line in example.expect if not holds(facts, line)]
-    problems += [f"unwanted: {line}" for line in example.forbid if holds(facts, line)]
+    problems = [p for line in example.expect if (p := _expectation_problem(facts, line, "missing", True))]
+    problems += [p for line in example.forbid if (p := _expectation_problem(facts, line, "unwanted", False))]
     if not example.expect and not example.forbid:
         problems.append("the example says nothing it must give: add `expect` or `forbid` lines")
     fired = frame.id in _fired(nlp, example.text)
     if not fired:
         problems.append(f"frame {frame.id} did not match its own example")
     return ExampleResult(frame.id, example.text, tuple(problems), fired)
+
+
+def _expectation_problem(facts: Facts, line: str, failure: str, wanted: bool) -> str | None:
+    """The problem with one `expect` (wanted) or `forbid` line, if any; a malformed line is a problem too."""
+    try:
+        found = holds(facts, line)
+    except ValueError as error:
+        return f"malformed line: {error}"
+    return None if found == wanted else f"{failure}: {line}"
 
 
 def _fired(nlp: Any, text: str) -> set[str]:
