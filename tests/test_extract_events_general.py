@@ -254,3 +254,22 @@ def test_accused_party_is_the_one_firing_in_an_accusing_headline(nlp):
     )
     attackers = _targets_of(ex, "ATTACKER")
     assert attackers and not attackers & {"Tajikistan", "Armed Forces of Tajikistan"}
+
+
+@pytest.mark.parametrize(
+    ("text", "weapons"),
+    [
+        (
+            "Border forces fired artillery and mortar rounds at the villages.",
+            ["artillery rounds", "mortar rounds"],
+        ),
+        (
+            "The rebels struck the airport, using ballistic and cruise missiles.",
+            ["ballistic missiles", "cruise missiles"],
+        ),
+    ],
+)
+def test_weapons_that_share_one_head_noun_are_each_named(nlp, text, weapons):
+    ex = extract_text(nlp, text)
+    attack = next(e for e in ex.entities if e.label == "Attack")
+    assert set(weapons) <= set(attack.weapons or [])

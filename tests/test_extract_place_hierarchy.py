@@ -149,3 +149,10 @@ def test_a_kind_word_that_modifies_an_office_names_no_place(nlp):
     ex = extract_text(nlp, "The raid killed Ahmed Warsame, a town councillor of Afgooye.")
     assert _labels(ex).get("Ahmed Warsame") == "Person"
     assert not _located(ex) or ("Ahmed Warsame", "Afgooye") not in _located(ex)
+
+
+def test_a_division_named_with_its_kind_word_is_found_by_that_whole_name(nlp):
+    ex = extract_text(nlp, "Shelling hit villages in the Akhalgori district and in Kherson oblast overnight.")
+    aliases = {e.name: set(e.aliases) for e in ex.entities}
+    assert "Akhalgori district" in aliases["Akhalgori"]
+    assert any(a.lower() == "kherson oblast" for a in aliases["Kherson"])

@@ -1370,6 +1370,17 @@ class _EntityPass:
             self.chains.append((container_entry, item["sent"]))
         return container
 
+    def _add_kind_alias(self, key: str, label: str, item: dict[str, Any], end: int) -> None:
+        """A division named with its kind word after it ("the Tskhinvali region", "Kherson oblast") is
+        also found by that whole name."""
+        if label in ("Region", "Territory") and item.get("kind_i") == end and end < len(self.doc):
+            kind_word = self.doc[end]
+            entity = self.entities[key]
+            alias = f"{entity['name']} {kind_word.text}"
+            known = {a.lower() for a in entity["aliases"]}
+            if kind_word.is_lower and kind_word.is_alpha and alias.lower() not in known:
+                self.add_entity(key, label, entity["name"], alias)
+
     def _resolve_group(self, item: dict[str, Any], start: int, end: int, container: str | None) -> None:
         gaz = self.gaz
         surface = self.doc[start:end].text
@@ -1399,6 +1410,7 @@ class _EntityPass:
             self.add_entity(key, label, surface, kind=item["kind"])
             if label == "Settlement":
                 self._settlement_known_worldwide(key, surface, container, item["sent"])
+        self._add_kind_alias(key, label, item, end)
         self.add_mention(start, end, key)
         self.resolved[start] = key
         item["keys"].append(key)

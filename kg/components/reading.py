@@ -718,6 +718,33 @@ class Reader:
                 states.append(key)  # type: ignore[arg-type]
         return states
 
+    def taken_places(self, token: Token) -> list[str]:
+        """The places a capture or an occupation takes: those its phrase names at its head ('Talish',
+        'the town of Katana', 'Kavumu airport'), not the landmarks its prepositions name ('a base near
+        Baidoa', 'positions in Tartar', 'the outskirts of Bakhmut')."""
+        found = self.places([t for t in clause_words(token) if not self._under_landmark(t, token)])
+        named_kind = self.lex.has("settlement_kind", token) or self.lex.has("region_kind", token)
+        return found or (self.places_of_kind_before(token) if named_kind else [])
+
+    def _under_landmark(self, word: Token, root: Token) -> bool:
+        """Whether a word hangs on a preposition that places its phrase beside another place, rather
+        than on 'of' after a place kind ('the villages of A and B') or a part that stands for the whole
+        ('the centre of X')."""
+        while word.i != root.i:
+            head = word.head
+            of_whole = word.lower_ == "of" and (
+                self._kind_word(head) or self.lex.has("taken_whole_part", head)
+            )
+            if word.dep_ == "prep" and not of_whole:
+                return True
+            if word.i == head.i:
+                return False
+            word = head
+        return False
+
+    def _kind_word(self, token: Token) -> bool:
+        return any(self.lex.has(kind, token) for kind in ("settlement_kind", "region_kind", "site_kind"))
+
     def stations(self, token: Token) -> list[str]:
         """Where a side's phrase says it is: 'units stationed in X', 'troops in Y' (not the phrases
         the parser hung beside it)."""
@@ -815,10 +842,20 @@ class Reader:
         ]
         for noun in listed:  # "ballistic missiles, winged missiles and drones" (an apposition list)
             if self.lex.has("weapon_noun", noun) or self.lex.has("weapon_fire_modifier", noun):
-                phrase = self.weapon(noun)
-                if phrase not in found:
-                    found.append(phrase)
+                for phrase in self.shared_head_weapons(noun) or [self.weapon(noun)]:
+                    if phrase not in found:
+                        found.append(phrase)
         return found
+
+    def shared_head_weapons(self, noun: Token) -> list[str]:
+        """Weapons that share one head noun: 'artillery and mortar rounds' (artillery rounds, mortar
+        rounds), 'ballistic and winged missiles' (ballistic missiles, winged missiles)."""
+        for child in noun.lefts:
+            if child.dep_ in ("amod", "compound", "nmod") and child.conjuncts:
+                kinds = [child, *child.conjuncts]
+                if all(k.i < noun.i and k.is_alpha and not self.key_at(k) for k in kinds):
+                    return [f"{k.text} {noun.text}" for k in kinds]
+        return []
 
     def weapon(self, token: Token) -> str:
         """A weapon's phrase: the noun with its modifiers ("large-calibre weapons", "kamikaze drones");
@@ -895,6 +932,8 @@ class Reader:
             return self.targets(token)
         if filler in ("places", "place"):
             return self.places_under(token)
+        if filler == "taken":
+            return self.taken_places(token)
         if filler == "stations":
             return self.stations(token)
         if filler == "text":

@@ -33,6 +33,7 @@ ROLE_FILLERS = (
     "parties",
     "targets",
     "places",
+    "taken",
     "stations",
     "place",
     "text",

@@ -1,0 +1,69 @@
+"""Subjects the parser lost to a preposition: in "fighting resumed after Russian forces, backed by
+artillery, captured Avdiivka" the small model often reads "after Russian forces" as a prepositional
+phrase and "captured" as a clause without a subject. When a clause-opening preposition (lexicon class
+`clause_preposition`) has as object the words right before such a verb, those words are the verb's
+subject and the preposition its marker, as in the parse of the same sentence without the inserted
+phrase. Runs right after the parser (before the attribute ruler sets POS, so it reads fine-grained tags),
+so every later component reads the mended tree."""
+
+from __future__ import annotations
+
+from spacy.language import Language
+from spacy.tokens import Doc, Token
+
+from kg.rules import lexicon
+
+_SUBJECTS = ("nsubj", "nsubjpass", "csubj", "expl")
+
+
+class ClauseSubjects:
+    """Give a subjectless finite clause the object of the clause-opening preposition before it."""
+
+    def __call__(self, doc: Doc) -> Doc:
+        """Mend every lost subject of the Doc."""
+        lex = lexicon()
+        for prep in doc:
+            if prep.dep_ == "prep" and lex.has("clause_preposition", prep):
+                verb = self.lost_clause(prep)
+                if verb is not None:
+                    self.mend(prep, verb)
+        return doc
+
+    def lost_clause(self, prep: Token) -> Token | None:
+        """The subjectless verb the preposition's object is the subject of, if the parse lost it."""
+        obj = next((c for c in prep.children if c.dep_ == "pobj"), None)
+        if obj is None or obj.tag_ not in ("NN", "NNS", "NNP", "NNPS", "PRP"):
+            return None
+        end = max(t.i for t in obj.subtree) + 1
+        if end >= len(prep.doc) or prep.doc[end - 1].text != ",":
+            return None
+        verb = prep.doc[end]
+        finite = verb.tag_ in ("VBD", "VBZ", "VBP") or any(
+            c.dep_ in ("aux", "auxpass") or (c.dep_ == "dobj" and verb.tag_ == "VBN") for c in verb.children
+        )
+        sibling = verb.head.i == prep.head.i and verb.dep_ in ("advcl", "conj")
+        if not (verb.tag_.startswith("VB") and finite and sibling):
+            return None
+        if any(c.dep_ in _SUBJECTS for c in verb.children) or not self._only_inserted(obj):
+            return None
+        return verb
+
+    def _only_inserted(self, obj: Token) -> bool:
+        """Whether the object carries an inserted phrase: the lost subject's commas come from it."""
+        return any(c.dep_ in ("appos", "acl", "relcl") and c.i > obj.i for c in obj.children)
+
+    def mend(self, prep: Token, verb: Token) -> None:
+        """Make the object the verb's subject and the preposition the verb's marker."""
+        obj = next(c for c in prep.children if c.dep_ == "pobj")
+        obj.head = verb
+        obj.dep_ = "nsubj"
+        prep.head = verb
+        prep.dep_ = "mark"
+
+
+@Language.factory(
+    "kg_clause_subjects", requires=["token.dep", "token.tag"], assigns=["token.dep", "token.head"]
+)
+def make_clause_subjects(nlp: Language, name: str) -> ClauseSubjects:
+    """Factory: subjects the parser hung on a clause-opening preposition, given back to their verb."""
+    return ClauseSubjects()
