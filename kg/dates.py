@@ -69,6 +69,22 @@ def _week(monday: dt.date) -> ResolvedDate:
     return ResolvedDate(monday.isoformat(), (monday + dt.timedelta(days=6)).isoformat(), "week")
 
 
+_RANGE_WORDS = frozenset({"and", "to", "through", "until", "till", "between"})
+
+
+def _days(year: int, month: int, days: list[int], words: list[str]) -> ResolvedDate | None:
+    """One day of a month, or a run of days ('29 and 30 November', '12-13 May', 'from 3 to 5 June')."""
+    try:
+        first = dt.date(year, month, days[0])
+        last = dt.date(year, month, days[-1]) if len(days) == 2 else first
+    except ValueError:
+        return None
+    ranged = len(days) == 2 and last > first and (set(words) & _RANGE_WORDS or len(words) == len(days) + 2)
+    if not ranged:
+        return _day(first)
+    return ResolvedDate(first.isoformat(), last.isoformat(), "day")
+
+
 def resolve_date(text: str, published: dt.date | None) -> ResolvedDate | None:
     """Resolve one date expression ("on Thursday", "last week", "in September 2022") or return None."""
     words = _WORD.findall(text.lower())
@@ -80,10 +96,7 @@ def resolve_date(text: str, published: dt.date | None) -> ResolvedDate | None:
     days = [n for n in numbers if 1 <= n <= 31]
     if years and months:
         if days:
-            try:
-                return _day(dt.date(years[0], months[0], days[0]))
-            except ValueError:
-                return None
+            return _days(years[0], months[0], days, words)
         return _month(years[0], months[0])
     if years and not months:
         if len(words) == 1 or not (set(words) & {"last", "this", "next", "ago"}):
@@ -94,10 +107,7 @@ def resolve_date(text: str, published: dt.date | None) -> ResolvedDate | None:
     if months:
         year = published.year if months[0] <= published.month else published.year - 1
         if days:
-            try:
-                return _day(dt.date(year, months[0], days[0]))
-            except ValueError:
-                return None
+            return _days(year, months[0], days, words)
         return _month(year, months[0])
     for index, name in enumerate(WEEKDAYS):
         if name in words:

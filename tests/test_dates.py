@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from kg.dates import parse_published, resolve_date, span_dates
 
 FRIDAY = dt.date(2022, 9, 23)
@@ -62,3 +64,22 @@ def test_started_and_until_make_one_span() -> None:
 def test_malformed_publication_dates_count_as_unknown() -> None:
     assert parse_published("23/09/2022") is None
     assert parse_published("2022-09-23") == FRIDAY
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end"),
+    [
+        ("29 and 30 November 2022", "2022-11-29", "2022-11-30"),
+        ("between 3 and 5 May 2023", "2023-05-03", "2023-05-05"),
+        ("12-13 September 2022", "2022-09-12", "2022-09-13"),
+        ("from 12 to 14 September", "2023-09-12", "2023-09-14"),
+    ],
+)
+def test_a_run_of_days_in_one_month_is_a_range_of_days(text: str, start: str, end: str) -> None:
+    resolved = resolve_date(text, dt.date(2023, 10, 1))
+    assert resolved is not None and (resolved.start, resolved.end) == (start, end)
+
+
+def test_a_day_with_a_clock_time_is_one_day_not_a_range() -> None:
+    resolved = resolve_date("3 May 2023 at 19:00", dt.date(2023, 10, 1))
+    assert resolved is not None and (resolved.start, resolved.end) == ("2023-05-03", "2023-05-03")

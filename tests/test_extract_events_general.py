@@ -273,3 +273,12 @@ def test_weapons_that_share_one_head_noun_are_each_named(nlp, text, weapons):
     ex = extract_text(nlp, text)
     attack = next(e for e in ex.entities if e.label == "Attack")
     assert set(weapons) <= set(attack.weapons or [])
+
+
+def test_a_bare_day_the_model_tagged_apart_from_its_month_opens_the_range(nlp):
+    for text in (
+        "Rebels killed at least 40 villagers in Kanyabayonga on 29 and 30 November 2022.",
+        "M23 fighters killed 17 civilians in Kiwanja on 29 and 30 November 2022.",
+    ):
+        event = next(e for e in extract_text(nlp, text).entities if e.label in ("Attack", "Clash"))
+        assert (event.start, event.end) == ("2022-11-29", "2022-11-30")

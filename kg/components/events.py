@@ -18,7 +18,7 @@ from spacy.tokens import Doc, Span, Token
 
 from kg.components import register_extensions
 from kg.components.frames import FrameMatch
-from kg.components.reading import Reader, governing_verb
+from kg.components.reading import Reader, date_phrases, governing_verb
 from kg.components.records import DocGraph, EventMention
 from kg.components.roles import fill_roles
 from kg.dates import ResolvedDate, resolve_date
@@ -454,10 +454,10 @@ class EventReader:
         own = {token.i, token.head.i, noun.i} | {c.i for c in token.children}
         if noun.dep_ == "attr":
             own.add(noun.head.i)
-        for ent in token.sent.ents:
+        for ent, text in date_phrases(token.sent):
             if ent.label_ != "DATE" or not ({ent.root.i, ent.root.head.i, ent.root.head.head.i} & own):
                 continue
-            resolved = resolve_date(ent.text, published)
+            resolved = resolve_date(text, published)
             if resolved is None:
                 continue
             if published is None or resolved.end < (published - dt.timedelta(days=21)).isoformat():

@@ -63,6 +63,27 @@ def phrase_text(tokens: list[Token]) -> str:
     return " ".join("".join(parts).split())
 
 
+def date_phrases(sent: Span) -> list[tuple[Span, str]]:
+    """The sentence's date and time phrases with their text; a bare day the model tagged apart from
+    the month after it is read with it ('29' 'and' '30 November 2022', '12 to 14' 'September')."""
+    ents = [e for e in sent.ents if e.label_ in ("DATE", "TIME", "CARDINAL")]
+    phrases: list[tuple[Span, str]] = []
+    skip: set[int] = set()
+    for n, ent in enumerate(ents):
+        if ent.start in skip:
+            continue
+        after = ents[n + 1] if n + 1 < len(ents) and ents[n + 1].label_ == "DATE" else None
+        between = list(ent.doc[ent.end : after.start]) if after is not None else []
+        bare_days = all(t.like_num or t.lower_ in ("and", "to", "-", "\u2013") for t in ent)
+        joined = len(between) <= 1 and all(t.lower_ in ("and", "to", "-", "\u2013") for t in between)
+        if after is not None and bare_days and joined:
+            phrases.append((after, ent.doc[ent.start : after.end].text))
+            skip.add(after.start)
+        elif ent.label_ != "CARDINAL":
+            phrases.append((ent, ent.text))
+    return phrases
+
+
 def clause_words(root: Token) -> list[Token]:
     """A phrase without the finite verbs conjoined to it and the clauses hanging on it."""
     dropped: set[int] = set()
@@ -885,14 +906,12 @@ class Reader:
         `speech`; only those on `verbs` when given."""
         starts: list[ResolvedDate] = []
         ends: list[ResolvedDate] = []
-        for ent in sent.ents:
-            if ent.label_ not in ("DATE", "TIME"):
-                continue
+        for ent, text in date_phrases(sent):
             governor = governing_verb(ent.root)
             reported = governor is not None and self.lex.has("report_verb", governor)
             if reported != speech or (verbs is not None and governor is not None and governor.i not in verbs):
                 continue
-            resolved = resolve_date(ent.text, self.published)
+            resolved = resolve_date(text, self.published)
             if resolved is not None:
                 prep = self._preposition(ent.root)
                 (ends if prep and self.lex.has("end_preposition", prep) else starts).append(resolved)
