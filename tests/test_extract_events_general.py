@@ -282,3 +282,12 @@ def test_a_bare_day_the_model_tagged_apart_from_its_month_opens_the_range(nlp):
     ):
         event = next(e for e in extract_text(nlp, text).entities if e.label in ("Attack", "Clash"))
         assert (event.start, event.end) == ("2022-11-29", "2022-11-30")
+
+
+def test_fire_from_an_area_another_side_holds_is_that_sides_not_the_states(nlp):
+    ex = extract_text(
+        nlp,
+        "The navy said a missile was fired from areas of Yemen controlled by the Houthis and hit a tanker.",
+    )
+    attackers = {target for _event, target in _edges(ex, "ATTACKER")}
+    assert "Houthis" in attackers and "Yemen" not in attackers

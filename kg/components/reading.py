@@ -213,6 +213,9 @@ class Reader:
             return leader
         if self._enemy_modified(token):
             return self.opponent(token)  # "enemy positions", "the aggressor side"
+        holder = self._holder(token)
+        if holder is not None:
+            return holder
         for child in token.children:
             if child.dep_ == "prep" and child.lower_ in ("of", "by"):
                 for obj in child.children:
@@ -221,6 +224,16 @@ class Reader:
                     if obj.dep_ == "pobj" and (self.lex.has("enemy_noun", obj) or self._enemy_modified(obj)):
                         return self.opponent(obj)  # "soldiers of the aggressor side"
         return self.pronoun(token) or self.named_group(token)
+
+    def _holder(self, token: Token) -> str | None:
+        """'areas of Yemen controlled by the Houthis': the side that holds the area, not its state."""
+        for child in token.children:
+            if child.dep_ == "acl" and self.lex.has("holder_participle", child):
+                for agent in (c for c in child.children if c.dep_ == "agent"):
+                    obj = next((o for o in agent.children if o.dep_ == "pobj"), None)
+                    if obj is not None and self.is_party(self.key_at(obj)):
+                        return self.key_at(obj)
+        return None
 
     def _enemy_modified(self, token: Token) -> bool:
         """'enemy positions', 'the aggressor side': a noun whose party word is a word for the other side."""
