@@ -197,6 +197,8 @@ class EventIdentity:
     def _anchored(self, mention: EventMention) -> Event | None:
         past = mention.props.get("past")
         anchor = str(mention.props.get("year") or (past.start if past else "current"))
+        if "record" in mention.props and anchor == "current":
+            anchor = f"record:{mention.props['record']}"  # a coded record tells one event
         if mention.props.get("joins"):
             return self.by_anchor.get((mention.kind, anchor))
         if anchor == "current" and mention.kind == "Clash":
@@ -218,6 +220,8 @@ class EventIdentity:
             same = self._fitting_attack(mention)
             return same if same is not None else self._new("Attack", f"unknown:{mention.trigger}")
         anchor = str(sides[0])
+        if "record" in mention.props:
+            anchor = f"{anchor}@record:{mention.props['record']}"  # a coded record tells one event
         event = self.by_anchor.get(("Attack", anchor))
         if event is None:
             return self._new("Attack", anchor)

@@ -12,6 +12,7 @@ DOC_EXTENSIONS: dict[str, object] = {
     "kg_key": None,  # the document key (set before the pipeline runs)
     "kg_published": None,  # ISO publication date or None (set before the pipeline runs)
     "kg_skip": None,  # [[start, end), ...] token ranges that are links, not content ("READ MORE: ...")
+    "kg_records": None,  # [[line_start, line_end, date_start, date_end, body_end]] coded-record headers
     "kg_entities": None,  # key -> {"label", "name", "aliases", ...optional properties}
     "kg_mentions": None,  # [{"start", "end", "key"}] in document order
     "kg_relations": None,  # [{"type", "source", "target", "sent": [start, end], "rule", ...}]

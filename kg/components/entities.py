@@ -351,6 +351,7 @@ class EntityRecognizer:
         run.keep_model_entities()
         run.link_containers()
         run.link_named_containers()
+        run.link_record_locations()
         run.link_listed_places()
         run.find_anaphors()
         run.find_conflicts()
@@ -1713,6 +1714,58 @@ class _EntityPass:
                         self.relate("LOCATED_IN", inner, outer, doc[end].sent, "bracketed-container", 0.8)
                         located.add(inner)
 
+    def link_record_locations(self) -> None:
+        """The location field of a coded record's header ('Sud-Kivu / Kabare / Kabamba', largest first):
+        each place lies in the one before it; the last is a settlement, the others regions, unless the
+        text knows them as something else. A name the model took for an organisation there is the place."""
+        doc = self.doc
+        for line_start, line_end, *_rest in doc._.kg_records or ():
+            field = [
+                t for t in doc[line_start:line_end] if not self.rec._skipped(doc, t.i) and not t.is_space
+            ]
+            parts = _slash_parts(field)
+            if len(parts) < 2:
+                continue
+            keys: list[str] = []
+            for number, (start, end) in enumerate(parts):
+                label = "Settlement" if number == len(parts) - 1 else "Region"
+                key = self._record_place(start, end, label, keys[-1] if keys else None)
+                if key is None:
+                    break
+                keys.append(key)
+            located = {r["source"] for r in self.relations if r["type"] == "LOCATED_IN"}
+            for outer, inner in zip(keys, keys[1:], strict=False):
+                if inner not in located and inner != outer:
+                    self.relate("LOCATED_IN", inner, outer, doc[line_start].sent, "record-location", 0.8)
+
+    def _record_place(self, start: int, end: int, label: str, container: str | None) -> str | None:
+        """The place one part of a record's location field names, made or recast when needed."""
+        mention = next((m for m in self.mentions if m["start"] == start and m["end"] == end), None)
+        if mention is not None:
+            known = self.entities[mention["key"]]["label"]
+            if known in ("Settlement", "Region", "Territory", "Site", "State"):
+                return str(mention["key"])
+            if known not in ("Organization", "Person"):
+                return None
+        text = self.doc[start:end].text
+        if not self.doc[start].is_title:
+            return None
+        key = place_key(label, text, container)
+        self.add_entity(key, label, text)
+        if mention is None:
+            self.add_mention(start, end, key)
+        else:
+            self._recast_entity(mention["key"], key)
+        return key
+
+    def _recast_entity(self, old: str, new: str) -> None:
+        """Every mention of a misread entity names another one; the misread one goes."""
+        for mention in self.mentions:
+            if mention["key"] == old:
+                mention["key"] = new
+        if not any(r["source"] == old or r["target"] == old for r in self.relations):
+            self.entities.pop(old, None)
+
     def _typed_region_mention(self, mention: dict[str, Any]) -> bool:
         """A region's mention that ends with its kind word ("Rutshuru territory")."""
         return (
@@ -1869,3 +1922,18 @@ class _EntityPass:
 def make_entities(nlp: Language, name: str) -> EntityRecognizer:
     """Factory: typed, keyed entity mentions from text structure and gazetteers."""
     return EntityRecognizer(nlp, load_gazetteer())
+
+
+def _slash_parts(tokens: list[Token]) -> list[tuple[int, int]]:
+    """Token ranges of 'A / B / C' (no part empty), or nothing when the tokens hold no slash."""
+    parts: list[tuple[int, int]] = []
+    current: list[Token] = []
+    for token in [*tokens, None]:
+        if token is None or token.text == "/":
+            if not current:
+                return []
+            parts.append((current[0].i, current[-1].i + 1))
+            current = []
+        else:
+            current.append(token)
+    return parts if len(parts) >= 2 else []

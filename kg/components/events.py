@@ -124,11 +124,19 @@ class EventReader:
         trigger = self.doc[match.trigger]
         if self.reader.recent_conflict(trigger) is not None:
             return False  # "that bout of fighting": the war just named, not another clash
+        if self._absent(trigger):
+            return False  # "took the town without fighting"
         past = self._past_date(trigger)
         if past is not None:
             mention.props["past"] = past
             mention.props["starts"] = [past]
         return True
+
+    def _absent(self, noun: Token) -> bool:
+        """Whether a noun is said not to have happened: 'without (reported) fighting', 'no clashes'."""
+        head = noun.head
+        negated = any(c.dep_ == "det" and c.lower_ == "no" for c in noun.children)
+        return negated or (noun.dep_ == "pobj" and self.lex.has("absence_preposition", head))
 
     def settlement(self, mention: EventMention, match: FrameMatch) -> bool:
         """A ceasefire or an agreement; 'the 2003 ceasefire' is dated by its own year."""
@@ -442,10 +450,29 @@ class EventReader:
                 if governor is not None and governor.i in verbs:
                     night = (published - dt.timedelta(days=1)).isoformat()
                     starts.append(ResolvedDate(night, night, "day"))
+        record = self.record_of(sent)
+        if record is not None:
+            mention.props["record"] = record
+            if not starts and not ends:
+                starts = self.record_dates(record)
         mention.props.setdefault("starts", starts)
         mention.props.setdefault("ends", ends)
         reported = self.reader.dates(sent, None, speech=True)
         mention.props["reported"] = reported[0] + reported[1]
+
+    def record_of(self, sent: Span) -> int | None:
+        """The coded record whose account the sentence is in ('ETH-03 | 7 August 2023 | ...' and the
+        line after it), by its number in the document."""
+        for number, (_start, end, _date_start, _date_end, body_end) in enumerate(self.doc._.kg_records or ()):
+            if end <= sent.start < body_end:
+                return number
+        return None
+
+    def record_dates(self, record: int) -> list[ResolvedDate]:
+        """The date a coded record's header gives, for an event its own sentence does not date."""
+        _start, _end, date_start, date_end, _body = self.doc._.kg_records[record]
+        resolved = resolve_date(self.doc[date_start:date_end].text, self.reader.published)
+        return [resolved] if resolved is not None else []
 
     def _past_date(self, token: Token) -> ResolvedDate | None:
         """A date hanging on the clash word, its noun or their clause, well before the report."""

@@ -41,11 +41,74 @@ class LayoutSentences:
                 doc[start].is_sent_start = True
             end = next((b for b in breaks if b > start), len(doc))
             skip.append([start, end])
-        doc._.kg_skip = skip
+        records, fields = record_headers(doc)
+        doc._.kg_skip = skip + fields
+        doc._.kg_records = records
         return doc
 
 
-@Language.factory("kg_layout_sentences", assigns=["token.is_sent_start", "doc._.kg_skip"])
+def record_headers(doc: Doc) -> tuple[list[list[int]], list[list[int]]]:
+    """Header lines of coded event records ('ETH-03 | 7 August 2023 | Battles: armed clash | Region /
+    District / Town | Fatalities: 2'): the records ([line start, line end, date start, date end, end of
+    the line after it, the record's text]) and the fields that are codes, not prose (all but the
+    location after the event type)."""
+    records: list[list[int]] = []
+    fields: list[list[int]] = []
+    lines = _lines(doc)
+    for number, (start, end) in enumerate(lines):
+        parts = _fields(doc, start, end)
+        if len(parts) < 3:
+            continue
+        dated = [n for n, (a, b) in enumerate(parts) if _is_date(doc[a:b].text)]
+        if not dated:
+            continue
+        date_at = dated[0]
+        location_at = date_at + 2
+        for n, (a, b) in enumerate(parts):
+            if n != location_at or doc[a:b].text.lower().startswith("fatalities"):
+                fields.append([a, b])
+        fields += [[t.i, t.i + 1] for t in doc[start:end] if t.text == "|"]
+        body_end = lines[number + 1][1] if number + 1 < len(lines) else end
+        records.append([start, end, *parts[date_at], body_end])
+    return records, fields
+
+
+def _lines(doc: Doc) -> list[tuple[int, int]]:
+    """Token ranges of the text's lines (without the line breaks)."""
+    lines: list[tuple[int, int]] = []
+    start = 0
+    for token in doc:
+        if "\n" in token.text or "\n" in token.whitespace_:
+            end = token.i if "\n" in token.text else token.i + 1
+            if end > start:
+                lines.append((start, end))
+            start = token.i + 1
+    if start < len(doc):
+        lines.append((start, len(doc)))
+    return lines
+
+
+def _fields(doc: Doc, start: int, end: int) -> list[tuple[int, int]]:
+    """The '|'-separated fields of a line, as token ranges."""
+    parts: list[tuple[int, int]] = []
+    a = start
+    for token in doc[start:end]:
+        if token.text == "|":
+            if token.i > a:
+                parts.append((a, token.i))
+            a = token.i + 1
+    if end > a:
+        parts.append((a, end))
+    return parts if any(t.text == "|" for t in doc[start:end]) else []
+
+
+def _is_date(text: str) -> bool:
+    from kg.dates import resolve_date
+
+    return resolve_date(text, None) is not None and any(c.isdigit() for c in text) and len(text) < 40
+
+
+@Language.factory("kg_layout_sentences", assigns=["token.is_sent_start", "doc._.kg_skip", "doc._.kg_records"])
 def make_layout_sentences(nlp: Language, name: str) -> LayoutSentences:
     """Factory: sentence starts from line breaks, link lines marked as not content."""
     return LayoutSentences(nlp)
