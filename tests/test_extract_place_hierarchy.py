@@ -156,3 +156,12 @@ def test_a_division_named_with_its_kind_word_is_found_by_that_whole_name(nlp):
     aliases = {e.name: set(e.aliases) for e in ex.entities}
     assert "Akhalgori district" in aliases["Akhalgori"]
     assert any(a.lower() == "kherson oblast" for a in aliases["Kherson"])
+
+
+def test_a_state_opening_the_next_clause_after_a_comma_is_not_the_towns_container(nlp):
+    for text in (
+        "Through the occupation of Bunagana, Rwanda seeks to put pressure on Kinshasa.",
+        "After the fall of Kalinka, Ukraine withdrew its troops from the area.",
+    ):
+        located = _located(extract_text(nlp, text))
+        assert not any(container in ("Rwanda", "Ukraine") for _place, container in located)

@@ -506,7 +506,12 @@ class EntityRecognizer:
     def _settlement(self, doc: Doc, ent: Span, name: str, sink: _Sink) -> None:
         """A town the gazetteer does not know ("Samarkand, Uzbekistan": with the state it is in)."""
         container = None
-        if ent.end + 1 < len(doc) and doc[ent.end].text == "," and (ent.end + 1) in self._state_idx:
+        if (
+            ent.end + 1 < len(doc)
+            and doc[ent.end].text == ","
+            and (ent.end + 1) in self._state_idx
+            and not subject_after_comma(doc, ent.end + 1)
+        ):
             container = self._state_idx[ent.end + 1]
             sink.add_state(container)
         key = place_key("Settlement", name, container)
@@ -1569,7 +1574,12 @@ class _EntityPass:
             if span[0].lower_ in MONTH_AND_DAY_NAMES or span.text in known_names_of(self.entities):
                 continue
             container = None
-            if span.end + 1 < len(doc) and doc[span.end].text == "," and (span.end + 1) in state_tokens:
+            if (
+                span.end + 1 < len(doc)
+                and doc[span.end].text == ","
+                and (span.end + 1) in state_tokens
+                and not subject_after_comma(doc, span.end + 1)
+            ):
                 container = state_tokens[span.end + 1]
                 self.add_state(container)
             elif self.rec._world_place(span, span.text, self.sink({}), self.chains):
@@ -1937,3 +1947,14 @@ def _slash_parts(tokens: list[Token]) -> list[tuple[int, int]]:
         else:
             current.append(token)
     return parts if len(parts) >= 2 else []
+
+
+def subject_after_comma(doc: Doc, i: int) -> bool:
+    """Whether the name at token i opens a new clause as its subject ('Through the occupation of
+    Bunagana, Rwanda seeks ...'), so it is not the state the place before the comma lies in."""
+    for token in doc[i : min(i + 6, len(doc))]:
+        if token.dep_ in ("nsubj", "nsubjpass") and token.head.i > token.i:
+            return True
+        if token.is_punct:
+            return False
+    return False
