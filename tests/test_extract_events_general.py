@@ -291,3 +291,14 @@ def test_fire_from_an_area_another_side_holds_is_that_sides_not_the_states(nlp):
     )
     attackers = {target for _event, target in _edges(ex, "ATTACKER")}
     assert "Houthis" in attackers and "Yemen" not in attackers
+
+
+def test_people_a_side_killed_without_a_number_are_its_attack_with_no_toll(nlp):
+    ex = extract_text(nlp, "Rebel fighters of the M23 killed dozens of civilians in Kiwanja on Tuesday.")
+    assert ("M23",) == tuple(sorted({t for _e, t in _edges(ex, "ATTACKER")}))
+    assert not [r for r in ex.relations if r.type == "PARTICIPANT" and (r.killed or r.wounded)]
+
+
+def test_people_killed_by_no_side_and_no_number_are_no_event(nlp):
+    ex = extract_text(nlp, "Dozens of civilians were killed in Kiwanja, residents said.")
+    assert not [e for e in ex.entities if e.label in ("Attack", "Clash")]

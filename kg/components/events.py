@@ -184,8 +184,8 @@ class EventReader:
         kin = [self.reader.party(t) or self._reported_own(t) for t in kin_tokens]
         for count in counts:
             count["party"] = count["party"] or next((k for k in kin if k), None)
-        if not counts:
-            return False
+        if not counts and not (mention.roles.get("ATTACKER") and self._people_killed(victims, field)):
+            return False  # "dozens were killed": no toll, and no side that did it
         mention.props["field"] = field
         mention.props["counts"] = counts
         tokens = [self.reader.antecedent(c) for c in mention.props.pop("cause", [])]
@@ -197,6 +197,15 @@ class EventReader:
         event = causes[0] if causes else None
         mention.props["event"] = event.trigger if event else self._nearest_event(trigger)
         return True
+
+    def _people_killed(self, victims: list[Token], field: str) -> bool:
+        """'X killed dozens of civilians', 'several soldiers': people a side killed though the text
+        gives no number."""
+        people = [self._victim(v) for v in victims]
+        people += [
+            o for p in people for c in p.children if c.lower_ == "of" for o in c.children if o.dep_ == "pobj"
+        ]
+        return field == "killed" and any(self.lex.has("person_noun", p) for p in people)
 
     def _casualty_field(self, verb: Token) -> str | None:
         """Killed or wounded: what the trigger word (or the noun it counts) says happened to them."""

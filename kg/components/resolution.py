@@ -209,6 +209,8 @@ class GraphResolver:
             others = [p for p in self.main_parties(set()) if p not in attackers]
             if others:
                 return others[0]
+            if len(states) == 1:
+                return states.pop()  # a state's strike on its own town: the dead are its people
         sent = self.doc[mention.sent[0] : mention.sent[1]]
         for t in sent:
             key = next((m.key for m in self.graph.mentions if m.start <= t.i < m.end), None)
