@@ -18,6 +18,7 @@ Typing choices the ontology leaves open:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from dataclasses import field as default
@@ -90,6 +91,8 @@ CONNECTORS: frozenset[str] = _LEX["entity_name_connector"]
 COUNTRY_NOUNS: frozenset[str] = _LEX["entity_country_noun"]
 FORCE_HEADS: frozenset[str] = _LEX["entity_force_head"]
 """Words inside a place's name: "the Gulf of Aden", "the Strait of Hormuz"."""
+FORCE_PERIOD = re.compile(r"\s?\((?:\d{4})?[-–](?:\d{4})?\)")
+"""The years a force is named for, as conflict databases write them: "(2018-)", "(2000-2019)"."""
 
 
 def trimmed(ent: Span) -> Span:
@@ -966,20 +969,34 @@ class _EntityPass:
             # "the ministry", "the Defence Ministry": the ministry last named (of that portfolio).
             if last_ministry and (portfolio is None or last_ministry.split(":")[1] == slug(portfolio)):
                 self.add_mention(left, right, last_ministry)
-                self.entities[last_ministry]["aliases"] = self.entities[last_ministry]["aliases"]
-            return
+                if portfolio and self._proper_ministry(left, right):
+                    entity = self.entities[last_ministry]
+                    self.add_entity(last_ministry, "Ministry", entity["name"], self._surface(left, right))
+                return
+            # "the Ministry of Internal Affairs" by its proper name alone: the government last named.
+            if not (last_ministry and portfolio and self._proper_ministry(left, right)):
+                return
+            state = "state:" + last_ministry.rsplit(":", 1)[1]
         if portfolio is None:
             return
         key = ministry_key(portfolio, state)
         self.add_state(state)
-        surface = doc[left:right].text
-        if surface.lower().startswith("the "):
-            surface = surface[4:]
+        surface = self._surface(left, right)
         self.add_ministry(key, portfolio, state)
         self.add_entity(key, "Ministry", ministry_name(portfolio, self.state_name(state)), surface)
         self.add_mention(left, right, key)
         self.relate("MINISTRY_OF", key, state, sent, "ministry-of-state", 0.95)
         self.last_ministry = key
+
+    def _surface(self, left: int, right: int) -> str:
+        """The text of a span without a leading "the"."""
+        surface = self.doc[left:right].text
+        return surface[4:] if surface.lower().startswith("the ") else surface
+
+    def _proper_ministry(self, left: int, right: int) -> bool:
+        """Whether a ministry is named by its proper name ("the Ministry of Internal Affairs")."""
+        words = [t for t in self.doc[left:right] if t.lower_ not in {"the", "of", "and", "'s"}]
+        return all(t.text[:1].isupper() for t in words)
 
     def _ministry_owner_before(self, start: int, sent: Span) -> tuple[list[str], int, str | None]:
         doc, state_tokens = self.doc, self.state_tokens
@@ -1020,9 +1037,11 @@ class _EntityPass:
         if portfolio_words:
             words = portfolio_words
             right = k
-            if k + 1 < sent.end and doc[k].lower_ == "of" and (k + 1) in state_tokens:
-                state = state_tokens[k + 1]
-                right = k + 2
+            # "of Iran", "of the Islamic Republic of Iran"
+            at = k + 2 if k + 2 < sent.end and doc[k + 1].lower_ == "the" else k + 1
+            if at < sent.end and doc[k].lower_ == "of" and at in state_tokens:
+                state = state_tokens[at]
+                right = at + 1
                 while right < sent.end and state_tokens.get(right) == state:
                     right += 1
         return words, right, state
@@ -1065,14 +1084,28 @@ class _EntityPass:
         # "Armed Forces of Armenia", "the army of Azerbaijan"
         if s >= 2 and doc[s - 1].lower_ == "of" and doc[s - 2].lower_ in FORCE_HEADS:
             left = s - 2
-            if left > sent.start and doc[left - 1].lower_ == "armed":
+            if left > sent.start and doc[left - 1].lower_ in {"armed", "military"}:
                 left -= 1
+            right = self._period_after(e, sent)
             key = armed_force_key(state)
             self.add_state(state)
             self.add_armed_force(key, state)
-            self.add_entity(key, "ArmedForce", armed_force_name(self.state_name(state)), doc[left:e].text)
-            self.add_mention(left, e, key)
+            name = armed_force_name(self.state_name(state))
+            self.add_entity(key, "ArmedForce", name, doc[left:e].text)
+            self.add_entity(key, "ArmedForce", name, doc[left:right].text)
+            self.add_mention(left, right, key)
             self.relate("ARMED_FORCE_OF", key, state, sent, "armed-force-of-state", 0.9)
+
+    def _period_after(self, end: int, sent: Span) -> int:
+        """The end of a force's name with the years it is named for: "Military Forces of Ethiopia (2018-)"."""
+        text = self.doc.text[self.doc[end - 1].idx + len(self.doc[end - 1].text) : sent.end_char]
+        found = FORCE_PERIOD.match(text)
+        if not found:
+            return end
+        span = self.doc.char_span(
+            self.doc[end].idx, self.doc[end - 1].idx + len(self.doc[end - 1].text) + found.end()
+        )
+        return span.end if span is not None else end
 
     # --- 4. places typed by the text --------------------------------------------------------
 

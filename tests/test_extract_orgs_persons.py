@@ -1,0 +1,86 @@
+"""Organisations, named formations, persons and ministries: short texts of our own (none copied from a
+real article)."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.extract import extract_documents, load_nlp
+from kg.models import Document, Extraction
+
+pytestmark = pytest.mark.model
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return load_nlp()
+
+
+def _extract(nlp, text: str, published: str = "2024-03-15") -> Extraction:
+    return next(extract_documents([Document(key="t", text=text, published=published)], nlp=nlp))
+
+
+def _named(ex: Extraction, label: str) -> dict[str, list[str]]:
+    return {e.name: e.aliases for e in ex.entities if e.label == label}
+
+
+def test_ministry_of_a_state_named_by_its_official_name_is_that_states(nlp):
+    ex = _extract(
+        nlp,
+        "The Ministry of Foreign Affairs of the Islamic Republic of Iran rejected the claims on Sunday. "
+        "Separately, the Ministry of National Defence of the Islamic Emirate of Afghanistan said two "
+        "posts were hit.",
+    )
+    ministries = _named(ex, "Ministry")
+    assert "Ministry of Foreign Affairs of Iran" in ministries
+    assert "Ministry of Defence of Afghanistan" in ministries
+
+
+def test_ministry_named_alone_by_its_proper_name_belongs_to_the_government_last_named(nlp):
+    ex = _extract(
+        nlp,
+        "The Ministry of Defence of Azerbaijan said the operation was over. A bus of the Ministry of "
+        "Internal Affairs was later hit by a mine near the road.",
+    )
+    ministries = _named(ex, "Ministry")
+    assert "Ministry of Interior of Azerbaijan" in ministries
+    assert "Ministry of Internal Affairs" in ministries["Ministry of Interior of Azerbaijan"]
+
+
+def test_a_lower_case_ministry_alone_names_no_new_ministry(nlp):
+    ex = _extract(
+        nlp,
+        "The Ministry of Defence of Armenia said the shelling went on. A health ministry official "
+        "counted the wounded.",
+    )
+    assert set(_named(ex, "Ministry")) == {"Ministry of Defence of Armenia"}
+
+
+def test_state_defence_forces_by_their_own_name_are_the_states_armed_forces(nlp):
+    ex = _extract(
+        nlp,
+        "The Rwanda Defence Force (RDF) said its air defence fired at a jet. In the north, the "
+        "Ethiopian National Defence Force (ENDF) said it had cleared the road, while FARDC troops "
+        "withdrew from the hills.",
+    )
+    forces = _named(ex, "ArmedForce")
+    assert {"Armed Forces of Rwanda", "Armed Forces of Ethiopia", "Armed Forces of DR Congo"} <= set(forces)
+    assert "RDF" in forces["Armed Forces of Rwanda"]
+
+
+def test_military_forces_of_a_state_with_years_is_its_armed_forces(nlp):
+    # Conflict databases name a state's forces with the years of its government.
+    ex = _extract(
+        nlp,
+        "Rebels clashed with Military Forces of Kenya (2013-) near the border town. Later, Military "
+        "Forces of Rwanda (1994-1999) shelled a hill.",
+    )
+    forces = _named(ex, "ArmedForce")
+    assert "Military Forces of Kenya (2013-)" in forces["Armed Forces of Kenya"]
+    assert "Military Forces of Kenya" in forces["Armed Forces of Kenya"]
+    assert "Military Forces of Rwanda (1994-1999)" in forces["Armed Forces of Rwanda"]
+
+
+def test_a_named_special_forces_unit_is_its_own_state_formation(nlp):
+    ex = _extract(nlp, "Earlier on Friday, Danab commandos retook a small town from the militants.")
+    assert "Danab" in _named(ex, "ArmedForce")
