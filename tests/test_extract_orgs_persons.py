@@ -84,3 +84,54 @@ def test_military_forces_of_a_state_with_years_is_its_armed_forces(nlp):
 def test_a_named_special_forces_unit_is_its_own_state_formation(nlp):
     ex = _extract(nlp, "Earlier on Friday, Danab commandos retook a small town from the militants.")
     assert "Danab" in _named(ex, "ArmedForce")
+
+
+def test_a_name_given_an_age_is_a_persons(nlp):
+    ex = _extract(
+        nlp,
+        "The villager who died was named as Davit Korinteli, 61, a shepherd. Police said the other, "
+        "Nodar Zhvania, 34, was taken away.",
+    )
+    persons = _named(ex, "Person")
+    assert "Davit Korinteli" in persons
+    assert "Nodar Zhvania" in persons
+    assert "Davit Korinteli" not in _named(ex, "Settlement")
+
+
+def test_a_name_in_apposition_to_an_office_is_a_persons(nlp):
+    ex = _extract(
+        nlp,
+        "The special envoy of the Chairperson-in-Office for the region, Viorel Moşanu, met both sides. "
+        "The mission's representative, Ilona Dragomir, said the talks would go on.",
+    )
+    persons = _named(ex, "Person")
+    assert "Viorel Moşanu" in persons
+    assert "Ilona Dragomir" in persons
+
+
+def test_a_persons_name_the_model_cuts_short_is_read_whole(nlp):
+    ex = _extract(nlp, "Provincial Chief Minister Mir Abdul Quddus Bizenjo condemned the shelling.")
+    assert "Mir Abdul Quddus Bizenjo" in _named(ex, "Person")
+    assert "Mir Abdul" not in _named(ex, "Person")
+
+
+def test_another_name_of_a_place_is_no_person(nlp):
+    ex = _extract(
+        nlp,
+        "Gunmen attacked the army post in Qoryooley Dhexe (also spelt Korioli Dehe) on Friday. Troops "
+        "advanced in the area of Mets Lich, also known as the Great Lake.",
+    )
+    persons = _named(ex, "Person")
+    assert "Korioli Dehe" not in persons
+    assert "Mets Lich" not in persons
+
+
+def test_another_name_of_a_person_stays_a_persons(nlp):
+    ex = _extract(nlp, "The group's leader, Abu Yasin al-Homsi, also known as Karim Haddad, was killed.")
+    assert "Karim Haddad" in _named(ex, "Person")
+
+
+def test_an_emergency_service_the_model_calls_a_person_is_an_organisation(nlp):
+    ex = _extract(nlp, "Magen David Adom says three people in Ashdod were lightly hurt by glass.")
+    assert "Magen David Adom" in _named(ex, "Organization")
+    assert "Magen David Adom" not in _named(ex, "Person")

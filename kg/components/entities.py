@@ -89,6 +89,8 @@ MODEL_LABELS = ("ORG", "PERSON", "GPE", "LOC", "FAC", "NORP")
 """The model's labels read here (NORP only to find a name already known)."""
 CONNECTORS: frozenset[str] = _LEX["entity_name_connector"]
 COUNTRY_NOUNS: frozenset[str] = _LEX["entity_country_noun"]
+ALIAS_CUES: frozenset[str] = _LEX["entity_alias_cue"]
+APPOSED_TITLE_NOUNS: frozenset[str] = _LEX["entity_apposed_title_noun"]
 FORCE_HEADS: frozenset[str] = _LEX["entity_force_head"]
 """Words inside a place's name: "the Gulf of Aden", "the Strait of Hormuz"."""
 FORCE_PERIOD = re.compile(r"\s?\((?:\d{4})?[-–](?:\d{4})?\)")
@@ -195,13 +197,33 @@ def model_entities(doc: Doc, titled: list[Span] | None = None) -> list[Span]:
             ents[-1] = Span(doc, last.start, ent.end, label="PERSON")
             continue
         ents.append(ent)
-    # "spokesman Dmytro Lykhovy said": two proper nouns after a title are a person the model missed.
-    for name in titled or ():
+    # "spokesman Dmytro Lykhovy said": two proper nouns after a title are a person the model missed;
+    # so are two or more the text gives an age ("Nodar Zhvania, 34,"), whatever the model took them for.
+    aged = aged_names(doc)
+    for name in [*(titled or ()), *aged]:
         covering = [e for e in ents if e.start < name.end and name.start < e.end]
-        if all(e.label_ == "PERSON" and name.start <= e.start and e.end <= name.end for e in covering):
+        inside = all(name.start <= e.start and e.end <= name.end for e in covering)
+        if inside and (name in aged or all(e.label_ == "PERSON" for e in covering)):
             ents = [e for e in ents if e not in covering]
             ents.append(Span(doc, name.start, name.end, label="PERSON"))
     return ents
+
+
+def aged_names(doc: Doc) -> list[Span]:
+    """Capitalised names of two to four words followed by an age between commas ("X Y, 58,")."""
+    names = []
+    for i in range(2, len(doc) - 2):
+        age, after = doc[i + 1], doc[i + 2]
+        if doc[i].text != "," or not age.text.isdigit() or not 0 < int(age.text) < 110 or not after.is_punct:
+            continue
+        j = i
+        while (
+            j > max(0, i - 4) and doc[j - 1].is_alpha and doc[j - 1].is_title and not doc[j - 1].is_sent_start
+        ):
+            j -= 1
+        if i - j >= 2:
+            names.append(Span(doc, j, i, label="PERSON"))
+    return names
 
 
 def known_names_of(entities: dict[str, dict[str, Any]]) -> set[str]:
@@ -805,6 +827,7 @@ class _EntityPass:
         self.state_spans: dict[int, tuple[int, int, str, bool]] = {}  # start -> (start, end, state, demonym)
         self.gaz_tokens: set[int] = set()
         self.last_ministry: str | None = None
+        self.place_aliases: list[tuple[Span, str]] = []
         self.word_hits: list[tuple[int, int, int]] = []
         self.found: list[dict[str, Any]] = []  # {"groups", "label", "kind", "kind_i", "sent"}
         self.place_at: dict[int, dict[str, Any]] = {}
@@ -1661,6 +1684,8 @@ class _EntityPass:
         ]
         for ent in sorted(model_entities(doc, titled), key=lambda e: (e.label_ != "PERSON", e.start)):
             self._model_entity(ent, sink, known_names)
+        for place, alias in self.place_aliases:
+            self._alias_to(place, alias)
         rec._acronyms(doc, sink)
         rec._later_names(doc, sink)
         rec._surnames_first(sink)
@@ -1681,8 +1706,15 @@ class _EntityPass:
         ent = trimmed(ent)
         if not len(ent) or any(t.is_space or "\n" in t.text for t in ent):
             return
+        if ent.label_ in ("ORG", "GPE") and self._reads_as_person(ent):
+            ent = doc[ent.start : ent.end]
+            ent.label_ = "PERSON"
         if ent.label_ == "PERSON":
-            rec._person(doc, ent, sink)
+            place = self._alias_of_place(ent)
+            if place is None:
+                rec._person(doc, self._name_run(ent), sink)
+            else:
+                self.place_aliases.append((place, ent.text))  # once the model's places are read
             return
         if any(claimed[i] for i in range(ent.start, ent.end)):
             return
@@ -1704,6 +1736,87 @@ class _EntityPass:
             ent = doc[ent.start : ent.end + 1]  # "the Euphrates valley", "Tabqa dam"
             text, ent_tokens = f"{text} {ent[-1].text}", [*ent_tokens, ent[-1]]
         rec._place(doc, ent, text, ent_tokens, sink, self.chains)
+
+    def _name_run(self, ent: Span) -> Span:
+        """A person's name the model cut short, with the capitalised name words right after it that no
+        entity claims ("Mir Abdul" + "Quddus Bizenjo")."""
+        doc, end = self.doc, ent.end
+        while end < min(ent.sent.end, ent.end + 2):
+            token = doc[end]
+            if token.pos_ != "PROPN" or not token.is_alpha or not token.is_title or token.ent_type_:
+                break
+            if token.lower_ in self.rec.place_nouns or token.lower_ in GENERIC_ORG_WORDS:
+                return ent  # "Al Udeid Air Base": a place's name, not a person's
+            end += 1
+        return doc[ent.start : end]
+
+    def _reads_as_person(self, ent: Span) -> bool:
+        """A model ORG or GPE of two name words in apposition to an office ("the mission's representative,
+        X,"): a person the model typed otherwise."""
+        doc = self.doc
+        if len(ent) < 2 or not is_person_name(ent, self.rec.lex) or self.gaz.lookup(ent.text):
+            return False
+        if any(t.lower_ in GENERIC_ORG_WORDS for t in ent):
+            return False
+        if (
+            ent.start < 2
+            or doc[ent.start - 1].text != ","
+            or (ent.end < len(doc) and not doc[ent.end].is_punct)
+        ):
+            return False
+        for j in range(ent.start - 2, max(ent.sent.start, ent.start - 14) - 1, -1):
+            if doc[j].pos_ in ("VERB", "AUX") or doc[j].text in {",", ";", ":"}:
+                return False
+            if doc[j].lower_ in APPOSED_TITLE_NOUNS:
+                return True
+        return False
+
+    def _alias_of_place(self, ent: Span) -> Span | None:
+        """The place a name is given as another name of ("Lake X, also known as Y", "in X (also spelt
+        Y)"), which the model may take for a person's; None when it is no place's other name."""
+        doc = self.doc
+        other: Span | None = None
+        if ent.end + 2 < len(doc) and doc[ent.end].text in {",", "("} and doc[ent.end + 1].lower_ == "also":
+            if doc[ent.end + 2].lower_ in ALIAS_CUES:
+                k = ent.end + 3 + (ent.end + 3 < len(doc) and doc[ent.end + 3].lower_ == "as")
+                other = self._name_from(k, 1)
+        k = ent.start - 1 - (ent.start > 0 and doc[ent.start - 1].lower_ == "as")
+        if other is None and k >= 2 and doc[k].lower_ in ALIAS_CUES and doc[k - 1].lower_ == "also":
+            other = self._name_from(k - 3, -1) if doc[k - 2].text in {",", "("} else None
+        return other if other is not None and self._placed(other, ent) else None
+
+    def _alias_to(self, place: Span, alias: str) -> None:
+        """Add another name to the entity the text names at a place's span (a person's never)."""
+        for mention in self.mentions:
+            if mention["start"] <= place.start < mention["end"]:
+                entity = self.entities[mention["key"]]
+                if entity["label"] != "Person":
+                    self.add_entity(mention["key"], entity["label"], entity["name"], alias)
+                return
+
+    def _name_from(self, k: int, step: int) -> Span | None:
+        """The capitalised name that starts (step 1) or ends (step -1) at token k, "the" left out."""
+        doc = self.doc
+        if 0 <= k < len(doc) and step == 1 and doc[k].lower_ == "the":
+            k += 1
+        j = k
+        while 0 <= j < len(doc) and doc[j].text[:1].isupper() and doc[j].is_alpha:
+            j += step
+        if j == k:
+            return None
+        return doc[k:j] if step == 1 else doc[j + 1 : k + 1]
+
+    def _placed(self, other: Span | None, ent: Span) -> bool:
+        """Whether the other name of a name is a place: the model's place, a place noun's, after "in"."""
+        if other is None:
+            return False
+        if (
+            any(t.ent_type_ in ("LOC", "GPE", "FAC") for t in other)
+            or other[-1].lower_ in self.rec.place_nouns
+        ):
+            return True
+        first = min(other.start, ent.start)
+        return first > 0 and self.doc[first - 1].lower_ in {"in", "at", "near", "around", "outside"}
 
     def link_containers(self) -> None:
         """Gazetteer containers, now that every place the text names is known."""
