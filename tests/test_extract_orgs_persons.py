@@ -135,3 +135,27 @@ def test_an_emergency_service_the_model_calls_a_person_is_an_organisation(nlp):
     ex = _extract(nlp, "Magen David Adom says three people in Ashdod were lightly hurt by glass.")
     assert "Magen David Adom" in _named(ex, "Organization")
     assert "Magen David Adom" not in _named(ex, "Person")
+
+
+def test_a_militia_the_data_does_not_know_is_a_non_state_armed_group(nlp):
+    ex = _extract(
+        nlp,
+        "The Kodo militia captured the town of Marvelle on Sunday. Later, fighters of the Sabeki militias "
+        "attacked an army post near the river.",
+    )
+    forces = {e.name: e for e in ex.entities if e.label == "ArmedForce"}
+    assert forces["Kodo militia"].kind == "non-state"
+    assert "Sabeki militia" in forces
+    names = {e.key: e.name for e in ex.entities}
+    captured = {(names[r.source], names[r.target]) for r in ex.relations if r.type == "CAPTURED"}
+    assert ("Kodo militia", "Marvelle") in captured
+
+
+def test_a_places_or_a_peoples_militia_is_no_named_group(nlp):
+    ex = _extract(nlp, "A Kabul militia commander and Russian militias were blamed for the raid on Monday.")
+    assert not [e for e in ex.entities if e.name.endswith("militia")]
+
+
+def test_a_named_brigade_is_an_armed_formation(nlp):
+    ex = _extract(nlp, "The Tiger Brigade said it had retaken the hill overlooking the road.")
+    assert "Tiger Brigade" in _named(ex, "ArmedForce")

@@ -90,6 +90,7 @@ MODEL_LABELS = ("ORG", "PERSON", "GPE", "LOC", "FAC", "NORP")
 CONNECTORS: frozenset[str] = _LEX["entity_name_connector"]
 COUNTRY_NOUNS: frozenset[str] = _LEX["entity_country_noun"]
 ALIAS_CUES: frozenset[str] = _LEX["entity_alias_cue"]
+ARMED_GROUP_NOUNS: dict[str, str] = dict(_LEX.values("entity_armed_group_noun"))
 APPOSED_TITLE_NOUNS: frozenset[str] = _LEX["entity_apposed_title_noun"]
 FORCE_HEADS: frozenset[str] = _LEX["entity_force_head"]
 """Words inside a place's name: "the Gulf of Aden", "the Strait of Hormuz"."""
@@ -364,6 +365,7 @@ class EntityRecognizer:
         run.find_gazetteer_names()
         run.find_ministries()
         run.find_armed_forces()
+        run.find_named_groups()
         run.find_place_kinds()
         run.find_places_before_regions()
         run.find_containers()
@@ -514,9 +516,14 @@ class EntityRecognizer:
         lower = {t.lower_ for t in tokens}
         if lower & NOT_AN_ORG_ALONE or all(t.lower_ in GENERIC_ORG_WORDS or not t.is_alpha for t in tokens):
             return
-        label = "ArmedForce" if lower & (ARMED_FORCE_NOUNS | {"command"}) else "Organization"
+        label = (
+            "ArmedForce"
+            if lower & (ARMED_FORCE_NOUNS | set(ARMED_GROUP_NOUNS) | {"command"})
+            else "Organization"
+        )
+        kinds = {ARMED_GROUP_NOUNS[w] for w in lower if ARMED_GROUP_NOUNS.get(w)}
         key = organisation_key(text)
-        sink.add_entity(key, label, text)
+        sink.add_entity(key, label, text, kind=kinds.pop() if len(kinds) == 1 else None)
         sink.add_mention(ent.start, ent.end, key)
         sink.known_names[normalise_name(text)] = key
 
@@ -1129,6 +1136,39 @@ class _EntityPass:
             self.doc[end].idx, self.doc[end - 1].idx + len(self.doc[end - 1].text) + found.end()
         )
         return span.end if span is not None else end
+
+    def find_named_groups(self) -> None:
+        """Militias the data does not know, named before the word: "the Kodo militia", "Nyatura militias"."""
+        doc = self.doc
+        for i, token in enumerate(doc):
+            if ARMED_GROUP_NOUNS.get(token.lower_) != "non-state" or not token.is_lower or self.claimed[i]:
+                continue
+            j = i
+            while (
+                j > max(token.sent.start, i - 3)
+                and doc[j - 1].pos_ == "PROPN"
+                and doc[j - 1].text[:1].isupper()
+            ):
+                j -= 1
+            if j == i or any(self.claimed[k] or k in self.gaz_tokens for k in range(j, i)):
+                continue
+            words = doc[j:i]
+            if any(t.lower_ in NOT_A_NAME or self.rec._place_word(t.text) for t in words):
+                continue
+            if self._big_place(words.text):
+                continue  # "a Goma militia": a city's militia, not a group's name
+            name = f"{doc[j:i].text} militia"
+            key = organisation_key(name)
+            self.add_entity(key, "ArmedForce", name, doc[j : i + 1].text, kind="non-state")
+            self.add_mention(j, i + 1, key)
+
+    def _big_place(self, name: str) -> bool:
+        """Whether a city or region of the world of at least WORLD_PLACE_FLOOR people has this very name."""
+        wanted = normalise_name(name)
+        found = [*self.gaz.world_settlements(name), *self.gaz.world_regions(name)]
+        return any(
+            normalise_name(e.name) == wanted and (e.population or 0) >= WORLD_PLACE_FLOOR for e in found
+        )
 
     # --- 4. places typed by the text --------------------------------------------------------
 
