@@ -159,3 +159,26 @@ def test_a_places_or_a_peoples_militia_is_no_named_group(nlp):
 def test_a_named_brigade_is_an_armed_formation(nlp):
     ex = _extract(nlp, "The Tiger Brigade said it had retaken the hill overlooking the road.")
     assert "Tiger Brigade" in _named(ex, "ArmedForce")
+
+
+def test_the_federal_government_is_the_state_the_report_is_about(nlp):
+    ex = _extract(
+        nlp,
+        "Somali troops drove the militants out of two villages on Monday. The fighting ended with a deal "
+        "signed by the federal government and the clan elders under IGAD mediation.",
+    )
+    names = {e.key: e.name for e in ex.entities}
+    parties = {names[r.target] for r in ex.relations if r.type == "PARTICIPANT" and "agreement" in r.source}
+    assert "Somalia" in parties
+
+
+def test_the_federal_government_of_a_report_about_two_states_is_left_unread(nlp):
+    ex = _extract(
+        nlp,
+        "Indian and Pakistani troops exchanged fire on Monday, and Pakistan and India blamed each other. "
+        "A deal was signed by the federal government and the tribal council.",
+    )
+    names = {e.key: e.name for e in ex.entities}
+    read = [r for r in ex.relations if r.type == "PARTICIPANT" and r.rule != "document-parties"]
+    parties = {names[r.target] for r in read if "agreement" in r.source}
+    assert not parties & {"India", "Pakistan"}

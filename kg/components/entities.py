@@ -91,6 +91,7 @@ CONNECTORS: frozenset[str] = _LEX["entity_name_connector"]
 COUNTRY_NOUNS: frozenset[str] = _LEX["entity_country_noun"]
 ALIAS_CUES: frozenset[str] = _LEX["entity_alias_cue"]
 ARMED_GROUP_NOUNS: dict[str, str] = dict(_LEX.values("entity_armed_group_noun"))
+HOME_GOVERNMENT_WORDS: frozenset[str] = _LEX["entity_home_government_word"]
 APPOSED_TITLE_NOUNS: frozenset[str] = _LEX["entity_apposed_title_noun"]
 FORCE_HEADS: frozenset[str] = _LEX["entity_force_head"]
 """Words inside a place's name: "the Gulf of Aden", "the Strait of Hormuz"."""
@@ -380,6 +381,7 @@ class EntityRecognizer:
         run.link_named_containers()
         run.link_listed_places()
         run.find_anaphors()
+        run.find_home_government()
         run.find_conflicts()
         return run.finish()
 
@@ -1974,6 +1976,32 @@ class _EntityPass:
                 if entity["label"] == wanted or entity.get("kind") == noun.lower_:
                     self.add_mention(start + 1, start + 2, earlier_mention["key"])
                     break
+
+    def find_home_government(self) -> None:
+        """ "The federal government": the government of the state the report is mostly about, when one
+        state is named at least twice as often as any other."""
+        doc = self.doc
+        owner = {
+            r["source"]: r["target"] for r in self.relations if r["type"] in ("ARMED_FORCE_OF", "MINISTRY_OF")
+        }
+        counts: dict[str, int] = {}
+        for mention in self.mentions:
+            key = (
+                mention["key"]
+                if self.entities[mention["key"]]["label"] == "State"
+                else owner.get(mention["key"])
+            )
+            if key:
+                counts[key] = counts.get(key, 0) + 1
+        ranked = sorted(counts.items(), key=lambda kv: -kv[1])
+        if not ranked or (len(ranked) > 1 and ranked[0][1] < 2 * ranked[1][1]):
+            return
+        home = ranked[0][0]
+        for i in range(1, len(doc)):
+            if doc[i].lower_ != "government" or doc[i - 1].lower_ not in HOME_GOVERNMENT_WORDS:
+                continue
+            if not (self.claimed[i] or self.claimed[i - 1] or self.rec._skipped(doc, i)):
+                self.add_mention(i - 1, i + 1, home)
 
     # --- 7. conflicts -----------------------------------------------------------------------
 
