@@ -22,6 +22,8 @@ if TYPE_CHECKING:
 PORTFOLIOS: dict[str, str] = {
     "defence": "defence",
     "defense": "defence",
+    "national defence": "defence",
+    "national defense": "defence",
     "foreign": "foreign affairs",
     "foreign affairs": "foreign affairs",
     "external affairs": "foreign affairs",

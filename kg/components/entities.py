@@ -18,6 +18,7 @@ Typing choices the ontology leaves open:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from dataclasses import field as default
@@ -88,8 +89,14 @@ MODEL_LABELS = ("ORG", "PERSON", "GPE", "LOC", "FAC", "NORP")
 """The model's labels read here (NORP only to find a name already known)."""
 CONNECTORS: frozenset[str] = _LEX["entity_name_connector"]
 COUNTRY_NOUNS: frozenset[str] = _LEX["entity_country_noun"]
+ALIAS_CUES: frozenset[str] = _LEX["entity_alias_cue"]
+ARMED_GROUP_NOUNS: dict[str, str] = dict(_LEX.values("entity_armed_group_noun"))
+HOME_GOVERNMENT_WORDS: frozenset[str] = _LEX["entity_home_government_word"]
+APPOSED_TITLE_NOUNS: frozenset[str] = _LEX["entity_apposed_title_noun"]
 FORCE_HEADS: frozenset[str] = _LEX["entity_force_head"]
 """Words inside a place's name: "the Gulf of Aden", "the Strait of Hormuz"."""
+FORCE_PERIOD = re.compile(r"\s?\((?:\d{4})?[-–](?:\d{4})?\)")
+"""The years a force is named for, as conflict databases write them: "(2018-)", "(2000-2019)"."""
 
 
 def trimmed(ent: Span) -> Span:
@@ -192,13 +199,33 @@ def model_entities(doc: Doc, titled: list[Span] | None = None) -> list[Span]:
             ents[-1] = Span(doc, last.start, ent.end, label="PERSON")
             continue
         ents.append(ent)
-    # "spokesman Dmytro Lykhovy said": two proper nouns after a title are a person the model missed.
-    for name in titled or ():
+    # "spokesman Dmytro Lykhovy said": two proper nouns after a title are a person the model missed;
+    # so are two or more the text gives an age ("Nodar Zhvania, 34,"), whatever the model took them for.
+    aged = aged_names(doc)
+    for name in [*(titled or ()), *aged]:
         covering = [e for e in ents if e.start < name.end and name.start < e.end]
-        if all(e.label_ == "PERSON" and name.start <= e.start and e.end <= name.end for e in covering):
+        inside = all(name.start <= e.start and e.end <= name.end for e in covering)
+        if inside and (name in aged or all(e.label_ == "PERSON" for e in covering)):
             ents = [e for e in ents if e not in covering]
             ents.append(Span(doc, name.start, name.end, label="PERSON"))
     return ents
+
+
+def aged_names(doc: Doc) -> list[Span]:
+    """Capitalised names of two to four words followed by an age between commas ("X Y, 58,")."""
+    names = []
+    for i in range(2, len(doc) - 2):
+        age, after = doc[i + 1], doc[i + 2]
+        if doc[i].text != "," or not age.text.isdigit() or not 0 < int(age.text) < 110 or not after.is_punct:
+            continue
+        j = i
+        while (
+            j > max(0, i - 4) and doc[j - 1].is_alpha and doc[j - 1].is_title and not doc[j - 1].is_sent_start
+        ):
+            j -= 1
+        if i - j >= 2:
+            names.append(Span(doc, j, i, label="PERSON"))
+    return names
 
 
 def known_names_of(entities: dict[str, dict[str, Any]]) -> set[str]:
@@ -339,6 +366,7 @@ class EntityRecognizer:
         run.find_gazetteer_names()
         run.find_ministries()
         run.find_armed_forces()
+        run.find_named_groups()
         run.find_place_kinds()
         run.find_places_before_regions()
         run.find_containers()
@@ -354,6 +382,7 @@ class EntityRecognizer:
         run.link_record_locations()
         run.link_listed_places()
         run.find_anaphors()
+        run.find_home_government()
         run.find_conflicts()
         return run.finish()
 
@@ -490,9 +519,14 @@ class EntityRecognizer:
         lower = {t.lower_ for t in tokens}
         if lower & NOT_AN_ORG_ALONE or all(t.lower_ in GENERIC_ORG_WORDS or not t.is_alpha for t in tokens):
             return
-        label = "ArmedForce" if lower & (ARMED_FORCE_NOUNS | {"command"}) else "Organization"
+        label = (
+            "ArmedForce"
+            if lower & (ARMED_FORCE_NOUNS | set(ARMED_GROUP_NOUNS) | {"command"})
+            else "Organization"
+        )
+        kinds = {ARMED_GROUP_NOUNS[w] for w in lower if ARMED_GROUP_NOUNS.get(w)}
         key = organisation_key(text)
-        sink.add_entity(key, label, text)
+        sink.add_entity(key, label, text, kind=kinds.pop() if len(kinds) == 1 else None)
         sink.add_mention(ent.start, ent.end, key)
         sink.known_names[normalise_name(text)] = key
 
@@ -808,6 +842,7 @@ class _EntityPass:
         self.state_spans: dict[int, tuple[int, int, str, bool]] = {}  # start -> (start, end, state, demonym)
         self.gaz_tokens: set[int] = set()
         self.last_ministry: str | None = None
+        self.place_aliases: list[tuple[Span, str]] = []
         self.word_hits: list[tuple[int, int, int]] = []
         self.found: list[dict[str, Any]] = []  # {"groups", "label", "kind", "kind_i", "sent"}
         self.place_at: dict[int, dict[str, Any]] = {}
@@ -972,20 +1007,34 @@ class _EntityPass:
             # "the ministry", "the Defence Ministry": the ministry last named (of that portfolio).
             if last_ministry and (portfolio is None or last_ministry.split(":")[1] == slug(portfolio)):
                 self.add_mention(left, right, last_ministry)
-                self.entities[last_ministry]["aliases"] = self.entities[last_ministry]["aliases"]
-            return
+                if portfolio and self._proper_ministry(left, right):
+                    entity = self.entities[last_ministry]
+                    self.add_entity(last_ministry, "Ministry", entity["name"], self._surface(left, right))
+                return
+            # "the Ministry of Internal Affairs" by its proper name alone: the government last named.
+            if not (last_ministry and portfolio and self._proper_ministry(left, right)):
+                return
+            state = "state:" + last_ministry.rsplit(":", 1)[1]
         if portfolio is None:
             return
         key = ministry_key(portfolio, state)
         self.add_state(state)
-        surface = doc[left:right].text
-        if surface.lower().startswith("the "):
-            surface = surface[4:]
+        surface = self._surface(left, right)
         self.add_ministry(key, portfolio, state)
         self.add_entity(key, "Ministry", ministry_name(portfolio, self.state_name(state)), surface)
         self.add_mention(left, right, key)
         self.relate("MINISTRY_OF", key, state, sent, "ministry-of-state", 0.95)
         self.last_ministry = key
+
+    def _surface(self, left: int, right: int) -> str:
+        """The text of a span without a leading "the"."""
+        surface = self.doc[left:right].text
+        return surface[4:] if surface.lower().startswith("the ") else surface
+
+    def _proper_ministry(self, left: int, right: int) -> bool:
+        """Whether a ministry is named by its proper name ("the Ministry of Internal Affairs")."""
+        words = [t for t in self.doc[left:right] if t.lower_ not in {"the", "of", "and", "'s"}]
+        return all(t.text[:1].isupper() for t in words)
 
     def _ministry_owner_before(self, start: int, sent: Span) -> tuple[list[str], int, str | None]:
         doc, state_tokens = self.doc, self.state_tokens
@@ -1026,9 +1075,11 @@ class _EntityPass:
         if portfolio_words:
             words = portfolio_words
             right = k
-            if k + 1 < sent.end and doc[k].lower_ == "of" and (k + 1) in state_tokens:
-                state = state_tokens[k + 1]
-                right = k + 2
+            # "of Iran", "of the Islamic Republic of Iran"
+            at = k + 2 if k + 2 < sent.end and doc[k + 1].lower_ == "the" else k + 1
+            if at < sent.end and doc[k].lower_ == "of" and at in state_tokens:
+                state = state_tokens[at]
+                right = at + 1
                 while right < sent.end and state_tokens.get(right) == state:
                     right += 1
         return words, right, state
@@ -1071,14 +1122,61 @@ class _EntityPass:
         # "Armed Forces of Armenia", "the army of Azerbaijan"
         if s >= 2 and doc[s - 1].lower_ == "of" and doc[s - 2].lower_ in FORCE_HEADS:
             left = s - 2
-            if left > sent.start and doc[left - 1].lower_ == "armed":
+            if left > sent.start and doc[left - 1].lower_ in {"armed", "military"}:
                 left -= 1
+            right = self._period_after(e, sent)
             key = armed_force_key(state)
             self.add_state(state)
             self.add_armed_force(key, state)
-            self.add_entity(key, "ArmedForce", armed_force_name(self.state_name(state)), doc[left:e].text)
-            self.add_mention(left, e, key)
+            name = armed_force_name(self.state_name(state))
+            self.add_entity(key, "ArmedForce", name, doc[left:e].text)
+            self.add_entity(key, "ArmedForce", name, doc[left:right].text)
+            self.add_mention(left, right, key)
             self.relate("ARMED_FORCE_OF", key, state, sent, "armed-force-of-state", 0.9)
+
+    def _period_after(self, end: int, sent: Span) -> int:
+        """The end of a force's name with the years it is named for: "Military Forces of Ethiopia (2018-)"."""
+        text = self.doc.text[self.doc[end - 1].idx + len(self.doc[end - 1].text) : sent.end_char]
+        found = FORCE_PERIOD.match(text)
+        if not found:
+            return end
+        span = self.doc.char_span(
+            self.doc[end].idx, self.doc[end - 1].idx + len(self.doc[end - 1].text) + found.end()
+        )
+        return span.end if span is not None else end
+
+    def find_named_groups(self) -> None:
+        """Militias the data does not know, named before the word: "the Kodo militia", "Nyatura militias"."""
+        doc = self.doc
+        for i, token in enumerate(doc):
+            if ARMED_GROUP_NOUNS.get(token.lower_) != "non-state" or not token.is_lower or self.claimed[i]:
+                continue
+            j = i
+            while (
+                j > max(token.sent.start, i - 3)
+                and doc[j - 1].pos_ == "PROPN"
+                and doc[j - 1].text[:1].isupper()
+            ):
+                j -= 1
+            if j == i or any(self.claimed[k] or k in self.gaz_tokens for k in range(j, i)):
+                continue
+            words = doc[j:i]
+            if any(t.lower_ in NOT_A_NAME or self.rec._place_word(t.text) for t in words):
+                continue
+            if self._big_place(words.text):
+                continue  # "a Goma militia": a city's militia, not a group's name
+            name = f"{doc[j:i].text} militia"
+            key = organisation_key(name)
+            self.add_entity(key, "ArmedForce", name, doc[j : i + 1].text, kind="non-state")
+            self.add_mention(j, i + 1, key)
+
+    def _big_place(self, name: str) -> bool:
+        """Whether a city or region of the world of at least WORLD_PLACE_FLOOR people has this very name."""
+        wanted = normalise_name(name)
+        found = [*self.gaz.world_settlements(name), *self.gaz.world_regions(name)]
+        return any(
+            normalise_name(e.name) == wanted and (e.population or 0) >= WORLD_PLACE_FLOOR for e in found
+        )
 
     # --- 4. places typed by the text --------------------------------------------------------
 
@@ -1651,6 +1749,8 @@ class _EntityPass:
         ]
         for ent in sorted(model_entities(doc, titled), key=lambda e: (e.label_ != "PERSON", e.start)):
             self._model_entity(ent, sink, known_names)
+        for place, alias in self.place_aliases:
+            self._alias_to(place, alias)
         rec._acronyms(doc, sink)
         rec._later_names(doc, sink)
         rec._surnames_first(sink)
@@ -1671,8 +1771,15 @@ class _EntityPass:
         ent = trimmed(ent)
         if not len(ent) or any(t.is_space or "\n" in t.text for t in ent):
             return
+        if ent.label_ in ("ORG", "GPE") and self._reads_as_person(ent):
+            ent = doc[ent.start : ent.end]
+            ent.label_ = "PERSON"
         if ent.label_ == "PERSON":
-            rec._person(doc, ent, sink)
+            place = self._alias_of_place(ent)
+            if place is None:
+                rec._person(doc, self._name_run(ent), sink)
+            else:
+                self.place_aliases.append((place, ent.text))  # once the model's places are read
             return
         if any(claimed[i] for i in range(ent.start, ent.end)):
             return
@@ -1694,6 +1801,87 @@ class _EntityPass:
             ent = doc[ent.start : ent.end + 1]  # "the Euphrates valley", "Tabqa dam"
             text, ent_tokens = f"{text} {ent[-1].text}", [*ent_tokens, ent[-1]]
         rec._place(doc, ent, text, ent_tokens, sink, self.chains)
+
+    def _name_run(self, ent: Span) -> Span:
+        """A person's name the model cut short, with the capitalised name words right after it that no
+        entity claims ("Mir Abdul" + "Quddus Bizenjo")."""
+        doc, end = self.doc, ent.end
+        while end < min(ent.sent.end, ent.end + 2):
+            token = doc[end]
+            if token.pos_ != "PROPN" or not token.is_alpha or not token.is_title or token.ent_type_:
+                break
+            if token.lower_ in self.rec.place_nouns or token.lower_ in GENERIC_ORG_WORDS:
+                return ent  # "Al Udeid Air Base": a place's name, not a person's
+            end += 1
+        return doc[ent.start : end]
+
+    def _reads_as_person(self, ent: Span) -> bool:
+        """A model ORG or GPE of two name words in apposition to an office ("the mission's representative,
+        X,"): a person the model typed otherwise."""
+        doc = self.doc
+        if len(ent) < 2 or not is_person_name(ent, self.rec.lex) or self.gaz.lookup(ent.text):
+            return False
+        if any(t.lower_ in GENERIC_ORG_WORDS for t in ent):
+            return False
+        if (
+            ent.start < 2
+            or doc[ent.start - 1].text != ","
+            or (ent.end < len(doc) and not doc[ent.end].is_punct)
+        ):
+            return False
+        for j in range(ent.start - 2, max(ent.sent.start, ent.start - 14) - 1, -1):
+            if doc[j].pos_ in ("VERB", "AUX") or doc[j].text in {",", ";", ":"}:
+                return False
+            if doc[j].lower_ in APPOSED_TITLE_NOUNS:
+                return True
+        return False
+
+    def _alias_of_place(self, ent: Span) -> Span | None:
+        """The place a name is given as another name of ("Lake X, also known as Y", "in X (also spelt
+        Y)"), which the model may take for a person's; None when it is no place's other name."""
+        doc = self.doc
+        other: Span | None = None
+        if ent.end + 2 < len(doc) and doc[ent.end].text in {",", "("} and doc[ent.end + 1].lower_ == "also":
+            if doc[ent.end + 2].lower_ in ALIAS_CUES:
+                k = ent.end + 3 + (ent.end + 3 < len(doc) and doc[ent.end + 3].lower_ == "as")
+                other = self._name_from(k, 1)
+        k = ent.start - 1 - (ent.start > 0 and doc[ent.start - 1].lower_ == "as")
+        if other is None and k >= 2 and doc[k].lower_ in ALIAS_CUES and doc[k - 1].lower_ == "also":
+            other = self._name_from(k - 3, -1) if doc[k - 2].text in {",", "("} else None
+        return other if other is not None and self._placed(other, ent) else None
+
+    def _alias_to(self, place: Span, alias: str) -> None:
+        """Add another name to the entity the text names at a place's span (a person's never)."""
+        for mention in self.mentions:
+            if mention["start"] <= place.start < mention["end"]:
+                entity = self.entities[mention["key"]]
+                if entity["label"] != "Person":
+                    self.add_entity(mention["key"], entity["label"], entity["name"], alias)
+                return
+
+    def _name_from(self, k: int, step: int) -> Span | None:
+        """The capitalised name that starts (step 1) or ends (step -1) at token k, "the" left out."""
+        doc = self.doc
+        if 0 <= k < len(doc) and step == 1 and doc[k].lower_ == "the":
+            k += 1
+        j = k
+        while 0 <= j < len(doc) and doc[j].text[:1].isupper() and doc[j].is_alpha:
+            j += step
+        if j == k:
+            return None
+        return doc[k:j] if step == 1 else doc[j + 1 : k + 1]
+
+    def _placed(self, other: Span | None, ent: Span) -> bool:
+        """Whether the other name of a name is a place: the model's place, a place noun's, after "in"."""
+        if other is None:
+            return False
+        if (
+            any(t.ent_type_ in ("LOC", "GPE", "FAC") for t in other)
+            or other[-1].lower_ in self.rec.place_nouns
+        ):
+            return True
+        first = min(other.start, ent.start)
+        return first > 0 and self.doc[first - 1].lower_ in {"in", "at", "near", "around", "outside"}
 
     def link_containers(self) -> None:
         """Gazetteer containers, now that every place the text names is known."""
@@ -1863,6 +2051,32 @@ class _EntityPass:
                 if entity["label"] == wanted or entity.get("kind") == noun.lower_:
                     self.add_mention(start + 1, start + 2, earlier_mention["key"])
                     break
+
+    def find_home_government(self) -> None:
+        """ "The federal government": the government of the state the report is mostly about, when one
+        state is named at least twice as often as any other."""
+        doc = self.doc
+        owner = {
+            r["source"]: r["target"] for r in self.relations if r["type"] in ("ARMED_FORCE_OF", "MINISTRY_OF")
+        }
+        counts: dict[str, int] = {}
+        for mention in self.mentions:
+            key = (
+                mention["key"]
+                if self.entities[mention["key"]]["label"] == "State"
+                else owner.get(mention["key"])
+            )
+            if key:
+                counts[key] = counts.get(key, 0) + 1
+        ranked = sorted(counts.items(), key=lambda kv: -kv[1])
+        if not ranked or (len(ranked) > 1 and ranked[0][1] < 2 * ranked[1][1]):
+            return
+        home = ranked[0][0]
+        for i in range(1, len(doc)):
+            if doc[i].lower_ != "government" or doc[i - 1].lower_ not in HOME_GOVERNMENT_WORDS:
+                continue
+            if not (self.claimed[i] or self.claimed[i - 1] or self.rec._skipped(doc, i)):
+                self.add_mention(i - 1, i + 1, home)
 
     # --- 7. conflicts -----------------------------------------------------------------------
 
