@@ -672,8 +672,8 @@ def _paragraphs(lines: list[str]) -> list[str]:
 
 def _continues(previous: str, line: str) -> bool:
     """Whether line is the hard-wrapped continuation of previous (same paragraph)."""
-    if previous.endswith(_SENTENCE_END):
-        return False
+    if previous.endswith(_SENTENCE_END) or previous.count(" | ") >= 2:
+        return False  # a record's header of fields ("ID | 2 May 2023 | Battles") is a line of its own
     if line[:1].islower() or line[:1] in ",;)\u2013\u2014-":
         return True
     # A long line cut mid-sentence is wrapped prose; a short one is a subheading or caption.

@@ -159,6 +159,16 @@ def test_hard_wrapped_prose_is_joined_into_one_paragraph(tmp_path: Path) -> None
     )
 
 
+def test_a_records_header_of_fields_is_never_joined_to_its_text(tmp_path: Path) -> None:
+    text = (
+        "Event notes for the week\n\nSome events of the week, from local reports.\n\n"
+        "XYZ-07 | about 3 May 2024 | Strategic development: change of control\n"
+        "Rebel fighters took control of the market town of Alden after government troops left.\n"
+    )
+    doc = one_document(write(tmp_path, "a.txt", text))
+    assert "change of control\nRebel fighters" in doc.text or "change of control\n\nRebel" in doc.text
+
+
 def test_seed_article_keeps_body_and_drops_furniture() -> None:
     doc = one_document(SEED)
     assert doc.title == "Azerbaijan accuses Armenia of breaching truce, firing on border posts"

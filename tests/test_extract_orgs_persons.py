@@ -4,20 +4,11 @@ real article)."""
 from __future__ import annotations
 
 import pytest
+from reading import extract_text
 
-from kg.extract import extract_documents, load_nlp
-from kg.models import Document, Extraction
+from kg.models import Extraction
 
 pytestmark = pytest.mark.model
-
-
-@pytest.fixture(scope="module")
-def nlp():
-    return load_nlp()
-
-
-def _extract(nlp, text: str, published: str = "2024-03-15") -> Extraction:
-    return next(extract_documents([Document(key="t", text=text, published=published)], nlp=nlp))
 
 
 def _named(ex: Extraction, label: str) -> dict[str, list[str]]:
@@ -25,7 +16,7 @@ def _named(ex: Extraction, label: str) -> dict[str, list[str]]:
 
 
 def test_ministry_of_a_state_named_by_its_official_name_is_that_states(nlp):
-    ex = _extract(
+    ex = extract_text(
         nlp,
         "The Ministry of Foreign Affairs of the Islamic Republic of Iran rejected the claims on Sunday. "
         "Separately, the Ministry of National Defence of the Islamic Emirate of Afghanistan said two "
@@ -37,7 +28,7 @@ def test_ministry_of_a_state_named_by_its_official_name_is_that_states(nlp):
 
 
 def test_ministry_named_alone_by_its_proper_name_belongs_to_the_government_last_named(nlp):
-    ex = _extract(
+    ex = extract_text(
         nlp,
         "The Ministry of Defence of Azerbaijan said the operation was over. A bus of the Ministry of "
         "Internal Affairs was later hit by a mine near the road.",
@@ -48,7 +39,7 @@ def test_ministry_named_alone_by_its_proper_name_belongs_to_the_government_last_
 
 
 def test_a_lower_case_ministry_alone_names_no_new_ministry(nlp):
-    ex = _extract(
+    ex = extract_text(
         nlp,
         "The Ministry of Defence of Armenia said the shelling went on. A health ministry official "
         "counted the wounded.",
@@ -57,7 +48,7 @@ def test_a_lower_case_ministry_alone_names_no_new_ministry(nlp):
 
 
 def test_state_defence_forces_by_their_own_name_are_the_states_armed_forces(nlp):
-    ex = _extract(
+    ex = extract_text(
         nlp,
         "The Rwanda Defence Force (RDF) said its air defence fired at a jet. In the north, the "
         "Ethiopian National Defence Force (ENDF) said it had cleared the road, while FARDC troops "
@@ -70,7 +61,7 @@ def test_state_defence_forces_by_their_own_name_are_the_states_armed_forces(nlp)
 
 def test_military_forces_of_a_state_with_years_is_its_armed_forces(nlp):
     # Conflict databases name a state's forces with the years of its government.
-    ex = _extract(
+    ex = extract_text(
         nlp,
         "Rebels clashed with Military Forces of Kenya (2013-) near the border town. Later, Military "
         "Forces of Rwanda (1994-1999) shelled a hill.",
@@ -82,12 +73,12 @@ def test_military_forces_of_a_state_with_years_is_its_armed_forces(nlp):
 
 
 def test_a_named_special_forces_unit_is_its_own_state_formation(nlp):
-    ex = _extract(nlp, "Earlier on Friday, Danab commandos retook a small town from the militants.")
+    ex = extract_text(nlp, "Earlier on Friday, Danab commandos retook a small town from the militants.")
     assert "Danab" in _named(ex, "ArmedForce")
 
 
 def test_a_name_given_an_age_is_a_persons(nlp):
-    ex = _extract(
+    ex = extract_text(
         nlp,
         "The villager who died was named as Davit Korinteli, 61, a shepherd. Police said the other, "
         "Nodar Zhvania, 34, was taken away.",
@@ -99,7 +90,7 @@ def test_a_name_given_an_age_is_a_persons(nlp):
 
 
 def test_a_name_in_apposition_to_an_office_is_a_persons(nlp):
-    ex = _extract(
+    ex = extract_text(
         nlp,
         "The special envoy of the Chairperson-in-Office for the region, Viorel Moşanu, met both sides. "
         "The mission's representative, Ilona Dragomir, said the talks would go on.",
@@ -110,13 +101,13 @@ def test_a_name_in_apposition_to_an_office_is_a_persons(nlp):
 
 
 def test_a_persons_name_the_model_cuts_short_is_read_whole(nlp):
-    ex = _extract(nlp, "Provincial Chief Minister Mir Abdul Quddus Bizenjo condemned the shelling.")
+    ex = extract_text(nlp, "Provincial Chief Minister Mir Abdul Quddus Bizenjo condemned the shelling.")
     assert "Mir Abdul Quddus Bizenjo" in _named(ex, "Person")
     assert "Mir Abdul" not in _named(ex, "Person")
 
 
 def test_another_name_of_a_place_is_no_person(nlp):
-    ex = _extract(
+    ex = extract_text(
         nlp,
         "Gunmen attacked the army post in Qoryooley Dhexe (also spelt Korioli Dehe) on Friday. Troops "
         "advanced in the area of Mets Lich, also known as the Great Lake.",
@@ -127,18 +118,18 @@ def test_another_name_of_a_place_is_no_person(nlp):
 
 
 def test_another_name_of_a_person_stays_a_persons(nlp):
-    ex = _extract(nlp, "The group's leader, Abu Yasin al-Homsi, also known as Karim Haddad, was killed.")
+    ex = extract_text(nlp, "The group's leader, Abu Yasin al-Homsi, also known as Karim Haddad, was killed.")
     assert "Karim Haddad" in _named(ex, "Person")
 
 
 def test_an_emergency_service_the_model_calls_a_person_is_an_organisation(nlp):
-    ex = _extract(nlp, "Magen David Adom says three people in Ashdod were lightly hurt by glass.")
+    ex = extract_text(nlp, "Magen David Adom says three people in Ashdod were lightly hurt by glass.")
     assert "Magen David Adom" in _named(ex, "Organization")
     assert "Magen David Adom" not in _named(ex, "Person")
 
 
 def test_a_militia_the_data_does_not_know_is_a_non_state_armed_group(nlp):
-    ex = _extract(
+    ex = extract_text(
         nlp,
         "The Kodo militia captured the town of Marvelle on Sunday. Later, fighters of the Sabeki militias "
         "attacked an army post near the river.",
@@ -152,17 +143,19 @@ def test_a_militia_the_data_does_not_know_is_a_non_state_armed_group(nlp):
 
 
 def test_a_places_or_a_peoples_militia_is_no_named_group(nlp):
-    ex = _extract(nlp, "A Kabul militia commander and Russian militias were blamed for the raid on Monday.")
+    ex = extract_text(
+        nlp, "A Kabul militia commander and Russian militias were blamed for the raid on Monday."
+    )
     assert not [e for e in ex.entities if e.name.endswith("militia")]
 
 
 def test_a_named_brigade_is_an_armed_formation(nlp):
-    ex = _extract(nlp, "The Tiger Brigade said it had retaken the hill overlooking the road.")
+    ex = extract_text(nlp, "The Tiger Brigade said it had retaken the hill overlooking the road.")
     assert "Tiger Brigade" in _named(ex, "ArmedForce")
 
 
 def test_the_federal_government_is_the_state_the_report_is_about(nlp):
-    ex = _extract(
+    ex = extract_text(
         nlp,
         "Somali troops drove the militants out of two villages on Monday. The fighting ended with a deal "
         "signed by the federal government and the clan elders under IGAD mediation.",
@@ -173,7 +166,7 @@ def test_the_federal_government_is_the_state_the_report_is_about(nlp):
 
 
 def test_the_federal_government_of_a_report_about_two_states_is_left_unread(nlp):
-    ex = _extract(
+    ex = extract_text(
         nlp,
         "Indian and Pakistani troops exchanged fire on Monday, and Pakistan and India blamed each other. "
         "A deal was signed by the federal government and the tribal council.",
