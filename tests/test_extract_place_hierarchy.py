@@ -154,3 +154,60 @@ def test_a_kind_word_that_modifies_an_office_names_no_place(nlp):
     ex = _extract(nlp, "The raid killed Ahmed Warsame, a town councillor of Afgooye.")
     assert _labels(ex).get("Ahmed Warsame") == "Person"
     assert not _located(ex) or ("Ahmed Warsame", "Afgooye") not in _located(ex)
+
+
+@pytest.mark.parametrize(
+    ("text", "places", "container"),
+    [
+        (
+            "Rebels hit army posts at Kiwanja and Bugoye, in the Masisi territory of North Kivu province.",
+            ["Kiwanja", "Bugoye"],
+            "Masisi",
+        ),
+        (
+            "Gunmen killed ten people in the villages of Kasiko and Mbito, in the Masisi territory.",
+            ["Kasiko", "Mbito"],
+            "Masisi",
+        ),
+    ],
+)
+def test_places_set_off_by_a_comma_before_in_the_region_lie_in_that_region(nlp, text, places, container):
+    located = _located(_extract(nlp, text))
+    assert {(place, container) for place in places} <= located
+
+
+@pytest.mark.parametrize(
+    ("text", "place", "container"),
+    [
+        (
+            "Police removed a fence near the village of Dirbi in the occupied Akhalgori district.",
+            "Dirbi",
+            "Akhalgori",
+        ),
+        ("Troops shelled the village of Tolmo in the mountainous Kharod district.", "Tolmo", "Kharod"),
+    ],
+)
+def test_an_adjective_before_the_region_name_does_not_hide_the_region(nlp, text, place, container):
+    assert (place, container) in _located(_extract(nlp, text))
+
+
+def test_a_province_named_by_a_compass_word_keeps_the_kind_word_in_its_name(nlp):
+    ex = _extract(nlp, "The jet landed at the airport in Musanze, a district of Rwanda's Northern Province.")
+    located = _located(ex)
+    assert ("Musanze", "Northern Province") in located
+    assert ("Northern Province", "Rwanda") in located
+    assert "Northern" not in _labels(ex)
+
+
+def test_the_other_sides_name_of_a_district_is_the_same_district(nlp):
+    ex = _extract(nlp, "Patrols held two men near Karzman in the Leningor district. Akhalgori is quiet.")
+    regions = [e for e in ex.entities if e.label == "Region"]
+    assert len(regions) == 1
+    assert {"Leningor", "Akhalgori"} <= {regions[0].name, *regions[0].aliases}
+
+
+def test_the_ossetian_spelling_of_tskhinvali_is_the_same_town(nlp):
+    ex = _extract(nlp, "Georgian troops entered Tskhinval on Friday. Residents of Tskhinvali fled.")
+    towns = [e for e in ex.entities if e.label == "Settlement"]
+    assert len(towns) == 1
+    assert {"Tskhinval", "Tskhinvali"} <= {towns[0].name, *towns[0].aliases}

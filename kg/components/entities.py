@@ -1193,9 +1193,13 @@ class _EntityPass:
                     b -= 1
                 b -= 1
             if b > sent.start and doc[b].lower_ in {"in", "of"}:
+                # "at A and B, in the X territory": a comma may stand between the places and "in".
+                last = b - 1 if doc[b].lower_ == "in" and doc[b - 1].text == "," else b
                 groups = [
                     g
-                    for g in self._unofficial_names(self.rec._names_before(doc, b, self.claimed, sent.start))
+                    for g in self._unofficial_names(
+                        self.rec._names_before(doc, last, self.claimed, sent.start)
+                    )
                     if g[0] not in place_at and not any(i in self.gaz_tokens for i in range(*g))
                 ]
                 if groups:
@@ -1254,11 +1258,15 @@ class _EntityPass:
         if k + 1 < sent.end and doc[k].text == "," and self._typed_region_at(k + 1, item):
             item["container_item"] = place_at[k + 1]  # "Bure town, West Gojjam zone, Amhara region"
             return
+        if k + 1 < sent.end and doc[k].text == "," and doc[k + 1].lower_ == "in":
+            k += 1  # "the villages of A and B, in the X territory"
         if not (k < sent.end and doc[k].lower_ in {"of", "in"}):
             return
         k += 1
         if k < sent.end and doc[k].lower_ == "the":
             k += 1
+            while k + 1 < sent.end and doc[k].is_lower and doc[k].pos_ in ("ADJ", "VERB"):
+                k += 1  # "in the occupied X district", "in the northern X province"
         if k + 1 < sent.end and doc[k].lower_ in COMPASS_PARTS and doc[k + 1].lower_ == "of":
             k += 2  # "a town in the east of Galgaduud region"
             if k < sent.end and doc[k].lower_ == "the":
@@ -1374,6 +1382,16 @@ class _EntityPass:
         gaz = self.gaz
         surface = self.doc[start:end].text
         label = item["label"]
+        kind_word = self.doc[item["kind_i"]]
+        if (
+            label == "Region"
+            and end == item["kind_i"]
+            and surface.lower() in PLACE_PREFIXES
+            and kind_word.is_title
+        ):
+            surface = self.doc[
+                start : end + 1
+            ].text  # "Rwanda's Western Province": the kind word is in the name
         if label == "Region" and item["kind"] == "region":
             # "the Karabakh region", "the disputed Kashmir region": areas, not divisions.
             territories = gaz.lookup(surface, "Territory")
