@@ -211,3 +211,47 @@ def test_the_ossetian_spelling_of_tskhinvali_is_the_same_town(nlp):
     towns = [e for e in ex.entities if e.label == "Settlement"]
     assert len(towns) == 1
     assert {"Tskhinval", "Tskhinvali"} <= {towns[0].name, *towns[0].aliases}
+
+
+@pytest.mark.parametrize(
+    ("text", "part", "region"),
+    [
+        (
+            "Drones struck the Kolari area of Tanvir district of Paktika province on Thursday.",
+            "Kolari",
+            "Tanvir",
+        ),
+        (
+            "Troops killed nine fighters in the Belet area of Lower Shabelle region.",
+            "Belet",
+            "Lower Shabelle",
+        ),
+    ],
+)
+def test_a_named_area_of_a_typed_region_lies_in_that_region(nlp, text, part, region):
+    assert (part, region) in _located(_extract(nlp, text))
+
+
+def test_a_loose_area_word_alone_makes_no_region(nlp):
+    ex = _extract(nlp, "Guards sealed the border area of Kolari on Friday.")
+    assert _labels(ex).get("Kolari") != "Region"
+    assert not any(e.model_dump().get("kind") == "area" for e in ex.entities)
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "variant"),
+    [
+        ("Strikes hit Zarmal district, also spelt Zurmal, in Paktika province.", "Zarmal", "Zurmal"),
+        (
+            "The army took the port town of Eyl in Nugal region. Officials hailed the capture of Eyl, "
+            "known in Somali as Ceyl, on Monday.",
+            "Eyl",
+            "Ceyl",
+        ),
+    ],
+)
+def test_another_spelling_written_after_a_place_is_its_alias(nlp, text, name, variant):
+    ex = _extract(nlp, text)
+    place = next(e for e in ex.entities if e.name == name)
+    assert variant in place.aliases
+    assert not any(e.name == variant for e in ex.entities)

@@ -72,6 +72,8 @@ DISPUTED_WORDS: frozenset[str] = _LEX["entity_disputed_word"]
 PLACE_PREFIXES: frozenset[str] = _LEX["place_prefix"]
 COMPASS_PARTS: frozenset[str] = _LEX["entity_compass_part"]
 PROPER_REGION_KINDS: frozenset[str] = _LEX["entity_proper_region_kind"]
+AREA_KINDS: frozenset[str] = _LEX["entity_area_kind"]
+VARIANT_WORDS: frozenset[str] = _LEX["entity_variant_word"]
 PROVINCE_KINDS: frozenset[str] = _LEX["entity_province_kind"]
 DISTRICT_KINDS: frozenset[str] = _LEX["entity_district_kind"]
 WORLD_PLACE_FLOOR = 100_000
@@ -346,6 +348,7 @@ class EntityRecognizer:
         run.resolve_found()
         run.find_compound_regions()
         run.find_remaining_gazetteer()
+        run.find_spelling_variants()
         run.find_operations()
         run.find_after_preposition()
         run.keep_model_entities()
@@ -682,7 +685,7 @@ class EntityRecognizer:
         The village of Y was hit"). Places the gazetteer knows keep its containers."""
         regions_by_sent: dict[int, list[dict[str, Any]]] = {}
         for item in found:
-            if item["label"] == "Region" and item["kind"] != "sector":
+            if item["label"] == "Region" and item["kind"] not in ("sector", "area"):
                 regions_by_sent.setdefault(item["sent"].start, []).append(item)
         if not regions_by_sent:
             return
@@ -1114,6 +1117,8 @@ class _EntityPass:
             groups = self._apposed_name(i)
         if word in PROPER_REGION_KINDS:
             groups = [g for g in groups if self._proper_name(*g)]
+        if word in AREA_KINDS and not self._area_of_region(i, groups):
+            return
         if not groups:
             return
         disputed = any(c.dep_ == "amod" and c.lower_ in DISPUTED_WORDS for c in doc[i].children)
@@ -1148,6 +1153,29 @@ class _EntityPass:
                     "disputed": False,
                 }  # fmt: skip
             )
+
+    def _area_of_region(self, i: int, groups: list[tuple[int, int]]) -> bool:
+        """ "the Marghi area of Barmal district": one proper name before a loose kind word, a part of the
+        region typed right after "of"."""
+        doc, sent = self.doc, self.doc[i].sent
+        if len(groups) != 1 or groups[0][1] != i:
+            return False
+        if not all(t.pos_ == "PROPN" and t.i not in self.gaz_tokens for t in doc[groups[0][0] : i]):
+            return False  # the model may call the name a group here ("the Belet area"): the structure rules
+        if groups[0][0] - 1 < sent.start or doc[groups[0][0] - 1].lower_ != "the":
+            return False
+        if i + 2 >= sent.end or doc[i + 1].lower_ != "of":
+            return False
+        k = i + 3 if doc[i + 2].lower_ == "the" else i + 2
+        region = k
+        while region < sent.end and self.rec._is_name(doc, region, self.claimed):
+            region += 1
+        return (
+            region > k
+            and region < sent.end
+            and doc[region].lower_ in REGION_KINDS
+            and doc[region].lower_ not in AREA_KINDS
+        )
 
     def _proper_name(self, start: int, end: int) -> bool:
         """A name of proper nouns that no gazetteer row claims and the model does not call a group."""
@@ -1200,7 +1228,9 @@ class _EntityPass:
                     for g in self._unofficial_names(
                         self.rec._names_before(doc, last, self.claimed, sent.start)
                     )
-                    if g[0] not in place_at and not any(i in self.gaz_tokens for i in range(*g))
+                    if g[0] not in place_at
+                    and not any(i in self.gaz_tokens for i in range(*g))
+                    and not self._spelling_variant_at(g[0])
                 ]
                 if groups:
                     extra = {
@@ -1214,6 +1244,12 @@ class _EntityPass:
                     found.append(extra)
                     for g in groups:
                         place_at[g[0]] = extra
+
+    def _spelling_variant_at(self, start: int) -> bool:
+        """Whether a name at start is brought in as another spelling ("also spelt X", "known as X")."""
+        doc = self.doc
+        before = [t.lower_ for t in doc[max(start - 4, 0) : start]]
+        return bool(before) and (before[-1] in VARIANT_WORDS or (before[-1] == "as" and "known" in before))
 
     def _unofficial_names(self, groups: list[tuple[int, int]]) -> list[tuple[int, int]]:
         """The name groups before a title are a person's ("X, Governor of Y Province"), not places; a
@@ -1403,7 +1439,7 @@ class _EntityPass:
         entry = self.pick(gaz.lookup(surface, label), container)
         if entry is None and label == "Territory":
             entry = next(iter(gaz.lookup(surface, "Territory")), None)
-        if entry is None and label == "Region" and item["kind"] != "sector":
+        if entry is None and label == "Region" and item["kind"] not in ("sector", "area"):
             entry = self._world_region(surface, container)
         if entry is not None:
             key = entry.key
@@ -1522,6 +1558,47 @@ class _EntityPass:
                 )
             self.add_mention(span.start, span.end, entry.key)
             self.chains.append((entry, sent))
+
+    def find_spelling_variants(self) -> None:
+        """ "Argun district, also spelt Urgun", "Harardhere, known in Somali as Xarardheere": the other
+        spelling or name written after a place is an alias of that place, not a place of its own."""
+        doc = self.doc
+        for token in doc:
+            if token.lower_ not in VARIANT_WORDS or self.claimed[token.i]:
+                continue
+            k = token.i + 1
+            if token.lower_ == "known":  # "known as X", "known in Somali as X"
+                k = next((m + 1 for m in range(k, min(k + 4, len(doc))) if doc[m].lower_ == "as"), len(doc))
+            start = k
+            while k < len(doc) and self.rec._is_name(doc, k, self.claimed) and doc[k].text != "-":
+                k += 1
+            b = token.i - 1
+            if b >= 0 and doc[b].lower_ == "also":
+                b -= 1
+            if k == start or b < 1 or doc[b].text not in {",", "("}:
+                continue
+            key = self._place_ending_at(b)
+            if key is not None:
+                entity = self.entities[key]
+                self.add_entity(key, entity["label"], entity["name"], doc[start:k].text)
+                self.add_mention(start, k, key)
+
+    def _place_ending_at(self, end: int) -> str | None:
+        """The place whose mention, or a name of a place found so far, ends right before token end."""
+        places = ("Settlement", "Region", "Territory", "Site")
+        mention = next((m for m in reversed(self.mentions) if m["end"] == end), None)
+        if mention is not None:
+            return mention["key"] if self.entities[mention["key"]]["label"] in places else None
+        groups = self.rec._names_before(self.doc, end, self.claimed, self.doc[end].sent.start)[-1:]
+        if not groups:
+            return None
+        wanted = normalise_name(self.doc[groups[0][0] : groups[0][1]].text)
+        for key, entity in self.entities.items():
+            forms = {normalise_name(f) for f in (entity["name"], *entity["aliases"])}
+            if entity["label"] in places and wanted in forms:
+                self.add_mention(groups[0][0], groups[0][1], key)
+                return key
+        return None
 
     def _gazetteer_body(self, entry: GazEntry, span: Span, sent: Span) -> None:
         force_kind = entry.kind if entry.label == "ArmedForce" else None
