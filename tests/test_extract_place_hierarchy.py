@@ -255,3 +255,16 @@ def test_another_spelling_written_after_a_place_is_its_alias(nlp, text, name, va
     place = next(e for e in ex.entities if e.name == name)
     assert variant in place.aliases
     assert not any(e.name == variant for e in ex.entities)
+
+
+def test_a_town_listed_after_in_that_the_model_takes_for_a_person_is_the_known_town(nlp):
+    ex = _extract(
+        nlp, "Ethiopian troops fought militias. Shelling was reported in Mekelle, Adigrat and Bahir Dar."
+    )
+    assert _labels(ex).get("Bahir Dar") == "Settlement"
+    assert ("Bahir Dar", "Ethiopia") in _located(ex)
+
+
+def test_a_person_whose_office_is_named_after_at_stays_a_person(nlp):
+    ex = _extract(nlp, "Officials met at Tedros Adhanom's office in Addis Ababa on Monday.")
+    assert _labels(ex).get("Tedros Adhanom") != "Settlement"

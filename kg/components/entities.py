@@ -1744,6 +1744,8 @@ class _EntityPass:
         if not len(ent) or any(t.is_space or "\n" in t.text for t in ent):
             return
         if ent.label_ == "PERSON":
+            if self._after_place_preposition(ent) and rec._world_place(ent, ent.text, sink, self.chains):
+                return  # "in Gondar, Lalibela and Bahir Dar": a town the model took for a person
             rec._person(doc, ent, sink)
             return
         if any(claimed[i] for i in range(ent.start, ent.end)):
@@ -1766,6 +1768,18 @@ class _EntityPass:
             ent = doc[ent.start : ent.end + 1]  # "the Euphrates valley", "Tabqa dam"
             text, ent_tokens = f"{text} {ent[-1].text}", [*ent_tokens, ent[-1]]
         rec._place(doc, ent, text, ent_tokens, sink, self.chains)
+
+    def _after_place_preposition(self, ent: Span) -> bool:
+        """Whether a name is the object (or a conjunct of the object) of "in", "near", "around", "outside"
+        or "at", and no one's ("in Gondar and Bahir Dar", not "at Haniyeh's funeral")."""
+        token = ent.root
+        if any(self.claimed[i] for i in range(ent.start, ent.end)) or token.dep_ == "poss":
+            return False
+        if ent.end < len(self.doc) and self.doc[ent.end].text in {"'s", "’s"}:
+            return False
+        while token.dep_ == "conj" and token.head is not token:
+            token = token.head
+        return token.dep_ == "pobj" and token.head.lower_ in {"in", "near", "around", "outside", "at"}
 
     def link_containers(self) -> None:
         """Gazetteer containers, now that every place the text names is known."""
