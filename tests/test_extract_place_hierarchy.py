@@ -268,3 +268,26 @@ def test_a_town_listed_after_in_that_the_model_takes_for_a_person_is_the_known_t
 def test_a_person_whose_office_is_named_after_at_stays_a_person(nlp):
     ex = _extract(nlp, "Officials met at Tedros Adhanom's office in Addis Ababa on Monday.")
     assert _labels(ex).get("Tedros Adhanom") != "Settlement"
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        (
+            "Fragments fell on a home in al-Mashraf, an unrecognised village near the town of Arad.",
+            "al-Mashraf",
+        ),
+        ("A rocket hit ad-Dawr, a small town of Saladin province, on Monday.", "ad-Dawr"),
+    ],
+)
+def test_a_place_name_opened_by_a_particle_keeps_the_particle(nlp, text, name):
+    labels = _labels(_extract(nlp, text))
+    assert labels.get(name) == "Settlement"
+    assert name.split("-", 1)[1] not in labels
+
+
+def test_a_military_command_named_after_a_region_is_no_region(nlp):
+    ex = _extract(nlp, "Military Governorate of North Kivu Province - Press release. Troops held the line.")
+    regions = {e.name for e in ex.entities if e.label == "Region"}
+    assert "Military" not in regions
+    assert "North Kivu" in regions

@@ -278,15 +278,36 @@ class EntityRecognizer:
     def _is_name(self, doc: Doc, i: int, claimed: bytearray) -> bool:
         token = doc[i]
         return (
-            not claimed[i]
-            and (token.is_title or token.is_upper or (token.text[:1].isupper() and token.is_alpha))
-            and token.is_alpha
-            and token.lower_ not in NOT_A_NAME
-            and token.lower_ not in SETTLEMENT_KINDS
-            and token.lower_ not in REGION_KINDS
-            and self.gaz.demonym_state(token.text) is None
-            and i not in self._state_idx
-        ) or (token.text == "-" and 0 < i < len(doc) - 1 and not token.whitespace_ and doc[i - 1].is_title)
+            (
+                not claimed[i]
+                and (token.is_title or token.is_upper or (token.text[:1].isupper() and token.is_alpha))
+                and token.is_alpha
+                and token.lower_ not in NOT_A_NAME
+                and token.lower_ not in SETTLEMENT_KINDS
+                and token.lower_ not in REGION_KINDS
+                and self.gaz.demonym_state(token.text) is None
+                and i not in self._state_idx
+            )
+            or (
+                token.text == "-"
+                and 0 < i < len(doc) - 1
+                and not token.whitespace_
+                and (doc[i - 1].is_title or self._particle_before_hyphen(doc, i - 1))
+            )
+            or (self._particle_before_hyphen(doc, i) and not claimed[i])
+        )
+
+    def _particle_before_hyphen(self, doc: Doc, i: int) -> bool:
+        """ "al-Fura", "ad-Dawr": a lower-case name particle joined by a hyphen to a capitalised word."""
+        return (
+            doc[i].lower_ in self.lex.particles
+            and doc[i].is_alpha
+            and i + 2 < len(doc)
+            and doc[i + 1].text == "-"
+            and not doc[i].whitespace_
+            and not doc[i + 1].whitespace_
+            and doc[i + 2].is_title
+        )
 
     def _names_before(self, doc: Doc, i: int, claimed: bytearray, floor: int) -> list[tuple[int, int]]:
         """Name groups listed right before token i ("Keshdak and Barmagbina" settlements)."""
