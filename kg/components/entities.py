@@ -73,6 +73,8 @@ DISPUTED_WORDS: frozenset[str] = _LEX["entity_disputed_word"]
 PLACE_PREFIXES: frozenset[str] = _LEX["place_prefix"]
 COMPASS_PARTS: frozenset[str] = _LEX["entity_compass_part"]
 PROPER_REGION_KINDS: frozenset[str] = _LEX["entity_proper_region_kind"]
+AREA_KINDS: frozenset[str] = _LEX["entity_area_kind"]
+VARIANT_WORDS: frozenset[str] = _LEX["entity_variant_word"]
 PROVINCE_KINDS: frozenset[str] = _LEX["entity_province_kind"]
 DISTRICT_KINDS: frozenset[str] = _LEX["entity_district_kind"]
 WORLD_PLACE_FLOOR = 100_000
@@ -303,15 +305,36 @@ class EntityRecognizer:
     def _is_name(self, doc: Doc, i: int, claimed: bytearray) -> bool:
         token = doc[i]
         return (
-            not claimed[i]
-            and (token.is_title or token.is_upper or (token.text[:1].isupper() and token.is_alpha))
-            and token.is_alpha
-            and token.lower_ not in NOT_A_NAME
-            and token.lower_ not in SETTLEMENT_KINDS
-            and token.lower_ not in REGION_KINDS
-            and self.gaz.demonym_state(token.text) is None
-            and i not in self._state_idx
-        ) or (token.text == "-" and 0 < i < len(doc) - 1 and not token.whitespace_ and doc[i - 1].is_title)
+            (
+                not claimed[i]
+                and (token.is_title or token.is_upper or (token.text[:1].isupper() and token.is_alpha))
+                and token.is_alpha
+                and token.lower_ not in NOT_A_NAME
+                and token.lower_ not in SETTLEMENT_KINDS
+                and token.lower_ not in REGION_KINDS
+                and self.gaz.demonym_state(token.text) is None
+                and i not in self._state_idx
+            )
+            or (
+                token.text == "-"
+                and 0 < i < len(doc) - 1
+                and not token.whitespace_
+                and (doc[i - 1].is_title or self._particle_before_hyphen(doc, i - 1))
+            )
+            or (self._particle_before_hyphen(doc, i) and not claimed[i])
+        )
+
+    def _particle_before_hyphen(self, doc: Doc, i: int) -> bool:
+        """ "al-Fura", "ad-Dawr": a lower-case name particle joined by a hyphen to a capitalised word."""
+        return (
+            doc[i].lower_ in self.lex.particles
+            and doc[i].is_alpha
+            and i + 2 < len(doc)
+            and doc[i + 1].text == "-"
+            and not doc[i].whitespace_
+            and not doc[i + 1].whitespace_
+            and doc[i + 2].is_title
+        )
 
     def _names_before(self, doc: Doc, i: int, claimed: bytearray, floor: int) -> list[tuple[int, int]]:
         """Name groups listed right before token i ("Keshdak and Barmagbina" settlements)."""
@@ -374,6 +397,7 @@ class EntityRecognizer:
         run.resolve_found()
         run.find_compound_regions()
         run.find_remaining_gazetteer()
+        run.find_spelling_variants()
         run.find_operations()
         run.find_after_preposition()
         run.keep_model_entities()
@@ -722,7 +746,7 @@ class EntityRecognizer:
         The village of Y was hit"). Places the gazetteer knows keep its containers."""
         regions_by_sent: dict[int, list[dict[str, Any]]] = {}
         for item in found:
-            if item["label"] == "Region" and item["kind"] != "sector":
+            if item["label"] == "Region" and item["kind"] not in ("sector", "area"):
                 regions_by_sent.setdefault(item["sent"].start, []).append(item)
         if not regions_by_sent:
             return
@@ -1218,6 +1242,8 @@ class _EntityPass:
             groups = self._apposed_name(i)
         if word in PROPER_REGION_KINDS:
             groups = [g for g in groups if self._proper_name(*g)]
+        if word in AREA_KINDS and not self._area_of_region(i, groups):
+            return
         if not groups:
             return
         disputed = any(c.dep_ == "amod" and c.lower_ in DISPUTED_WORDS for c in doc[i].children)
@@ -1252,6 +1278,29 @@ class _EntityPass:
                     "disputed": False,
                 }  # fmt: skip
             )
+
+    def _area_of_region(self, i: int, groups: list[tuple[int, int]]) -> bool:
+        """ "the Marghi area of Barmal district": one proper name before a loose kind word, a part of the
+        region typed right after "of"."""
+        doc, sent = self.doc, self.doc[i].sent
+        if len(groups) != 1 or groups[0][1] != i:
+            return False
+        if not all(t.pos_ == "PROPN" and t.i not in self.gaz_tokens for t in doc[groups[0][0] : i]):
+            return False  # the model may call the name a group here ("the Belet area"): the structure rules
+        if groups[0][0] - 1 < sent.start or doc[groups[0][0] - 1].lower_ != "the":
+            return False
+        if i + 2 >= sent.end or doc[i + 1].lower_ != "of":
+            return False
+        k = i + 3 if doc[i + 2].lower_ == "the" else i + 2
+        region = k
+        while region < sent.end and self.rec._is_name(doc, region, self.claimed):
+            region += 1
+        return (
+            region > k
+            and region < sent.end
+            and doc[region].lower_ in REGION_KINDS
+            and doc[region].lower_ not in AREA_KINDS
+        )
 
     def _proper_name(self, start: int, end: int) -> bool:
         """A name of proper nouns that no gazetteer row claims and the model does not call a group."""
@@ -1297,10 +1346,16 @@ class _EntityPass:
                     b -= 1
                 b -= 1
             if b > sent.start and doc[b].lower_ in {"in", "of"}:
+                # "at A and B, in the X territory": a comma may stand between the places and "in".
+                last = b - 1 if doc[b].lower_ == "in" and doc[b - 1].text == "," else b
                 groups = [
                     g
-                    for g in self._unofficial_names(self.rec._names_before(doc, b, self.claimed, sent.start))
-                    if g[0] not in place_at and not any(i in self.gaz_tokens for i in range(*g))
+                    for g in self._unofficial_names(
+                        self.rec._names_before(doc, last, self.claimed, sent.start)
+                    )
+                    if g[0] not in place_at
+                    and not any(i in self.gaz_tokens for i in range(*g))
+                    and not self._spelling_variant_at(g[0])
                 ]
                 if groups:
                     extra = {
@@ -1314,6 +1369,12 @@ class _EntityPass:
                     found.append(extra)
                     for g in groups:
                         place_at[g[0]] = extra
+
+    def _spelling_variant_at(self, start: int) -> bool:
+        """Whether a name at start is brought in as another spelling ("also spelt X", "known as X")."""
+        doc = self.doc
+        before = [t.lower_ for t in doc[max(start - 4, 0) : start]]
+        return bool(before) and (before[-1] in VARIANT_WORDS or (before[-1] == "as" and "known" in before))
 
     def _unofficial_names(self, groups: list[tuple[int, int]]) -> list[tuple[int, int]]:
         """The name groups before a title are a person's ("X, Governor of Y Province"), not places; a
@@ -1358,11 +1419,15 @@ class _EntityPass:
         if k + 1 < sent.end and doc[k].text == "," and self._typed_region_at(k + 1, item):
             item["container_item"] = place_at[k + 1]  # "Bure town, West Gojjam zone, Amhara region"
             return
+        if k + 1 < sent.end and doc[k].text == "," and doc[k + 1].lower_ == "in":
+            k += 1  # "the villages of A and B, in the X territory"
         if not (k < sent.end and doc[k].lower_ in {"of", "in"}):
             return
         k += 1
         if k < sent.end and doc[k].lower_ == "the":
             k += 1
+            while k + 1 < sent.end and doc[k].is_lower and doc[k].pos_ in ("ADJ", "VERB"):
+                k += 1  # "in the occupied X district", "in the northern X province"
         if k + 1 < sent.end and doc[k].lower_ in COMPASS_PARTS and doc[k + 1].lower_ == "of":
             k += 2  # "a town in the east of Galgaduud region"
             if k < sent.end and doc[k].lower_ == "the":
@@ -1489,6 +1554,16 @@ class _EntityPass:
         gaz = self.gaz
         surface = self.doc[start:end].text
         label = item["label"]
+        kind_word = self.doc[item["kind_i"]]
+        if (
+            label == "Region"
+            and end == item["kind_i"]
+            and surface.lower() in PLACE_PREFIXES
+            and kind_word.is_title
+        ):
+            surface = self.doc[
+                start : end + 1
+            ].text  # "Rwanda's Western Province": the kind word is in the name
         if label == "Region" and item["kind"] == "region":
             # "the Karabakh region", "the disputed Kashmir region": areas, not divisions.
             territories = gaz.lookup(surface, "Territory")
@@ -1500,7 +1575,7 @@ class _EntityPass:
         entry = self.pick(gaz.lookup(surface, label), container)
         if entry is None and label == "Territory":
             entry = next(iter(gaz.lookup(surface, "Territory")), None)
-        if entry is None and label == "Region" and item["kind"] != "sector":
+        if entry is None and label == "Region" and item["kind"] not in ("sector", "area"):
             entry = self._world_region(surface, container)
         if entry is not None:
             key = entry.key
@@ -1620,6 +1695,47 @@ class _EntityPass:
                 )
             self.add_mention(span.start, span.end, entry.key)
             self.chains.append((entry, sent))
+
+    def find_spelling_variants(self) -> None:
+        """ "Argun district, also spelt Urgun", "Harardhere, known in Somali as Xarardheere": the other
+        spelling or name written after a place is an alias of that place, not a place of its own."""
+        doc = self.doc
+        for token in doc:
+            if token.lower_ not in VARIANT_WORDS or self.claimed[token.i]:
+                continue
+            k = token.i + 1
+            if token.lower_ == "known":  # "known as X", "known in Somali as X"
+                k = next((m + 1 for m in range(k, min(k + 4, len(doc))) if doc[m].lower_ == "as"), len(doc))
+            start = k
+            while k < len(doc) and self.rec._is_name(doc, k, self.claimed) and doc[k].text != "-":
+                k += 1
+            b = token.i - 1
+            if b >= 0 and doc[b].lower_ == "also":
+                b -= 1
+            if k == start or b < 1 or doc[b].text not in {",", "("}:
+                continue
+            key = self._place_ending_at(b)
+            if key is not None:
+                entity = self.entities[key]
+                self.add_entity(key, entity["label"], entity["name"], doc[start:k].text)
+                self.add_mention(start, k, key)
+
+    def _place_ending_at(self, end: int) -> str | None:
+        """The place whose mention, or a name of a place found so far, ends right before token end."""
+        places = ("Settlement", "Region", "Territory", "Site")
+        mention = next((m for m in reversed(self.mentions) if m["end"] == end), None)
+        if mention is not None:
+            return mention["key"] if self.entities[mention["key"]]["label"] in places else None
+        groups = self.rec._names_before(self.doc, end, self.claimed, self.doc[end].sent.start)[-1:]
+        if not groups:
+            return None
+        wanted = normalise_name(self.doc[groups[0][0] : groups[0][1]].text)
+        for key, entity in self.entities.items():
+            forms = {normalise_name(f) for f in (entity["name"], *entity["aliases"])}
+            if entity["label"] in places and wanted in forms:
+                self.add_mention(groups[0][0], groups[0][1], key)
+                return key
+        return None
 
     def _gazetteer_body(self, entry: GazEntry, span: Span, sent: Span) -> None:
         force_kind = entry.kind if entry.label == "ArmedForce" else None
@@ -1775,6 +1891,8 @@ class _EntityPass:
             ent = doc[ent.start : ent.end]
             ent.label_ = "PERSON"
         if ent.label_ == "PERSON":
+            if self._after_place_preposition(ent) and rec._world_place(ent, ent.text, sink, self.chains):
+                return  # "in Gondar, Lalibela and Bahir Dar": a town the model took for a person
             place = self._alias_of_place(ent)
             if place is None:
                 rec._person(doc, self._name_run(ent), sink)
@@ -1882,6 +2000,18 @@ class _EntityPass:
             return True
         first = min(other.start, ent.start)
         return first > 0 and self.doc[first - 1].lower_ in {"in", "at", "near", "around", "outside"}
+
+    def _after_place_preposition(self, ent: Span) -> bool:
+        """Whether a name is the object (or a conjunct of the object) of "in", "near", "around", "outside"
+        or "at", and no one's ("in Gondar and Bahir Dar", not "at Haniyeh's funeral")."""
+        token = ent.root
+        if any(self.claimed[i] for i in range(ent.start, ent.end)) or token.dep_ == "poss":
+            return False
+        if ent.end < len(self.doc) and self.doc[ent.end].text in {"'s", "’s"}:
+            return False
+        while token.dep_ == "conj" and token.head is not token:
+            token = token.head
+        return token.dep_ == "pobj" and token.head.lower_ in {"in", "near", "around", "outside", "at"}
 
     def link_containers(self) -> None:
         """Gazetteer containers, now that every place the text names is known."""
