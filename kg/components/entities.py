@@ -387,6 +387,7 @@ class EntityRecognizer:
         """Find and key every entity mention in the document."""
         run = _EntityPass(self, doc)
         run.find_gazetteer_names()
+        run.find_named_sites()
         run.find_ministries()
         run.find_armed_forces()
         run.find_named_groups()
@@ -1748,6 +1749,84 @@ class _EntityPass:
             rtype = {"ArmedForce": "ARMED_FORCE_OF", "Ministry": "MINISTRY_OF"}.get(entry.label)
             if rtype:
                 self.relate(rtype, entry.key, entry.state, sent, "gazetteer", 0.9)
+
+    def find_named_sites(self) -> None:
+        """Sites named by a proper name before a site noun ('Goma airport', 'the Nevatim air base', 'the
+        Fordow nuclear facility'), whatever the model typed the name: a Site, in the container of the
+        settlement it is named for when the world gazetteer knows it in a state the report names."""
+        doc, lex = self.doc, self.rec.rules_lexicon
+        for noun in doc:
+            if not (noun.is_lower and noun.lower_ in self.rec.lex.site_nouns) or self.claimed[noun.i]:
+                continue
+            end = noun.i
+            while end > 0 and lex.has("entity_site_modifier", doc[end - 1]):
+                end -= 1
+            start = end
+            while start > 0 and end - start < 4 and self._site_name_word(doc[start - 1]):
+                start -= 1
+                if (
+                    start > 1
+                    and doc[start - 1].text == "-"
+                    and doc[start - 2].lower_ in self.rec.lex.particles
+                ):
+                    start -= 2  # "Ain al-Asad": a particle joined by a hyphen
+            while start < end and self._names_a_state(start, start + 1):
+                start += 1  # "the Russian Hmeimim air base": the state's word is no part of the name
+            if start == end or self._names_a_state(start, end):
+                continue
+            self._add_named_site(start, end, noun)
+
+    def _site_name_word(self, token: Token) -> bool:
+        particle = token.text.split("-")[0].lower() in self.rec.lex.particles and "-" in token.text
+        named = token.is_title and (token.is_alpha or "-" in token.text) and token.pos_ != "DET"
+        return named or particle
+
+    def _names_a_state(self, start: int, end: int) -> bool:
+        """'Iranian nuclear facilities', 'Israeli air base': a state's word, not a site's name."""
+        text = self.doc[start:end].text
+        return bool(self.gaz.demonym_state(text)) or any(e.label == "State" for e in self.gaz.lookup(text))
+
+    def _add_named_site(self, start: int, end: int, noun: Token) -> None:
+        doc = self.doc
+        name_text = doc[start:end].text
+        settlement = next((m for m in self.mentions if (m["start"], m["end"]) == (start, end)), None)
+        if settlement is None and any(self.claimed[i] for i in range(start, end)):
+            return
+        if settlement is not None and self.entities[settlement["key"]]["label"] != "Settlement":
+            return
+        surface = doc[start : noun.i + 1].text
+        key = place_key("Site", surface, None)
+        self.add_entity(key, "Site", surface, kind=self.rec.lex.site_nouns[noun.lower_])
+        container = self._site_container(settlement["key"] if settlement else None, name_text)
+        if settlement is not None:
+            self.mentions.remove(settlement)
+        self.add_mention(start, noun.i + 1, key)
+        if container is not None:
+            self.relate("LOCATED_IN", key, container, noun.sent, "site-named-for-place", 0.75)
+
+    def _site_container(self, settlement: str | None, name: str) -> str | None:
+        """Where a site named for a settlement lies: that settlement's region (or state), not the
+        settlement itself (an air base named for a village lies beside it)."""
+        if settlement is None:
+            states = self.mentioned_states | set(self.state_tokens.values())
+            entry = self.gaz.clear_place(name, states, "Settlement")
+            if entry is None or entry.state not in states:
+                return None
+            settlement = entry.key
+        _, _, container = settlement.partition("@")
+        if not container:
+            return None
+        label = "State" if container.startswith("state:") else "Region"
+        if container not in self.entities:
+            entry = self.gaz.entries.get(container)
+            if entry is None and label != "State":
+                return None
+            if label == "State":
+                self.add_state(container)
+            else:
+                self.add_entity(container, label, entry.name, kind=entry.kind)  # type: ignore[union-attr]
+                self.chains.append((entry, self.doc[0].sent))  # type: ignore[arg-type]
+        return container
 
     def find_operations(self) -> None:
         """Named military operations: a Conflict (kind military operation), never an organisation."""

@@ -286,7 +286,7 @@ class GraphResolver:
 
     def decide(self, events: list[Event]) -> None:
         """Drop what the whole document contradicts: targets on the attacker's side, regions of an
-        attack that names its settlements."""
+        attack that names its settlements (its sites stay: they are finer still)."""
         attackers: dict[str, set[str | None]] = {}
         settled: set[tuple[str, str]] = set()
         for fact in self.graph.facts:
@@ -335,7 +335,7 @@ class GraphResolver:
             fact.type in ("LOCATION", "ORIGIN")
             and fact.source.startswith("event:attack")
             and (fact.source, fact.type) in settled
-            and self.graph.label(fact.target) != "Settlement"
+            and self.graph.label(fact.target) not in ("Settlement", "Site")
         )
 
 
