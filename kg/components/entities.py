@@ -1752,8 +1752,7 @@ class _EntityPass:
 
     def find_named_sites(self) -> None:
         """Sites named by a proper name before a site noun ('Goma airport', 'the Nevatim air base', 'the
-        Fordow nuclear facility'), whatever the model typed the name: a Site, in the container of the
-        settlement it is named for when the world gazetteer knows it in a state the report names."""
+        Fordow nuclear facility'), whatever the model typed the name."""
         doc, lex = self.doc, self.rec.rules_lexicon
         for noun in doc:
             if not (noun.is_lower and noun.lower_ in self.rec.lex.site_nouns) or self.claimed[noun.i]:
@@ -1787,8 +1786,9 @@ class _EntityPass:
         return bool(self.gaz.demonym_state(text)) or any(e.label == "State" for e in self.gaz.lookup(text))
 
     def _add_named_site(self, start: int, end: int, noun: Token) -> None:
+        """The site; a settlement mention of its name ('the Nevatim air base') gives way to it. Where
+        it lies is left to the text: a site named for a town may lie outside it."""
         doc = self.doc
-        name_text = doc[start:end].text
         settlement = next((m for m in self.mentions if (m["start"], m["end"]) == (start, end)), None)
         if settlement is None and any(self.claimed[i] for i in range(start, end)):
             return
@@ -1797,36 +1797,9 @@ class _EntityPass:
         surface = doc[start : noun.i + 1].text
         key = place_key("Site", surface, None)
         self.add_entity(key, "Site", surface, kind=self.rec.lex.site_nouns[noun.lower_])
-        container = self._site_container(settlement["key"] if settlement else None, name_text)
         if settlement is not None:
             self.mentions.remove(settlement)
         self.add_mention(start, noun.i + 1, key)
-        if container is not None:
-            self.relate("LOCATED_IN", key, container, noun.sent, "site-named-for-place", 0.75)
-
-    def _site_container(self, settlement: str | None, name: str) -> str | None:
-        """Where a site named for a settlement lies: that settlement's region (or state), not the
-        settlement itself (an air base named for a village lies beside it)."""
-        if settlement is None:
-            states = self.mentioned_states | set(self.state_tokens.values())
-            entry = self.gaz.clear_place(name, states, "Settlement")
-            if entry is None or entry.state not in states:
-                return None
-            settlement = entry.key
-        _, _, container = settlement.partition("@")
-        if not container:
-            return None
-        label = "State" if container.startswith("state:") else "Region"
-        if container not in self.entities:
-            entry = self.gaz.entries.get(container)
-            if entry is None and label != "State":
-                return None
-            if label == "State":
-                self.add_state(container)
-            else:
-                self.add_entity(container, label, entry.name, kind=entry.kind)  # type: ignore[union-attr]
-                self.chains.append((entry, self.doc[0].sent))  # type: ignore[arg-type]
-        return container
 
     def find_operations(self) -> None:
         """Named military operations: a Conflict (kind military operation), never an organisation."""
