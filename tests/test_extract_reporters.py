@@ -97,3 +97,12 @@ def test_the_name_a_group_calls_itself_stays_the_states_when_another_voice_speak
     text = "The Yemeni Armed Forces shelled Houthi positions near Marib, the Yemeni defence ministry said."
     attackers = _attackers(nlp, text)
     assert "Yemen" in attackers and "Houthis" not in attackers
+
+
+def test_the_name_a_group_called_itself_by_becomes_one_of_its_names(nlp):
+    text = (
+        "Houthi military spokesman Yahya Saree said the Yemeni Armed Forces had targeted a British ship"
+        " in the Gulf of Aden with missiles."
+    )
+    houthis = next(e for e in extract_text(nlp, text).entities if e.name == "Houthis")
+    assert "Yemeni Armed Forces" in houthis.aliases

@@ -130,14 +130,23 @@ class GraphResolver:
 
     def self_named(self, key: str, mention: Any) -> str:
         """'the Yemeni Armed Forces targeted the ship', said the Houthis' spokesman: the body a group
-        names itself as (organizations.tsv calls_itself) is the group, when the group is the voice."""
+        names itself as (organizations.tsv calls_itself) is the group, when the group is the voice; the
+        name it used is one of the group's names."""
         for voice in mention.props.get("reporters", ()):
-            groups = [voice, *self.represented(voice)]
-            for group in groups:
+            for group in (voice, *self.represented(voice)):
                 entry = self.gazetteer.get(group)
-                if entry is not None and key in entry.calls_itself:
+                if entry is not None and key in entry.calls_itself and group in self.graph.entities:
+                    self.graph.entities[group].add_alias(self.used_name(key, mention))
                     return group
         return key
+
+    def used_name(self, key: str, mention: Any) -> str | None:
+        """The words the mention's sentence names an entity with ('Yemeni Armed Forces')."""
+        for m in self.graph.mentions:
+            if m.key == key and mention.sent[0] <= m.start < mention.sent[1]:
+                words = [t.text for t in self.doc[m.start : m.end] if t.lower_ != "the"]
+                return " ".join(words) or None
+        return None
 
     def represented(self, voice: str) -> list[str]:
         """Whom a person speaks for: as the text says, else as the persons gazetteer does."""
