@@ -59,6 +59,9 @@ class GazEntry:
     """What an organisation is: news agency, international body, security service, ... (organizations.tsv)."""
     active_in: tuple[str, ...] = ()
     """State keys a non-state armed group fights or operates in (organizations.tsv)."""
+    calls_itself: tuple[str, ...] = ()
+    """Keys of the bodies a group names itself as in its own statements (organizations.tsv: the Houthis'
+    "Yemeni Armed Forces")."""
     """"curated" for kg/data rows (also when matched to GeoNames), "geonames" for world-only places."""
 
 
@@ -302,6 +305,7 @@ def _organisation(path: Path, number: int, row: dict[str, str]) -> GazEntry:
         kind=kind,
         org_type=row.get("type", "").strip() or None,
         active_in=_split(row.get("active_in", "")),
+        calls_itself=_split(row.get("calls_itself", "") or ""),
     )
 
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from spacy.tokens import Doc, Span, Token
 
+from kg.components.bodies import described_body
 from kg.components.records import DocGraph
 from kg.dates import ResolvedDate, parse_published, resolve_date
 from kg.gazetteer import GazEntry, load_gazetteer
@@ -529,6 +530,7 @@ class Reader:
         party = party or self.capital_state(subject) or self._party_near(subject)
         if party is None and subject.pos_ == "PROPN":
             party = self.named_speakers.get(self._unit_name(subject))
+        party = party or described_body(self, subject)  # "the military's media wing said"
         if party is None and self.lex.has("speaker_word", subject):
             party = self._governing_subject(verb) if self.lex.has("speaking_pronoun", subject) else None
             party = party or self.last_speaker or self.author

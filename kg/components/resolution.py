@@ -18,7 +18,8 @@ from kg.components import register_extensions
 from kg.components.events import mention_key
 from kg.components.records import DocGraph, Fact, Mention
 from kg.dates import parse_published
-from kg.resolve import EVENT_ROLES, SIDE_ROLES, Event, EventIdentity, event_dates, event_key
+from kg.gazetteer import load_gazetteer
+from kg.resolve import EVENT_ROLES, SIDE_ROLES, Event, EventIdentity, armed_force_key, event_dates, event_key
 from kg.rules import Rules, load_rules
 
 PARTY_LABELS = ("State", "ArmedForce", "Ministry", "Organization")
@@ -34,6 +35,7 @@ class GraphResolver:
         self.graph: DocGraph = doc._.kg
         self.document = doc._.kg_key or "doc"
         self.mention_events: dict[str, str] = {}
+        self.gazetteer = load_gazetteer()
         self.sides: set[str | None] = set()
         """The sides some event of the document names as attacker, target or participant."""
 
@@ -90,6 +92,9 @@ class GraphResolver:
 
     def add_event(self, event: Event) -> None:
         """The event's entity, its role relations, casualties and reporters."""
+        for mention in event.mentions:
+            if mention.roles.get("ATTACKER"):
+                mention.roles["ATTACKER"] = [self.self_named(k, mention) for k in mention.roles["ATTACKER"]]
         self.event_record(event)
         for mention in event.mentions:
             self.role_facts(event, mention)
@@ -123,6 +128,32 @@ class GraphResolver:
                 if role == "ATTACKER" and state and state != key:
                     self.graph.relate(role, event.key, state, mention.sent, rule, mention.confidence - 0.05)
 
+    def self_named(self, key: str, mention: Any) -> str:
+        """'the Yemeni Armed Forces targeted the ship', said the Houthis' spokesman: the body a group
+        names itself as (organizations.tsv calls_itself) is the group, when the group is the voice; the
+        name it used is one of the group's names."""
+        for voice in mention.props.get("reporters", ()):
+            for group in (voice, *self.represented(voice)):
+                entry = self.gazetteer.get(group)
+                if entry is not None and key in entry.calls_itself and group in self.graph.entities:
+                    self.graph.entities[group].add_alias(self.used_name(key, mention))
+                    return group
+        return key
+
+    def used_name(self, key: str, mention: Any) -> str | None:
+        """The words the mention's sentence names an entity with ('Yemeni Armed Forces')."""
+        for m in self.graph.mentions:
+            if m.key == key and mention.sent[0] <= m.start < mention.sent[1]:
+                words = [t.text for t in self.doc[m.start : m.end] if t.lower_ != "the"]
+                return " ".join(words) or None
+        return None
+
+    def represented(self, voice: str) -> list[str]:
+        """Whom a person speaks for: as the text says, else as the persons gazetteer does."""
+        said = [f.target for f in self.graph.facts if f.type == "REPRESENTS" and f.source == voice]
+        person = self.gazetteer.persons.persons.get(voice)
+        return said + [role.represents for role in (person.roles if person else ())]
+
     def name(self, event: Event, when: str | None) -> str:
         """A readable name: "Attack by Armenia, 2022-09-22", "Ceasefire: truce (doc-...)"."""
         attackers = [k for k in event.role("ATTACKER") if self.graph.label(k) == "State"]
@@ -136,13 +167,52 @@ class GraphResolver:
         return f"{name}, {when}" if when else f"{name} ({self.document})"
 
     def reporters(self, event: Event, mention: Any) -> None:
-        """Who reported the event: the first voice weighs most, the one giving a toll most of all (a toll
-        read by a surer frame: 'were killed' rather than 'taken to hospital with injuries')."""
-        first = next((r for m in event.mentions for r in m.props.get("reporters", ())), None)
-        for reporter in mention.props.get("reporters", ()):
+        """Who reported the event: the first voice weighs most, the one giving a toll more (a toll read by
+        a surer frame: 'were killed' rather than 'taken to hospital with injuries'); a voice that states
+        the attack itself (its attacker or weapon) and gives its toll too weighs most of all."""
+        named = self.named_forces(event)
+        first = next((named.get(r, r) for m in event.mentions for r in m.props.get("reporters", ())), None)
+        both = {named.get(r, r) for r in self.attack_voices(event)} & {
+            named.get(r, r)
+            for m in event.mentions
+            if m.kind == "Casualty"
+            for r in m.props.get("reporters", ())
+        }
+        for reporter in (named.get(r, r) for r in mention.props.get("reporters", ())):
             toll = 0.9 if mention.confidence >= 0.8 else 0.8
             confidence = toll if mention.kind == "Casualty" else 0.85 if reporter == first else 0.7
+            if reporter in both:
+                confidence = 0.95
             self.graph.relate("REPORTED", reporter, event.key, mention.sent, "voice-of-clause", confidence)
+
+    def named_forces(self, event: Event) -> dict[str, str]:
+        """'the US military says' beside 'CENTCOM said': a state's armed forces as a whole stand for the
+        one armed force of that state the event's other voices name."""
+        voices = list(dict.fromkeys(r for m in event.mentions for r in m.props.get("reporters", ())))
+        named: dict[str, str] = {}
+        for voice in voices:
+            state = self.graph.state(voice)
+            if state is None or voice != armed_force_key(state):
+                continue
+            own = [
+                v
+                for v in voices
+                if v != voice and self.graph.label(v) == "ArmedForce" and self.graph.state(v) == state
+            ]
+            if len(own) == 1:
+                named[voice] = own[0]
+        return named
+
+    @staticmethod
+    def attack_voices(event: Event) -> set[str]:
+        """The voices of the event's clauses that state who attacked or with what (not only 'the attack
+        on X' a toll names)."""
+        return {
+            r
+            for m in event.mentions
+            if m.kind == "Attack" and (m.roles.get("ATTACKER") or m.props.get("weapons"))
+            for r in m.props.get("reporters", ())
+        }
 
     def casualties(self, event: Event, mention: Any, told: list[str]) -> None:
         """Killed and wounded on the party they belong to: the one the text says, for 'three others' the
