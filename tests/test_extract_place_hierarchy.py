@@ -306,3 +306,18 @@ def test_a_military_command_named_after_a_region_is_no_region(nlp):
     regions = {e.name for e in ex.entities if e.label == "Region"}
     assert "Military" not in regions
     assert "North Kivu" in regions
+
+
+def test_a_name_transliterated_with_an_apostrophe_is_the_gazetteers_place(nlp):
+    ex = extract_text(
+        nlp, "Yemen's government said the rebels seized Sana'a in 2014 and later besieged Ma'rib."
+    )
+    places = {e.name: e for e in ex.entities if e.label == "Settlement"}
+    assert {"Sana'a", "Ma'rib"} <= set(places)
+    assert "Sanaa" in places["Sana'a"].aliases
+    assert ("Sana'a", "Yemen") in _located(ex)
+
+
+def test_a_contraction_or_a_surname_with_an_apostrophe_is_no_place(nlp):
+    ex = extract_text(nlp, "Officials didn't confirm O'Neill's account of the raid.")
+    assert not [e for e in ex.entities if e.label == "Settlement"]

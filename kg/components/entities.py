@@ -388,6 +388,7 @@ class EntityRecognizer:
         run = _EntityPass(self, doc)
         run.find_gazetteer_names()
         run.find_named_sites()
+        run.find_apostrophe_places()
         run.find_ministries()
         run.find_armed_forces()
         run.find_named_groups()
@@ -623,7 +624,14 @@ class EntityRecognizer:
         sink.add_mention(ent.start, ent.end, key)
         sink.known_names[normalise_name(name)] = key
 
-    def _world_place(self, ent: Span, name: str, sink: _Sink, chains: list[tuple[GazEntry, Span]]) -> bool:
+    def _world_place(
+        self,
+        ent: Span,
+        name: str,
+        sink: _Sink,
+        chains: list[tuple[GazEntry, Span]],
+        lookup: str | None = None,
+    ) -> bool:
         """A place the model found and our rows do not know: the GeoNames settlement or first-level
         region of that name in a state the report names, else a clear one of at least a large town's
         population ("Tabriz", "Khuzestan"); never a lone compass word ("East")."""
@@ -632,7 +640,7 @@ class EntityRecognizer:
         states = {k for k, e in sink.entities.items() if e["label"] == "State"} | set(
             self._state_idx.values()
         )
-        entry = self.gaz.clear_place(name, states, floor=WORLD_PLACE_FLOOR)
+        entry = self.gaz.clear_place(lookup or name, states, floor=WORLD_PLACE_FLOOR)
         if entry is None:
             return False
         written = name  # as the text writes it ("Gondar"); GeoNames' name is an alias ("Gonder")
@@ -1778,7 +1786,18 @@ class _EntityPass:
     def _site_name_word(self, token: Token) -> bool:
         particle = token.text.split("-")[0].lower() in self.rec.lex.particles and "-" in token.text
         named = token.is_title and (token.is_alpha or "-" in token.text) and token.pos_ != "DET"
-        return named or particle
+        return named or particle or transliterated_name(token)
+
+    def find_apostrophe_places(self) -> None:
+        """Names transliterated with an apostrophe ("Sana'a", "Ma'rib", "Nu'eima"), which the model
+        rarely tags: the world gazetteer's place of that name (it folds the apostrophe away) in a state
+        the report names, or a clear large one."""
+        doc = self.doc
+        for token in doc:
+            if not transliterated_name(token) or self.claimed[token.i] or self.rec._skipped(doc, token.i):
+                continue
+            bare = token.text.replace("'", "").replace("\u2019", "")  # "Sana'a" is GeoNames' "Sanaa"
+            self.rec._world_place(doc[token.i : token.i + 1], token.text, self.sink({}), self.chains, bare)
 
     def _names_a_state(self, start: int, end: int) -> bool:
         """'Iranian nuclear facilities', 'Israeli air base': a state's word, not a site's name."""
@@ -2354,3 +2373,11 @@ def subject_after_comma(doc: Doc, i: int) -> bool:
         if token.is_punct:
             return False
     return False
+
+
+def transliterated_name(token: Token) -> bool:
+    """A capitalised name with an apostrophe inside ("Sana'a", "Ma'rib"), not a contraction."""
+    text = token.text
+    inner = any(mark in text[1:-1] for mark in ("'", "\u2019"))
+    bare = text.replace("'", "").replace("\u2019", "")
+    return inner and bare.isalpha() and bare.istitle() and len(bare) >= 4
