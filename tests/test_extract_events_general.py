@@ -302,3 +302,25 @@ def test_people_a_side_killed_without_a_number_are_its_attack_with_no_toll(nlp):
 def test_people_killed_by_no_side_and_no_number_are_no_event(nlp):
     ex = extract_text(nlp, "Dozens of civilians were killed in Kiwanja, residents said.")
     assert not [e for e in ex.entities if e.label in ("Attack", "Clash")]
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end"),
+    [
+        (
+            "The parties agreed to a two-month truce, which took effect on 2 April 2022.",
+            "2022-04-02",
+            "2022-06-02",
+        ),
+        ("Both sides accepted a 72-hour ceasefire starting on 6 May 2024.", "2024-05-06", "2024-05-09"),
+        ("A week-long truce between Israel and Hamas began on 24 November 2023.", "2023-11-24", "2023-12-01"),
+        (
+            "A ceasefire between Armenia and Azerbaijan took effect on 10 November 2020.",
+            "2020-11-10",
+            "2020-11-10",
+        ),
+    ],
+)
+def test_a_truce_of_a_stated_length_ends_that_long_after_it_starts(nlp, text, start, end):
+    truce = next(e for e in extract_text(nlp, text).entities if e.label == "Ceasefire")
+    assert (truce.start, truce.end) == (start, end)

@@ -9,6 +9,7 @@ mean anything else; casualties are counted per party; dates come from the clause
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from collections.abc import Callable
 from typing import Any
@@ -145,11 +146,46 @@ class EventReader:
             if child.like_num and len(child.text) == 4 and child.text.isdigit():
                 mention.props["year"] = child.text
                 mention.props["starts"] = [ResolvedDate(child.text, child.text, "year")]
+        self._end_of_term(mention, trigger)
         violators = [self.reader.party(t) for t in mention.props.pop("violators", [])]
         mention.props["violators"] = [v for v in violators if v]
         ended = [self._event_or_conflict(t) for t in mention.props.pop("ended", [])]
         mention.roles["ENDED"] = [e for e in ended if e]
         return True
+
+    def _end_of_term(self, mention: EventMention, trigger: Token) -> None:
+        """'a two-month truce' from 2 April ends on 2 June; 'a 72-hour ceasefire' three days after it
+        starts; 'a week-long truce' a week after. Only a truce dated to a day and given no end."""
+        starts = [d for d in mention.props.get("starts", ()) if d.precision == "day"]
+        term = self._term(trigger)
+        if not starts or mention.props.get("ends") or term is None:
+            return
+        start = dt.date.fromisoformat(starts[0].start)
+        amount, unit = term
+        if unit == "month":
+            month = start.month - 1 + amount
+            year, month = start.year + month // 12, month % 12 + 1
+            end = start.replace(
+                year=year, month=month, day=min(start.day, calendar.monthrange(year, month)[1])
+            )
+        else:
+            end = start + dt.timedelta(days=-(-amount * {"hour": 1, "day": 24, "week": 168}[unit] // 24))
+        mention.props["ends"] = [ResolvedDate(end.isoformat(), end.isoformat(), "day")]
+
+    def _term(self, trigger: Token) -> tuple[int, str] | None:
+        """The length a settlement word's modifier gives it: ('two', 'month'), (72, 'hour'), (1, 'week')."""
+        words = [c for c in trigger.lefts if self.lex.value("duration_unit", c.lower_)]
+        words += [g for c in trigger.lefts if c.lower_ == "long" for g in c.lefts]  # "a week-long truce"
+        for word in words:
+            unit = self.lex.value("duration_unit", word.lower_)
+            if unit is None:
+                continue
+            count = next((self.reader._value(c) for c in word.children if c.dep_ == "nummod"), None)
+            if count is None and word.head.lower_ == "long":
+                count = 1
+            if count:
+                return count, str(unit)
+        return None
 
     def _event_or_conflict(self, token: Token) -> str | None:
         """The conflict a word names, or the event mention at it ('the truce that ended the fighting');
