@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -169,7 +170,8 @@ class EventReader:
                 year=year, month=month, day=min(start.day, calendar.monthrange(year, month)[1])
             )
         else:
-            end = start + dt.timedelta(days=-(-amount * {"hour": 1, "day": 24, "week": 168}[unit] // 24))
+            hours = amount * {"hour": 1, "day": 24, "week": 168}[unit]
+            end = start + dt.timedelta(days=math.ceil(hours / 24))
         mention.props["ends"] = [ResolvedDate(end.isoformat(), end.isoformat(), "day")]
 
     def _term(self, trigger: Token) -> tuple[int, str] | None:
@@ -179,7 +181,7 @@ class EventReader:
         for word in words:
             unit = self.lex.value("duration_unit", word.lower_)
             if unit is None:
-                continue
+                continue  # "a long truce"
             count = next((self.reader._value(c) for c in word.children if c.dep_ == "nummod"), None)
             if count is None and word.head.lower_ == "long":
                 count = 1

@@ -11,6 +11,7 @@ from spacy.matcher import Matcher
 from spacy.tokens import Doc
 
 from kg.components import register_extensions
+from kg.dates import resolve_date
 
 
 class LayoutSentences:
@@ -50,8 +51,8 @@ class LayoutSentences:
 def record_headers(doc: Doc) -> tuple[list[list[int]], list[list[int]]]:
     """Header lines of coded event records ('ETH-03 | 7 August 2023 | Battles: armed clash | Region /
     District / Town | Fatalities: 2'): the records ([line start, line end, date start, date end, end of
-    the line after it, the record's text]) and the fields that are codes, not prose (all but the
-    location after the event type)."""
+    the line after it]) and the fields that are codes, not prose (all but the location after the
+    event type)."""
     records: list[list[int]] = []
     fields: list[list[int]] = []
     lines = _lines(doc)
@@ -99,12 +100,10 @@ def _fields(doc: Doc, start: int, end: int) -> list[tuple[int, int]]:
             a = token.i + 1
     if end > a:
         parts.append((a, end))
-    return parts if any(t.text == "|" for t in doc[start:end]) else []
+    return parts
 
 
 def _is_date(text: str) -> bool:
-    from kg.dates import resolve_date
-
     return resolve_date(text, None) is not None and any(c.isdigit() for c in text) and len(text) < 40
 
 

@@ -24,13 +24,13 @@ class ClauseSubjects:
         lex = lexicon()
         for prep in doc:
             if prep.dep_ == "prep" and lex.has("clause_preposition", prep):
-                verb = self.lost_clause(prep)
-                if verb is not None:
-                    self.mend(prep, verb)
+                found = self.lost_clause(prep)
+                if found is not None:
+                    self.mend(prep, *found)
         return doc
 
-    def lost_clause(self, prep: Token) -> Token | None:
-        """The subjectless verb the preposition's object is the subject of, if the parse lost it."""
+    def lost_clause(self, prep: Token) -> tuple[Token, Token] | None:
+        """The preposition's object and the subjectless verb it is the subject of, if the parse lost it."""
         obj = next((c for c in prep.children if c.dep_ == "pobj"), None)
         if obj is None or obj.tag_ not in ("NN", "NNS", "NNP", "NNPS", "PRP"):
             return None
@@ -46,15 +46,14 @@ class ClauseSubjects:
             return None
         if any(c.dep_ in _SUBJECTS for c in verb.children) or not self._only_inserted(obj):
             return None
-        return verb
+        return obj, verb
 
     def _only_inserted(self, obj: Token) -> bool:
         """Whether the object carries an inserted phrase: the lost subject's commas come from it."""
         return any(c.dep_ in ("appos", "acl", "relcl") and c.i > obj.i for c in obj.children)
 
-    def mend(self, prep: Token, verb: Token) -> None:
+    def mend(self, prep: Token, obj: Token, verb: Token) -> None:
         """Make the object the verb's subject and the preposition the verb's marker."""
-        obj = next(c for c in prep.children if c.dep_ == "pobj")
         obj.head = verb
         obj.dep_ = "nsubj"
         prep.head = verb
