@@ -175,3 +175,16 @@ def test_the_federal_government_of_a_report_about_two_states_is_left_unread(nlp)
     read = [r for r in ex.relations if r.type == "PARTICIPANT" and r.rule != "document-parties"]
     parties = {names[r.target] for r in read if "agreement" in r.source}
     assert not parties & {"India", "Pakistan"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Fighters of the Fano Militia ambushed a convoy near Gondar on Monday.",
+        "The Houthi Movement said it fired drones at a tanker in the Red Sea.",
+    ],
+)
+def test_a_known_groups_name_written_in_headline_case_is_that_group(nlp, text):
+    ex = extract_text(nlp, text)
+    keys = {e.key for e in ex.entities if e.label == "ArmedForce"}
+    assert keys & {"org:fano", "org:houthis"}

@@ -321,3 +321,25 @@ def test_a_name_transliterated_with_an_apostrophe_is_the_gazetteers_place(nlp):
 def test_a_contraction_or_a_surname_with_an_apostrophe_is_no_place(nlp):
     ex = extract_text(nlp, "Officials didn't confirm O'Neill's account of the raid.")
     assert not [e for e in ex.entities if e.label == "Settlement"]
+
+
+def test_a_town_the_model_takes_for_an_organisation_before_a_typed_region_is_a_settlement(nlp):
+    ex = extract_text(
+        nlp,
+        "Militants attacked the army base in Qorey Baalle, Middle Juba region, early on Friday, "
+        "officials said.",
+    )
+    names = {e.key: (e.label, e.name) for e in ex.entities}
+    located = {(names[r.source], names[r.target][1]) for r in ex.relations if r.type == "LOCATED_IN"}
+    assert (("Settlement", "Qorey Baalle"), "Middle Juba") in located
+
+
+def test_a_bracketed_other_spelling_does_not_hide_the_region_after_it(nlp):
+    ex = extract_text(
+        nlp,
+        "Shelling hit the village of Verkhnia Tersa (also spelt Verkhnya Tersa), Zaporizhzhia oblast, "
+        "on Sunday.",
+    )
+    names = {e.key: e.name for e in ex.entities}
+    located = {(names[r.source], names[r.target]) for r in ex.relations if r.type == "LOCATED_IN"}
+    assert ("Verkhnia Tersa", "Zaporizhzhia") in located

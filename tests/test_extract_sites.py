@@ -42,3 +42,56 @@ def test_a_site_named_for_a_town_is_not_placed_in_the_town(nlp):
     names = {e.key: e.name for e in ex.entities}
     located = {(names[r.source], names[r.target]) for r in ex.relations if r.type == "LOCATED_IN"}
     assert not any(source == "Goma airport" for source, _target in located)
+
+
+@pytest.mark.parametrize(
+    ("text", "site"),
+    [
+        ("Iranian missiles struck the Al Udeid Air Base on Monday night.", "Al Udeid Air Base"),
+        ("Shelling cut power to the Zaporizhzhia Nuclear Power Plant.", "Zaporizhzhia Nuclear Power Plant"),
+        ("Militants stormed the Kismayo Forward Operating Base at dawn.", "Kismayo Forward Operating Base"),
+    ],
+)
+def test_a_capitalised_site_noun_ending_a_name_is_a_site(nlp, text, site):
+    assert site in _sites(nlp, text)
+
+
+def test_a_city_named_with_a_site_word_is_no_site(nlp):
+    assert "Port Sudan" not in _sites(nlp, "Drones struck Port Sudan on Sunday, the army said.")
+
+
+def _located(nlp, text: str) -> set[tuple[str, str]]:
+    ex = extract_text(nlp, text)
+    names = {e.key: e.name for e in ex.entities}
+    return {(names[r.source], names[r.target]) for r in ex.relations if r.type == "LOCATED_IN"}
+
+
+@pytest.mark.parametrize(
+    ("text", "site", "place"),
+    [
+        ("Drones struck the Kavumu airport in South Kivu on Friday.", "Kavumu airport", "South Kivu"),
+        ("Missiles hit the Nevatim air base in southern Israel overnight.", "Nevatim air base", "Israel"),
+        ("Rockets landed near the Ain al-Asad air base, Iraq, on Tuesday.", "Ain al-Asad air base", "Iraq"),
+    ],
+)
+def test_a_site_lies_in_the_place_named_right_after_it(nlp, text, site, place):
+    assert (site, place) in _located(nlp, text)
+
+
+def test_a_site_is_not_placed_in_a_phrase_after_in(nlp):
+    located = _located(nlp, "Rebels shelled Goma airport in response to the strikes, the army said.")
+    assert not any(source == "Goma airport" for source, _target in located)
+
+
+def test_a_sites_acronym_names_the_site_and_not_an_organisation(nlp):
+    ex = extract_text(
+        nlp,
+        "Insurgents attacked the Kismayo Forward Operating Base (FOB) in Lower Juba on Tuesday. "
+        "Troops defending the FOB repelled them, the army said.",
+    )
+    site = next(e for e in ex.entities if e.name == "Kismayo Forward Operating Base")
+    assert "FOB" in site.aliases
+    assert not any(e.name == "FOB" for e in ex.entities if e.label == "Organization")
+    names = {e.key: e.name for e in ex.entities}
+    located = {(names[r.source], names[r.target]) for r in ex.relations if r.type == "LOCATED_IN"}
+    assert ("Kismayo Forward Operating Base", "Lower Juba") in located

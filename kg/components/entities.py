@@ -254,6 +254,8 @@ class EntityRecognizer:
             if len(form) > 3 and form.upper() != form:
                 # Datelines: "YEREVAN, November 16."
                 by_key[key].append(nlp.make_doc(form.upper()))
+            if headline_case(form) != form:
+                by_key[key].append(nlp.make_doc(headline_case(form)))  # "Fano Militia", "Houthi Movement"
         for demonym, state in gazetteer.demonyms.items():
             by_key.setdefault(f"DEMONYM|{state}", []).append(nlp.make_doc(demonym))
         for key, patterns in by_key.items():
@@ -672,7 +674,7 @@ class EntityRecognizer:
             if any(t.whitespace_ for t in inner[:-1]):
                 continue
             key = mention["key"]
-            if sink.entities[key]["label"] not in ("Organization", "ArmedForce", "Ministry", "Conflict"):
+            if sink.entities[key]["label"] not in ACRONYM_LABELS:
                 continue
             sink.add_entity(key, sink.entities[key]["label"], sink.entities[key]["name"], inner.text)
             sink.add_mention(inner.start, inner.end, key)
@@ -1763,7 +1765,7 @@ class _EntityPass:
         Fordow nuclear facility'), whatever the model typed the name."""
         doc, lex = self.doc, self.rec.rules_lexicon
         for noun in doc:
-            if not (noun.is_lower and noun.lower_ in self.rec.lex.site_nouns) or self.claimed[noun.i]:
+            if not self._site_noun(noun) or self.claimed[noun.i]:
                 continue
             end = noun.i
             while end > 0 and lex.has("entity_site_modifier", doc[end - 1]):
@@ -1782,6 +1784,20 @@ class _EntityPass:
             if start == end or self._names_a_state(start, end):
                 continue
             self._add_named_site(start, end, noun)
+
+    def _site_noun(self, noun: Token) -> bool:
+        """A site's head noun: lower case ('Goma airport'), or capitalised at the end of a capitalised
+        name ('Al Udeid Air Base', 'Zaporizhzhia Nuclear Power Plant'; not 'Port Sudan')."""
+        if noun.lower_ not in self.rec.lex.site_nouns:
+            return False
+        if noun.is_lower:
+            return True
+        following = self.doc[noun.i + 1] if noun.i + 1 < len(self.doc) else None
+        return (
+            noun.is_title
+            and noun.i > noun.sent.start
+            and (following is None or not (following.is_title or following.is_upper))
+        )
 
     def _site_name_word(self, token: Token) -> bool:
         particle = token.text.split("-")[0].lower() in self.rec.lex.particles and "-" in token.text
@@ -2099,19 +2115,87 @@ class _EntityPass:
         starts = {m["start"]: m for m in self.mentions}
         for mention in list(self.mentions):
             key, end = mention["key"], mention["end"]
-            if key in located or self.entities[key]["label"] not in ("Settlement", "Region"):
+            if key in located:
                 continue
+            if self.entities[key]["label"] == "Site":
+                self._site_container(mention, starts, located)
+                continue
+            label = self.entities[key]["label"]
+            if label not in ("Settlement", "Region", "Organization"):
+                continue
+            end = self._after_alias_bracket(end)
             if end + 1 < len(doc) and doc[end].text == ",":
                 after = starts.get(end + 1)
                 if after is not None and self._typed_region_mention(after):
+                    if label == "Organization":
+                        key = self._town_for_organisation(mention, after["key"])
+                        if key is None:
+                            continue
                     self.relate("LOCATED_IN", key, after["key"], doc[end].sent, "comma-container", 0.8)
                     located.add(key)
-            elif end + 1 < len(doc) and doc[end].text == "(":
+            elif label != "Organization" and end + 1 < len(doc) and doc[end].text == "(":
                 chain = self._bracketed_places(end + 1, starts)
                 for inner, outer in zip([key, *chain], chain, strict=False):
                     if inner not in located:
                         self.relate("LOCATED_IN", inner, outer, doc[end].sent, "bracketed-container", 0.8)
                         located.add(inner)
+
+    def _town_for_organisation(self, mention: dict[str, Any], region: str) -> str | None:
+        """A name the model took for an organisation, written after "in" and before a typed region ("the
+        base in Buulo Mareer, Lower Shabelle region"), is a settlement there: it is recast and returned."""
+        doc, start = self.doc, mention["start"]
+        if start == 0 or doc[start - 1].lower_ not in {"in", "near", "at", "outside", "around"}:
+            return None
+        if any(t.lower_ in GENERIC_ORG_WORDS or not t.is_title for t in doc[start : mention["end"]]):
+            return None
+        old = mention["key"]
+        text = self.entities[old]["name"]
+        key = place_key("Settlement", text, region)
+        self.add_entity(key, "Settlement", text)
+        for alias in self.entities[old].get("aliases", ()):
+            self.add_entity(key, "Settlement", text, alias)
+        self._recast_entity(old, key)
+        return key
+
+    def _site_container(
+        self, mention: dict[str, Any], starts: dict[int, dict[str, Any]], located: set[str]
+    ) -> None:
+        """A site lies in the place named right after it: "the Nevatim air base in southern Israel",
+        "Kavumu airport in South Kivu", "the Al Udeid Air Base, Qatar"."""
+        doc = self.doc
+        k = self._after_alias_bracket(mention["end"])
+        if k >= len(doc) or doc[k].lower_ not in {"in", ","}:
+            return
+        comma = doc[k].text == ","
+        k += 1
+        while k < len(doc) and k not in starts and doc[k].is_lower:
+            if doc[k].lower_ != "the" and doc[k].lower_ not in PLACE_PREFIXES:
+                return  # "in southern Israel", "in the Negev"; not "in response"
+            k += 1
+        after = starts.get(k)
+        if after is None or doc[k].sent.start != doc[mention["start"]].sent.start:
+            return
+        label = self.entities[after["key"]]["label"]
+        if label in ("Settlement", "Region", "Territory", "State") and after["key"] != mention["key"]:
+            if comma and label == "Settlement":
+                return  # "the base, Kabul said": a comma before a town is no container
+            self.relate("LOCATED_IN", mention["key"], after["key"], doc[k].sent, "site-in-place", 0.8)
+            located.add(mention["key"])
+
+    def _after_alias_bracket(self, end: int) -> int:
+        """The index after a bracket that gives another name ("Buulo Mareer (also spelt Bulo Marer),
+        Lower Shabelle region") or an acronym, else end."""
+        doc = self.doc
+        if end + 2 >= len(doc) or doc[end].text != "(":
+            return end
+        if doc[end + 2].text == ")" and doc[end + 1].is_upper:
+            return end + 3  # an acronym: "the Kismayo Forward Operating Base (FOB) in Lower Juba"
+        if doc[end + 1].lower_ != "also":
+            return end
+        for k in range(end + 2, min(end + 10, len(doc))):
+            if doc[k].text == ")":
+                return k + 1
+        return end
 
     def link_record_locations(self) -> None:
         """The location field of a coded record's header ('Sud-Kivu / Kabare / Kabamba', largest first):
@@ -2362,6 +2446,19 @@ def _slash_parts(tokens: list[Token]) -> list[tuple[int, int]]:
         else:
             current.append(token)
     return parts if len(parts) >= 2 else []
+
+
+ACRONYM_LABELS = ("Organization", "ArmedForce", "Ministry", "Conflict", "Site")
+"""What a bracketed acronym after a name can stand for ("the Arakan Army (AA)", "the ... Base (FOB)")."""
+
+
+def headline_case(form: str) -> str:
+    """A proper name's lower-case tail capitalised ("Fano militia" -> "Fano Militia"), the way reports
+    write a group's name; names that start lower-case or hold no space are left as they are."""
+    words = form.split(" ")
+    if len(words) < 2 or not words[0][:1].isupper():
+        return form
+    return " ".join(w[:1].upper() + w[1:] if w.isalpha() and w.islower() and len(w) > 3 else w for w in words)
 
 
 def subject_after_comma(doc: Doc, i: int) -> bool:
