@@ -188,3 +188,9 @@ def test_a_known_groups_name_written_in_headline_case_is_that_group(nlp, text):
     ex = extract_text(nlp, text)
     keys = {e.key for e in ex.entities if e.label == "ArmedForce"}
     assert keys & {"org:fano", "org:houthis"}
+
+
+def test_a_body_and_the_town_it_is_in_read_as_one_organisation_are_split(nlp):
+    ex = extract_text(nlp, "The wounded were taken to Soroka Medical Center in Beersheba on Saturday.")
+    assert "Soroka Medical Center" in _named(ex, "Organization")
+    assert "Beersheba" in _named(ex, "Settlement")

@@ -245,3 +245,11 @@ def test_anything_else_divided_between_two_sides_is_no_place_relation(nlp: Any) 
         nlp, "The aid was divided between Armenia and Azerbaijan, the European Union said.", "LOCATED_IN"
     )
     assert not [r for r in located if r["rule"].startswith("divided")]
+
+
+def test_a_capital_that_a_relative_clause_follows_in_a_place_phrase_is_the_city_not_its_state(nlp):
+    text = "The strike hit the Iranian consulate in Damascus, which killed several senior commanders."
+    attackers = {r["target"] for r in _relations(nlp, text, "ATTACKER")}
+    places = {r["target"] for r in _relations(nlp, text, "LOCATION")}
+    assert "state:sy" not in attackers
+    assert any(p.startswith("settlement:damascus") for p in places)

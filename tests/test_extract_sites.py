@@ -95,3 +95,10 @@ def test_a_sites_acronym_names_the_site_and_not_an_organisation(nlp):
     names = {e.key: e.name for e in ex.entities}
     located = {(names[r.source], names[r.target]) for r in ex.relations if r.type == "LOCATED_IN"}
     assert ("Kismayo Forward Operating Base", "Lower Juba") in located
+
+
+def test_a_sites_proper_name_alone_names_it_unless_a_town_has_that_name(nlp):
+    ex = extract_text(nlp, "Missiles hit the Nevatim air base overnight. Rebels shelled Goma airport.")
+    aliases = {e.name: e.aliases for e in ex.entities if e.label == "Site"}
+    assert "Nevatim" in aliases["Nevatim air base"]
+    assert "Goma" not in aliases["Goma airport"]

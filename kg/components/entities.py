@@ -79,6 +79,8 @@ PROVINCE_KINDS: frozenset[str] = _LEX["entity_province_kind"]
 DISTRICT_KINDS: frozenset[str] = _LEX["entity_district_kind"]
 WORLD_PLACE_FLOOR = 100_000
 """The population a GeoNames place needs to be read from its name alone outside the states named."""
+SITE_TOWN_FLOOR = 10_000
+"""A site's name is no alias of it where a GeoNames town of at least this many people has that name."""
 NOT_AN_ORG: frozenset[str] = _LEX["entity_not_an_org"]
 PERSON_TITLE_NOUNS: frozenset[str] = _LEX["entity_person_title_noun"]
 NOT_AN_ORG_ALONE: frozenset[str] = _LEX["entity_not_an_org_alone"]
@@ -405,6 +407,7 @@ class EntityRecognizer:
         run.find_operations()
         run.find_after_preposition()
         run.keep_model_entities()
+        run.alias_sites_by_their_names()
         run.link_containers()
         run.link_named_containers()
         run.link_record_locations()
@@ -878,6 +881,7 @@ class _EntityPass:
         self.gaz_tokens: set[int] = set()
         self.last_ministry: str | None = None
         self.place_aliases: list[tuple[Span, str]] = []
+        self.site_names: list[tuple[str, str]] = []  # a site's key and its proper name ("Nevatim")
         self.word_hits: list[tuple[int, int, int]] = []
         self.found: list[dict[str, Any]] = []  # {"groups", "label", "kind", "kind_i", "sent"}
         self.place_at: dict[int, dict[str, Any]] = {}
@@ -1832,9 +1836,34 @@ class _EntityPass:
         surface = doc[start : noun.i + 1].text
         key = place_key("Site", surface, None)
         self.add_entity(key, "Site", surface, kind=self.rec.lex.site_nouns[noun.lower_])
+        self.site_names.append((key, doc[start:end].text))
         if settlement is not None:
             self.mentions.remove(settlement)
         self.add_mention(start, noun.i + 1, key)
+
+    def alias_sites_by_their_names(self) -> None:
+        """A site's proper name alone is another name of it ("Nevatim" for the Nevatim air base), unless
+        it names something else: another entity of the text, a curated place, a world town."""
+        mentioned = self.mentioned_keys()
+        named = {
+            normalise_name(form)
+            for key, entity in self.entities.items()
+            if key in mentioned and entity["label"] != "Site"
+            for form in (entity["name"], *entity["aliases"])
+        }
+        for key, name in self.site_names:
+            if key in self.entities and normalise_name(name) not in named and self._no_town_named(name):
+                self.add_entity(key, "Site", self.entities[key]["name"], name)
+
+    def mentioned_keys(self) -> set[str]:
+        """The keys of the entities the text mentions so far."""
+        return {m["key"] for m in self.mentions}
+
+    def _no_town_named(self, name: str) -> bool:
+        """Whether no curated place and no world town of SITE_TOWN_FLOOR people has a site's name."""
+        if self.gaz.lookup(name):
+            return False
+        return not any((e.population or 0) >= SITE_TOWN_FLOOR for e in self.gaz.world_settlements(name))
 
     def find_operations(self) -> None:
         """Named military operations: a Conflict (kind military operation), never an organisation."""
@@ -2000,12 +2029,32 @@ class _EntityPass:
         if not ent_tokens or not any(c.isalpha() for c in text) or self.gaz.demonym_state(text):
             return
         if ent.label_ == "ORG":
+            split = self._organisation_in_place(ent)
+            if split is not None:
+                for part in split:
+                    self._model_entity(part, sink, known_names)
+                return
             rec._organisation(doc, ent, text, ent_tokens, sink)
             return
         if ent.end < len(doc) and doc[ent.end].lower_ in rec.place_nouns and not claimed[ent.end]:
             ent = doc[ent.start : ent.end + 1]  # "the Euphrates valley", "Tabqa dam"
             text, ent_tokens = f"{text} {ent[-1].text}", [*ent_tokens, ent[-1]]
         rec._place(doc, ent, text, ent_tokens, sink, self.chains)
+
+    def _organisation_in_place(self, ent: Span) -> tuple[Span, Span] | None:
+        """A body and the town it is in, taken by the model for one organisation ("Soroka Medical Center
+        in Beersheba", "the Red Crescent office in Goma"): the body, then the place, when the words after
+        "in" are a curated place or a world town of SITE_TOWN_FLOOR people."""
+        doc = self.doc
+        cut = next((t.i for t in ent[1:-1] if t.lower_ == "in"), None)
+        if cut is None or not doc[ent.start].is_title:
+            return None
+        place = doc[cut + 1 : ent.end].text
+        known = [e for e in self.gaz.lookup(place) if e.label in ("Settlement", "Region", "State")]
+        towns = [e for e in self.gaz.world_settlements(place) if (e.population or 0) >= SITE_TOWN_FLOOR]
+        if not known and not towns:
+            return None
+        return Span(doc, ent.start, cut, label="ORG"), Span(doc, cut + 1, ent.end, label="GPE")
 
     def _name_run(self, ent: Span) -> Span:
         """A person's name the model cut short, with the capitalised name words right after it that no

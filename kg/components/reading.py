@@ -181,6 +181,12 @@ class Reader:
             return token.head.head
         return token
 
+    @staticmethod
+    def _place_antecedent(pronoun: Token, antecedent: Token) -> bool:
+        """Whether a relative pronoun stands for a place named after a preposition ("the consulate in
+        Damascus, which killed ..."): the city, not its government, so no capital's state."""
+        return pronoun.i != antecedent.i and antecedent.dep_ == "pobj" and antecedent.head.pos_ == "ADP"
+
     def recent_conflict(self, token: Token) -> str | None:
         """The named conflict a demonstrative phrase points back to ('that bout of fighting')."""
         noun = token.head.head if token.dep_ == "pobj" and token.head.dep_ == "prep" else token
@@ -194,14 +200,14 @@ class Reader:
         """The party a noun phrase headed by token names: itself, a modifier ("Armenian units"), an
         of-phrase ("the army of X"), a by-phrase ("a statement by X"), a capital standing for its state
         ("Baku denied"), or a pronoun's referent."""
-        token = self.antecedent(token)
+        pronoun, token = token, self.antecedent(token)
         if token.pos_ == "ADP":  # "launched by X": the by-phrase's object
             obj = next((c for c in token.children if c.dep_ == "pobj"), None)
             return self.party(obj) if obj is not None else None
         key = self.key_at(token)
         if self.is_party(key):
             return key
-        capital = self.capital_state(token)
+        capital = self.capital_state(token) if not self._place_antecedent(pronoun, token) else None
         if capital is not None:
             return capital
         if self.lex.has("enemy_noun", token) and not any(c.dep_ in MODIFIER_DEPS for c in token.children):
