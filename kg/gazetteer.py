@@ -116,18 +116,22 @@ class Gazetteer:
     def clear_place(
         self, name: str, states: Collection[str], label: str | None = None, floor: int = 0
     ) -> GazEntry | None:
-        """The settlement or first-level region (or only the `label` one) a bare name means: one in a
-        state the report names (a settlement first, unless only a region has that very name), else the
-        only place of that very name (not an alternate spelling), else one ten times as populous as the
-        next; `floor` is the population a place outside the named states needs."""
+        """The settlement or first-level region (or only the `label` one) a bare name means: one of that
+        very name in a state the report names (a settlement first, unless only a region has it), else
+        one spelt otherwise there unless a city of that very name lies elsewhere ("Doha" is not an
+        Iranian village's other name), else the only place of that very name, else one ten times as
+        populous as the next; `floor` is the population a place outside the named states needs."""
         wanted = normalise_name(name)
         found = [] if label == "Region" else self.world_settlements(name)
         found += [] if label == "Settlement" else self.world_regions(name)
         exact = [e for e in found if normalise_name(e.name) == wanted]
         named = [e for e in found if e.state in states]
-        if named:
-            named_exact = [e for e in named if e in exact]
-            return (named_exact or named)[0]
+        named_exact = [e for e in named if e in exact]
+        if named_exact:
+            return named_exact[0]
+        big = [e for e in exact if (e.population or 0) >= max(floor, 100_000)]
+        if named and not big:
+            return named[0]  # another spelling of a place in a named state ("Gondar" for Gonder)
         exact = [e for e in exact if (e.population or 0) >= floor]
         if len(exact) <= 1:
             return exact[0] if exact else None

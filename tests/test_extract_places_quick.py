@@ -51,3 +51,12 @@ def test_positions_that_came_under_fire_did_not_fire(nlp):
     origins = {names[r.target] for r in ex.relations if r.type == "ORIGIN"}
     assert "Azerbaijan" not in attackers
     assert "Ostrana" in origins
+
+
+def test_places_listed_with_commas_that_the_model_joins_are_one_place_each(nlp):
+    ex = extract_text(
+        nlp, "US bombers struck the Iranian nuclear facilities at Fordow, Natanz and Isfahan at the weekend."
+    )
+    names = {e.key: e.name for e in ex.entities}
+    places = {names[r.target] for r in ex.relations if r.type == "LOCATION"}
+    assert {"Fordow", "Natanz", "Isfahan"} <= places

@@ -102,3 +102,16 @@ def test_a_sites_proper_name_alone_names_it_unless_a_town_has_that_name(nlp):
     aliases = {e.name: e.aliases for e in ex.entities if e.label == "Site"}
     assert "Nevatim" in aliases["Nevatim air base"]
     assert "Goma" not in aliases["Goma airport"]
+
+
+def test_a_sites_name_said_again_alone_is_the_site_and_not_a_new_town(nlp):
+    ex = extract_text(
+        nlp,
+        "Missiles targeted the Al Udeid Air Base on Monday. The Guards said they fired missiles at "
+        "Al Udeid, which hosts US forces.",
+    )
+    assert not any(e.name == "Al Udeid" for e in ex.entities if e.label == "Settlement")
+    site = next(e for e in ex.entities if e.label == "Site")
+    targets = {r.target for r in ex.relations if r.type == "TARGET"}
+    assert "Al Udeid" in site.aliases
+    assert targets & {"state:us", "armedforce:us"}

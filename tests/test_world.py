@@ -199,3 +199,9 @@ def test_a_second_world_gazetteer_opens_the_same_cached_index() -> None:
     again = WorldGazetteer(gaz)
     assert again.path == path and path.stat().st_mtime_ns == before
     assert again.settlements("Zaritap") == gaz.world_settlements("Zaritap")
+
+
+def test_a_city_of_that_very_name_beats_another_spelling_of_a_village_in_a_named_state() -> None:
+    gazetteer = load_gazetteer()
+    entry = gazetteer.clear_place("Doha", {"state:ir"})
+    assert entry is not None and entry.state == "state:qa"

@@ -1845,15 +1845,31 @@ class _EntityPass:
         """A site's proper name alone is another name of it ("Nevatim" for the Nevatim air base), unless
         it names something else: another entity of the text, a curated place, a world town."""
         mentioned = self.mentioned_keys()
-        named = {
-            normalise_name(form)
-            for key, entity in self.entities.items()
-            if key in mentioned and entity["label"] != "Site"
-            for form in (entity["name"], *entity["aliases"])
-        }
         for key, name in self.site_names:
-            if key in self.entities and normalise_name(name) not in named and self._no_town_named(name):
-                self.add_entity(key, "Site", self.entities[key]["name"], name)
+            if key not in self.entities or not self._no_town_named(name):
+                continue
+            others = self._entities_named(name, mentioned - {key})
+            if any(not self._bare_settlement(other) for other in others):
+                continue
+            self.add_entity(key, "Site", self.entities[key]["name"], name)
+            for other in others:  # "fired at Al Udeid": the base named before, not a town of that name
+                self._recast_entity(other, key)
+
+    def _entities_named(self, name: str, keys: set[str]) -> list[str]:
+        """Those of the keys whose entity has this name or alias."""
+        norm = normalise_name(name)
+        return [
+            key
+            for key in sorted(keys)
+            if any(
+                normalise_name(f) == norm
+                for f in (self.entities[key]["name"], *self.entities[key]["aliases"])
+            )
+        ]
+
+    def _bare_settlement(self, key: str) -> bool:
+        """A settlement only the text knows, with no container ("settlement:al-udeid")."""
+        return self.entities[key]["label"] == "Settlement" and "@" not in key
 
     def mentioned_keys(self) -> set[str]:
         """The keys of the entities the text mentions so far."""
@@ -2029,7 +2045,7 @@ class _EntityPass:
         if not ent_tokens or not any(c.isalpha() for c in text) or self.gaz.demonym_state(text):
             return
         if ent.label_ == "ORG":
-            split = self._organisation_in_place(ent)
+            split = self._organisation_in_place(ent) or self._listed_places(ent)
             if split is not None:
                 for part in split:
                     self._model_entity(part, sink, known_names)
@@ -2049,12 +2065,32 @@ class _EntityPass:
         cut = next((t.i for t in ent[1:-1] if t.lower_ == "in"), None)
         if cut is None or not doc[ent.start].is_title:
             return None
-        place = doc[cut + 1 : ent.end].text
-        known = [e for e in self.gaz.lookup(place) if e.label in ("Settlement", "Region", "State")]
-        towns = [e for e in self.gaz.world_settlements(place) if (e.population or 0) >= SITE_TOWN_FLOOR]
-        if not known and not towns:
+        if not self._known_place_name(doc[cut + 1 : ent.end].text):
             return None
         return Span(doc, ent.start, cut, label="ORG"), Span(doc, cut + 1, ent.end, label="GPE")
+
+    def _listed_places(self, ent: Span) -> tuple[Span, ...] | None:
+        """Places listed with commas that the model took for one organisation ("Fordow, Natanz"): one
+        place each, when every item is a capitalised name and one is a curated place or a world town."""
+        doc, parts, start = self.doc, [], ent.start
+        for t in ent:
+            if t.text == "," or t.lower_ == "and":
+                parts.append((start, t.i))
+                start = t.i + 1
+        parts.append((start, ent.end))
+        if len(parts) < 2 or any(b <= a or not all(t.is_title for t in doc[a:b]) for a, b in parts):
+            return None
+        if any(t.lower_ in GENERIC_ORG_WORDS for t in ent):
+            return None
+        if not any(self._known_place_name(doc[a:b].text) for a, b in parts):
+            return None
+        return tuple(Span(doc, a, b, label="GPE") for a, b in parts)
+
+    def _known_place_name(self, name: str) -> bool:
+        """Whether a curated place or a world town of SITE_TOWN_FLOOR people has this name."""
+        if any(e.label in ("Settlement", "Region", "State") for e in self.gaz.lookup(name)):
+            return True
+        return any((e.population or 0) >= SITE_TOWN_FLOOR for e in self.gaz.world_settlements(name))
 
     def _name_run(self, ent: Span) -> Span:
         """A person's name the model cut short, with the capitalised name words right after it that no
