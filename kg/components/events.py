@@ -152,7 +152,42 @@ class EventReader:
         mention.props["violators"] = [v for v in violators if v]
         ended = [self._event_or_conflict(t) for t in mention.props.pop("ended", [])]
         mention.roles["ENDED"] = [e for e in ended if e]
+        generic = [t for t in mention.props.pop("generic", []) if self._generic_party(t)]
+        if generic:
+            mention.props["generic"] = [t.i for t in generic]
+            mention.props["generic_in"] = [s for t in generic if (s := self._generic_state(t))]
         return True
+
+    def _generic_party(self, noun: Token) -> bool:
+        """'both sides', 'the warring parties', 'the parties to the conflict', 'the belligerents': a
+        plural party word that names no party itself (not 'the Armenian side')."""
+        if not self.lex.has("generic_party_noun", noun) or noun.tag_ not in ("NNS", "NNPS"):
+            return False
+        if self.reader.party(noun) is not None:
+            return False
+        modified = any(self.lex.has("generic_party_modifier", c) for c in noun.children if c.i < noun.i)
+        definite = any(c.dep_ == "det" and c.lower_ == "the" for c in noun.children)
+        return modified or definite or bool(self._generic_wars(noun))
+
+    def _generic_wars(self, noun: Token) -> list[Token]:
+        """The war a party word is said to be a party to: 'the parties to the conflict' -> conflict."""
+        return [
+            o
+            for p in noun.children
+            if p.dep_ == "prep" and self.lex.has("generic_party_preposition", p)
+            for o in p.children
+            if o.dep_ == "pobj" and self.lex.has("war_noun", o)
+        ]
+
+    def _generic_state(self, noun: Token) -> str | None:
+        """The state the war of 'the parties to the conflict in Yemen' is in."""
+        for war in self._generic_wars(noun):
+            for prep in (c for c in war.children if c.dep_ == "prep" and c.lower_ == "in"):
+                for place in (o for o in prep.children if o.dep_ == "pobj"):
+                    state = self.reader.place_state(self.reader.key_at(place))
+                    if state:
+                        return state
+        return None
 
     def _end_of_term(self, mention: EventMention, trigger: Token) -> None:
         """'a two-month truce' from 2 April ends on 2 June; 'a 72-hour ceasefire' three days after it

@@ -9,6 +9,8 @@ casualties on the party they belong to, who reported each event.
 
 from __future__ import annotations
 
+import dataclasses
+from itertools import combinations
 from typing import Any
 
 from spacy.language import Language
@@ -24,6 +26,28 @@ from kg.rules import Rules, load_rules
 
 PARTY_LABELS = ("State", "ArmedForce", "Ministry", "Organization")
 """What a toll can be counted on: a party, never a place or a person."""
+FIGHTING_LABELS = ("State", "ArmedForce")
+"""What a side of the fighting is: a state (with its forces and ministries) or an armed group."""
+SETTLEMENTS = ("Ceasefire", "Agreement")
+
+
+@dataclasses.dataclass
+class FightingPair:
+    """Two sides the document's fighting sets against each other: the entities each side is named by
+    there, and the states the fighting took place in."""
+
+    names: dict[str, list[str]] = dataclasses.field(default_factory=dict)
+    states: set[str] = dataclasses.field(default_factory=set)
+
+    @property
+    def sides(self) -> set[str]:
+        """The two sides."""
+        return set(self.names)
+
+    def add(self, side: str, keys: list[str]) -> None:
+        """Remember the entities a side is named by."""
+        found = self.names.setdefault(side, [])
+        found.extend(k for k in keys if k not in found)
 
 
 class GraphResolver:
@@ -66,6 +90,9 @@ class GraphResolver:
             fact.source = self.mention_events.get(fact.source, fact.source)
             fact.target = self.mention_events.get(fact.target, fact.target)
         self.violations(events)
+        pair = self.fighting_pair(events)
+        self.proposers(events, pair)
+        self.generic_parties(events, pair)
         self.document_parties(events)
         self.decide(events)
 
@@ -316,6 +343,110 @@ class GraphResolver:
                     self.graph.relate(
                         "VIOLATED", attack.key, settlement.key, mention.sent, "violated-truce", 0.75
                     )
+
+    def fighting_pair(self, events: list[Event]) -> FightingPair | None:
+        """The one pair of sides the document's fighting sets against each other (an attack's attacker
+        and target, a clash's two sides, a captor or occupier and the state of the place it holds);
+        None when it names no such pair, or more than one."""
+        pairs: dict[frozenset[str], FightingPair] = {}
+        fights = {e.key: e.kind for e in events if e.kind in ("Attack", "Clash")}
+        roles: dict[str, dict[str, list[str]]] = {}
+        for fact in self.graph.facts:
+            if fact.source in fights and fact.type in ("ATTACKER", "TARGET", "PARTICIPANT", "LOCATION"):
+                roles.setdefault(fact.source, {}).setdefault(fact.type, []).append(fact.target)
+        for key, found in roles.items():
+            places = {s for p in found.get("LOCATION", ()) if (s := self.graph.place_state(p))}
+            if fights[key] == "Attack":
+                attackers = self.fighting_sides(found.get("ATTACKER", []))
+                targets = self.fighting_sides(found.get("TARGET", []))
+                fronts = [
+                    ((a, attackers[a]), (t, targets[t]))
+                    for a in attackers
+                    for t in targets
+                    if t not in attackers
+                ]
+            else:
+                sides = self.fighting_sides(found.get("PARTICIPANT", []))
+                fronts = list(combinations(sides.items(), 2))
+            for one, other in fronts:
+                self.add_pair(pairs, one, other, places)
+        for fact in self.graph.facts:
+            if fact.type in ("CAPTURED", "OCCUPIED"):
+                holder = self.fighting_sides([fact.source])
+                state = self.graph.place_state(fact.target)
+                if len(holder) == 1 and self.graph.label(state) == "State" and state not in holder:
+                    side = next(iter(holder))
+                    self.add_pair(pairs, (side, holder[side]), (str(state), [str(state)]), {str(state)})
+        return next(iter(pairs.values())) if len(pairs) == 1 else None
+
+    def fighting_sides(self, keys: list[str]) -> dict[str, list[str]]:
+        """The sides (states or armed groups) some keys name, each with the keys naming it."""
+        sides: dict[str, list[str]] = {}
+        for key in keys:
+            side = self.graph.side(key)
+            if side is not None and self.graph.label(side) in FIGHTING_LABELS:
+                sides.setdefault(side, [])
+                if key not in sides[side]:
+                    sides[side].append(key)
+        return sides
+
+    @staticmethod
+    def add_pair(
+        pairs: dict[frozenset[str], FightingPair],
+        one: tuple[str, list[str]],
+        other: tuple[str, list[str]],
+        places: set[str],
+    ) -> None:
+        """Count one front of the fighting: two sides, the keys naming them, where it was."""
+        pair = pairs.setdefault(frozenset((one[0], other[0])), FightingPair())
+        pair.add(*one)
+        pair.add(*other)
+        pair.states |= places
+
+    def event_sides(
+        self, event: str, types: tuple[str, ...] = ("ATTACKER", "TARGET", "PARTICIPANT")
+    ) -> set[str]:
+        """The sides an event's relations of some types name."""
+        return {
+            s
+            for f in self.graph.facts
+            if f.source == event and f.type in types
+            if (s := self.graph.side(f.target))
+        }
+
+    def proposers(self, events: list[Event], pair: FightingPair | None) -> None:
+        """'Qatar proposed a ceasefire', 'a truce proposed by the AU': a proposer the document does not
+        name as a side of the fighting or of the truce mediates it; with no sides known, nobody is
+        shown to be a third party ('Ukraine proposed a truce' proposes its own)."""
+        for event in (e for e in events if e.kind in SETTLEMENTS and e.values("proposers")):
+            own = self.event_sides(event.key)
+            if pair is None and len(own) < 2:
+                continue
+            known = own | (pair.sides if pair else set()) | {s for s in self.sides if s}
+            for mention in event.mentions:
+                for key in mention.props.get("proposers", ()):
+                    if self.graph.side(key) in known or self.graph.label(key) == "ArmedForce":
+                        continue
+                    self.graph.relate("MEDIATED_BY", event.key, key, mention.sent, "proposed-truce", 0.7)
+
+    def generic_parties(self, events: list[Event], pair: FightingPair | None) -> None:
+        """'both sides agreed to a truce', 'the parties to the conflict accepted it': a truce whose
+        parties the text names only generically is between the one pair of sides the document's
+        fighting names (not when a named party, a mediator or the war's country is outside it)."""
+        if pair is None:
+            return
+        for event in (e for e in events if e.kind in SETTLEMENTS and e.values("generic")):
+            sides = self.event_sides(event.key)
+            mediators = self.event_sides(event.key, ("BROKERED_BY", "MEDIATED_BY", "HOSTED_BY"))
+            places = set(event.values("generic_in"))
+            if len(sides) >= 2 or not sides <= pair.sides or mediators & pair.sides:
+                continue
+            if places and not places & (pair.sides | pair.states):
+                continue  # "the parties to the war in Sudan" in a report of fighting elsewhere
+            mention = next(m for m in event.mentions if m.props.get("generic"))
+            for side, keys in pair.names.items():
+                for key in keys if side not in sides else ():
+                    self.graph.relate("PARTICIPANT", event.key, key, mention.sent, "generic-parties", 0.6)
 
     def document_parties(self, events: list[Event]) -> None:
         """An event with fewer than two sides takes the two states the document is about, weakly."""
