@@ -670,7 +670,7 @@ class WorldGazetteer:
 
     def _reconcile(self) -> None:
         for entry in self.curated.entries.values():
-            if entry.label != "Region" or not (entry.container or "").startswith("state:"):
+            if entry.label not in ("Region", "Territory") or not (entry.container or "").startswith("state:"):
                 continue
             cc = self._cc_of_state.get(entry.container or "")
             if cc is None:

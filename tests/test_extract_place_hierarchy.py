@@ -343,3 +343,17 @@ def test_a_bracketed_other_spelling_does_not_hide_the_region_after_it(nlp):
     names = {e.key: e.name for e in ex.entities}
     located = {(names[r.source], names[r.target]) for r in ex.relations if r.type == "LOCATED_IN"}
     assert ("Verkhnia Tersa", "Zaporizhzhia") in located
+
+
+def test_a_village_named_after_its_territory_and_of_lies_in_that_territory(nlp):
+    ex = extract_text(nlp, "Settlers set fire to homes in the West Bank village of Nu'eima on Sunday.")
+    names = {e.key: (e.label, e.name) for e in ex.entities}
+    located = {(names[r.source][1], names[r.target]) for r in ex.relations if r.type == "LOCATED_IN"}
+    assert ("Nu'eima", ("Territory", "West Bank")) in located
+    assert not any(label == "Settlement" and name == "West Bank" for label, name in names.values())
+
+
+def test_the_gaza_strip_is_a_territory_its_towns_lie_in(nlp):
+    ex = extract_text(nlp, "Air strikes hit Jabalia in the northern Gaza Strip overnight.")
+    labels = {e.name: e.label for e in ex.entities}
+    assert labels.get("Gaza Strip") == "Territory"

@@ -326,6 +326,7 @@ class EntityRecognizer:
                 and (doc[i - 1].is_title or self._particle_before_hyphen(doc, i - 1))
             )
             or (self._particle_before_hyphen(doc, i) and not claimed[i])
+            or (transliterated_name(token) and not claimed[i] and i not in self._state_idx)  # "Nu'eima"
         )
 
     def _particle_before_hyphen(self, doc: Doc, i: int) -> bool:
@@ -1236,12 +1237,18 @@ class _EntityPass:
         kind = SETTLEMENT_KINDS.get(word) or REGION_KINDS[word]
         groups = self.rec._names_before(doc, i, claimed, sent.start)
         placed: list[tuple[int, int]] = []
+        named_after = self._kind_of_named(i, groups)
+        named_in = self._region_named_at(groups[0][0]) if named_after is not None else None
+        if named_after is not None:
+            groups = []  # "the West Bank village of Nu'eima": the name after "of" is the village
         if groups and doc[i].tag_ in ("NN", "NNP") and all(t.lower_ != "and" for t in doc[groups[0][0] : i]):
             # "Ergneti, Gori Municipality": one name for one kind word, and the name before it lies there
             placed, groups = groups[-2:-1], groups[-1:]
         after = i + 1
         demonym_state = None
-        if not groups and i + 1 < sent.end and doc[i + 1].lower_ == "of" and i > sent.start:
+        if named_after is not None:
+            groups, after = named_after
+        elif not groups and i + 1 < sent.end and doc[i + 1].lower_ == "of" and i > sent.start:
             # "the northern Israeli towns of A and B": adjectives and a demonym may stand between.
             b = i - 1
             while b > sent.start and (doc[b].pos_ == "ADJ" or b in state_tokens) and not claimed[b]:
@@ -1272,6 +1279,7 @@ class _EntityPass:
                 "sent": sent,
                 "demonym_state": demonym_state,
                 "disputed": disputed and kind == "region",
+                "container_gaz": named_in,
             }
         )
         if (
@@ -1293,6 +1301,42 @@ class _EntityPass:
                     "disputed": False,
                 }  # fmt: skip
             )
+
+    def _region_named_at(self, start: int) -> str | None:
+        """The region or territory a gazetteer name at token start names ("Donetsk": the oblast)."""
+        keys = self.gaz_place_at.get(start, [])
+        return next(
+            (
+                k
+                for k in keys
+                if k in self.gaz.entries and self.gaz.entries[k].label in ("Region", "Territory")
+            ),
+            None,
+        )
+
+    def _kind_of_named(
+        self, i: int, before: list[tuple[int, int]]
+    ) -> tuple[list[tuple[int, int]], int] | None:
+        """ "the West Bank village of Nu'eima", "the Donetsk town of Toretsk": a known place's name before
+        a settlement kind word and "of" names where the settlement lies; the names after "of" are the
+        settlements (and the index after them)."""
+        doc, sent = self.doc, self.doc[i].sent
+        if len(before) != 1 or before[0][1] != i or doc[i].lower_ not in SETTLEMENT_KINDS:
+            return None
+        start = before[0][0]
+        if (
+            start - 1 < sent.start
+            or doc[start - 1].lower_ != "the"
+            or i + 2 >= sent.end
+            or doc[i + 1].lower_ != "of"
+        ):
+            return None
+        if not any(k in self.gaz_tokens for k in range(start, i)):
+            return None
+        groups, after = self.rec._names_after(doc, i + 2, self.claimed, sent.end)
+        if groups or self.claimed[i + 2]:
+            return groups, after  # the settlement after "of" may be known already ("of Nu'eima")
+        return None
 
     def _area_of_region(self, i: int, groups: list[tuple[int, int]]) -> bool:
         """ "the Marghi area of Barmal district": one proper name before a loose kind word, a part of the

@@ -368,10 +368,11 @@ class Reader:
         return self.gazetteer.clear_place(name, states, "Settlement")
 
     def _add_world_place(self, entry: GazEntry, span: Span) -> None:
-        """The settlement (named as the text writes it when only accents differ), in the nearest of its
+        """The settlement (named as the text writes it when that is one of its names), in the nearest of its
         containers that the report names, else in its state (as the recogniser links places)."""
         written = span.text[4:] if span.text.lower().startswith("the ") else span.text
-        name = written if normalise_name(written) == normalise_name(entry.name) else entry.name
+        forms = {normalise_name(n) for n in (entry.name, *entry.aliases)}
+        name = written if normalise_name(written) in forms else entry.name  # "Nu'eima", not "An Nuway'imah"
         record = self.graph.entity(
             entry.key, entry.label, name, latitude=entry.latitude, longitude=entry.longitude
         )
