@@ -66,3 +66,15 @@ def test_places_named_at_the_head_of_the_object_are_taken(nlp, text, places):
 
 def test_the_centre_of_a_city_taken_is_the_city_taken(nlp):
     assert ("M23", "Goma") in _captures(nlp, "On Monday M23 rebels took control of the centre of Goma.")
+
+
+def test_both_settlements_are_the_two_named_with_that_kind_word_not_a_city_named_after(nlp):
+    captures = _captures(
+        nlp,
+        "The enemy has been driven out of the Kadirli and Sugovushan settlements of the Tartar district, "
+        "from which it had threatened the city of Naftalan; both settlements have been liberated, the "
+        "ministry of defence of Azerbaijan said.",
+    )
+    places = {place for _captor, place in captures}
+    assert {"Kadirli", "Sugovushan"} <= places
+    assert "Naftalan" not in places

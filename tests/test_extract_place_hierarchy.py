@@ -357,3 +357,21 @@ def test_the_gaza_strip_is_a_territory_its_towns_lie_in(nlp):
     ex = extract_text(nlp, "Air strikes hit Jabalia in the northern Gaza Strip overnight.")
     labels = {e.name: e.label for e in ex.entities}
     assert labels.get("Gaza Strip") == "Territory"
+
+
+def test_a_body_named_before_of_and_a_district_names_no_places(nlp):
+    ex = extract_text(
+        nlp, "A post by the Information and Culture Department of Kajaki district said shelling went on."
+    )
+    settlements = {e.name for e in ex.entities if e.label == "Settlement"}
+    assert not settlements & {"Information", "Culture Department"}
+
+
+def test_a_world_place_keeps_the_gazetteer_name_the_text_also_writes(nlp):
+    ex = extract_text(
+        nlp,
+        "Shelling hit Spin Boldak district on Monday. Mujahid said civilians died in the attacks on "
+        "Spin Buldak, Afghanistan.",
+    )
+    names = {e.name for e in ex.entities if e.label == "Settlement"}
+    assert "Spin Buldak" not in names

@@ -1407,11 +1407,12 @@ class _EntityPass:
             if b > sent.start and doc[b].lower_ in {"in", "of"}:
                 # "at A and B, in the X territory": a comma may stand between the places and "in".
                 last = b - 1 if doc[b].lower_ == "in" and doc[b - 1].text == "," else b
+                before = self.rec._names_before(doc, last, self.claimed, sent.start)
+                if any(self.rec.rules_lexicon.has("state_body_noun", doc[g[1] - 1]) for g in before):
+                    continue  # "the Information and Culture Department of X district": a body, no places
                 groups = [
                     g
-                    for g in self._unofficial_names(
-                        self.rec._names_before(doc, last, self.claimed, sent.start)
-                    )
+                    for g in self._unofficial_names(before)
                     if g[0] not in place_at
                     and not any(i in self.gaz_tokens for i in range(*g))
                     and not self._spelling_variant_at(g[0])

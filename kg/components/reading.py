@@ -10,6 +10,7 @@ sentence) and keeps only the document-order state reference needs (who spoke las
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from spacy.tokens import Doc, Span, Token
@@ -368,11 +369,14 @@ class Reader:
         return self.gazetteer.clear_place(name, states, "Settlement")
 
     def _add_world_place(self, entry: GazEntry, span: Span) -> None:
-        """The settlement (named as the text writes it when that is one of its names), in the nearest of its
-        containers that the report names, else in its state (as the recogniser links places)."""
+        """The settlement (named as the text writes it, unless the text also writes its GeoNames name), in
+        the nearest of its containers that the report names, else in its state (as the recogniser links
+        places)."""
         written = span.text[4:] if span.text.lower().startswith("the ") else span.text
-        forms = {normalise_name(n) for n in (entry.name, *entry.aliases)}
-        name = written if normalise_name(written) in forms else entry.name  # "Nu'eima", not "An Nuway'imah"
+        name = written if normalise_name(written) == normalise_name(entry.name) else entry.name
+        if name != written and not self._names_elsewhere(entry.name):
+            forms = {normalise_name(n) for n in entry.aliases}
+            name = written if normalise_name(written) in forms else name  # "Nu'eima", not "An Nuway'imah"
         record = self.graph.entity(
             entry.key, entry.label, name, latitude=entry.latitude, longitude=entry.longitude
         )
@@ -390,6 +394,11 @@ class Reader:
                 return
             parent = self.gazetteer.world.place(container)
             container = parent.container if parent is not None else None
+
+    def _names_elsewhere(self, name: str) -> bool:
+        """Whether the text writes this name somewhere, accents aside ("Spin Boldak" for "Spīn Bōldak")."""
+        pattern = rf"(?<!\w){re.escape(normalise_name(name))}(?!\w)"
+        return re.search(pattern, normalise_name(self.doc.text)) is not None
 
     def _conjoined_modifiers(self, noun: Token) -> list[str]:
         """'Georgian and Russian delegations': the parties of modifiers conjoined to a party modifier."""
@@ -826,6 +835,10 @@ class Reader:
         plural = noun.tag_ == "NNS"
         wanted = next((self._value(c) for c in noun.children if c.like_num or c.lower_ == "both"), None)
         wanted = wanted or (len(found) if plural else 1)
+        kind = self.lex.value("settlement_kind", noun.lower_)
+        same = [k for k in found if kind and self.graph.entities[k].props.get("kind") == kind]
+        if len(same) >= wanted:
+            found = same  # "the Talish and Seysulan settlements ... the city of Naftalan; both settlements"
         return list(reversed(found[:wanted])) if (plural or len(found) >= 1) else []
 
     def count(self, token: Token) -> tuple[int | None, str | None]:
