@@ -153,3 +153,13 @@ def test_a_post_that_opens_by_naming_its_speaker_is_that_persons_voice(nlp):
     )
     assert {source for source, _e in _edges(ex, "REPORTED")} == {"Ahmad Karimi"}
     assert ("Ahmad Karimi", "Iran") in _edges(ex, "REPRESENTS")
+
+
+def test_a_post_whose_speaker_line_follows_a_headline_is_that_persons_voice(nlp):
+    ex = extract_text(
+        nlp,
+        "Governor of Kermanshah: three martyrs in the enemy's strikes on the province\n\n"
+        "Ahmad Karimi, the governor of Kermanshah, speaking in the city tonight:\n\n"
+        "The enemy struck two points around the city. Three people were killed.",
+    )
+    assert "Ahmad Karimi" in {source for source, _e in _edges(ex, "REPORTED")}

@@ -579,14 +579,14 @@ class Reader:
 
     def header_voice(self) -> str | None:
         """A post that opens by naming who speaks ('Bahram Sarmast, Governor of X Province, speaking in
-        Y:'): that person, when the first line ends with a colon."""
-        first = next(iter(self.doc.sents), None)
-        if first is None or not first.text.rstrip().endswith(":"):
-            return None
-        for mention in self.graph.mentions:
-            if first.start <= mention.start < first.end and self.label(mention.key) == "Person":
-                self.represents_locally(mention.key, self.doc[mention.end - 1])
-                return mention.key
+        Y:'): that person, when one of the first two lines (a headline may come first) ends with a colon."""
+        for line in list(self.doc.sents)[:2]:
+            if not line.text.rstrip().endswith(":"):
+                continue
+            for mention in self.graph.mentions:
+                if line.start <= mention.start < line.end and self.label(mention.key) == "Person":
+                    self.represents_locally(mention.key, self.doc[mention.end - 1])
+                    return mention.key
         return None
 
     def local_authority(self, subject: Token) -> str | None:
