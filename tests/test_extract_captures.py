@@ -78,3 +78,12 @@ def test_both_settlements_are_the_two_named_with_that_kind_word_not_a_city_named
     places = {place for _captor, place in captures}
     assert {"Kadirli", "Sugovushan"} <= places
     assert "Naftalan" not in places
+
+
+def test_a_captor_the_parser_set_beside_the_opening_date_is_the_subject(nlp):
+    captures = _captures(
+        nlp,
+        "On 14 February 2025, M23, supported by Rwandan troops, seized Goma airport and the town of Sake, "
+        "meeting little resistance.",
+    )
+    assert ("M23", "Goma airport") in captures

@@ -8,6 +8,8 @@ so every later component reads the mended tree."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
@@ -27,7 +29,24 @@ class ClauseSubjects:
                 found = self.lost_clause(prep)
                 if found is not None:
                     self.mend(prep, *found)
+            elif prep.dep_ == "prep":
+                apposed = self.subject_apposed_to_date(prep, lex)
+                if apposed is not None:
+                    apposed.head, apposed.dep_ = prep.head, "nsubj"
         return doc
+
+    def subject_apposed_to_date(self, prep: Token, lex: Any) -> Token | None:
+        """ "On 14 February 2025, M23, backed by ..., seized X": the name the parser set in apposition to
+        the opening date, when the verb the date hangs on has no subject of its own."""
+        verb, obj = prep.head, next((c for c in prep.children if c.dep_ == "pobj"), None)
+        if obj is None or not verb.tag_.startswith("VB") or prep.i > verb.i:
+            return None
+        if not lex.has("month_or_day", obj) or any(c.dep_ in _SUBJECTS for c in verb.children):
+            return None
+        apposed = [c for c in obj.children if c.dep_ == "appos" and c.tag_ in ("NNP", "NNPS", "NN", "NNS")]
+        if len(apposed) != 1 or lex.has("month_or_day", apposed[0]) or apposed[0].like_num:
+            return None
+        return apposed[0]
 
     def lost_clause(self, prep: Token) -> tuple[Token, Token] | None:
         """The preposition's object and the subjectless verb it is the subject of, if the parse lost it."""
