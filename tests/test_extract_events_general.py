@@ -324,3 +324,16 @@ def test_people_killed_by_no_side_and_no_number_are_no_event(nlp):
 def test_a_truce_of_a_stated_length_ends_that_long_after_it_starts(nlp, text, start, end):
     truce = next(e for e in extract_text(nlp, text).entities if e.label == "Ceasefire")
     assert (truce.start, truce.end) == (start, end)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Iran threatened to strike Israel if the attacks continued.",
+        "Israel said it would strike Hezbollah positions in southern Lebanon.",
+        "The mediators called for the cessation of attacks on the town of Sake.",
+    ],
+)
+def test_an_attack_the_text_says_has_not_happened_is_no_attack(nlp, text):
+    ex = extract_text(nlp, text)
+    assert not [e for e in ex.entities if e.label == "Attack"]

@@ -114,20 +114,36 @@ class EventReader:
             # "Thailand and Cambodia fired at each other": fighting between them, not one's attack
             mention.kind = "Clash"
             mention.roles = {"PARTICIPANT": attackers, "LOCATION": mention.roles.get("LOCATION", [])}
-        return not self._under_reaction(trigger)
+        return not self._unrealised(trigger)
 
-    def _under_reaction(self, trigger: Token) -> bool:
-        """'condemned the attack', 'informed X about the shelling': talk about an attack, not one carried
-        out by the verb's subject; the attack is kept only when something else names its side."""
-        return False
+    def _unrealised(self, trigger: Token) -> bool:
+        """Whether the text says an attack or a fight has not happened: 'threatened to strike', 'could
+        attack', 'warned of strikes', 'called for the cessation of attacks' (lexicon: irrealis_governor,
+        cessation_noun)."""
+        if trigger.pos_ == "VERB":
+            if any(c.dep_ == "aux" and self.lex.has("irrealis_governor", c) for c in trigger.children):
+                return True
+            return trigger.dep_ in ("xcomp", "ccomp") and self.lex.has("irrealis_governor", trigger.head)
+        noun = trigger
+        while noun.dep_ == "conj" and noun.head.i != noun.i:
+            noun = noun.head
+        if noun.dep_ == "pobj" and noun.head.lower_ in ("of", "to"):
+            if self.lex.has("cessation_noun", noun.head.head):
+                return True  # "the cessation of hostilities, and in particular of M23 attacks"
+            governor = noun.head.head
+        else:
+            governor = noun.head if noun.dep_ == "dobj" else None
+        return (
+            governor is not None and governor.pos_ == "VERB" and self.lex.has("irrealis_governor", governor)
+        )
 
     def clash(self, mention: EventMention, match: FrameMatch) -> bool:
         """A clash mention; one dated well before the report is an earlier clash (kept apart by date)."""
         trigger = self.doc[match.trigger]
         if self.reader.recent_conflict(trigger) is not None:
             return False  # "that bout of fighting": the war just named, not another clash
-        if self._absent(trigger):
-            return False  # "took the town without fighting"
+        if self._absent(trigger) or self._unrealised(trigger):
+            return False  # "took the town without fighting", "called for a cessation of hostilities"
         past = self._past_date(trigger)
         if past is not None:
             mention.props["past"] = past

@@ -946,11 +946,18 @@ class Reader:
             reported = governor is not None and self.lex.has("report_verb", governor)
             if reported != speech or (verbs is not None and governor is not None and governor.i not in verbs):
                 continue
+            prep = self._preposition(ent.root)
+            if verbs is not None and prep is not None and self._dates_another_noun(prep, verbs):
+                continue  # "only days after the mini-summit of 23 November": the summit's date
             resolved = resolve_date(text, self.published)
             if resolved is not None:
-                prep = self._preposition(ent.root)
                 (ends if prep and self.lex.has("end_preposition", prep) else starts).append(resolved)
         return starts, ends
+
+    @staticmethod
+    def _dates_another_noun(prep: Token, verbs: set[int]) -> bool:
+        """Whether a date's "of" hangs on a noun that is not the event's ("the summit of 23 November")."""
+        return prep.lower_ == "of" and prep.head.pos_ in ("NOUN", "PROPN") and prep.head.i not in verbs
 
     def _preposition(self, token: Token) -> Token | None:
         current = token
