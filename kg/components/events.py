@@ -127,12 +127,11 @@ class EventReader:
         noun = trigger
         while noun.dep_ == "conj" and noun.head.i != noun.i:
             noun = noun.head
+        governor: Token | None = noun.head if noun.dep_ == "dobj" else None
         if noun.dep_ == "pobj" and noun.head.lower_ in ("of", "to"):
             if self.lex.has("cessation_noun", noun.head.head):
-                return True  # "the cessation of hostilities, and in particular of M23 attacks"
+                return True  # "the cessation of hostilities", "an end to the shelling"
             governor = noun.head.head
-        else:
-            governor = noun.head if noun.dep_ == "dobj" else None
         return (
             governor is not None and governor.pos_ == "VERB" and self.lex.has("irrealis_governor", governor)
         )
