@@ -954,10 +954,13 @@ class Reader:
                 (ends if prep and self.lex.has("end_preposition", prep) else starts).append(resolved)
         return starts, ends
 
-    @staticmethod
-    def _dates_another_noun(prep: Token, verbs: set[int]) -> bool:
-        """Whether a date's "of" hangs on a noun that is not the event's ("the summit of 23 November")."""
-        return prep.lower_ == "of" and prep.head.pos_ in ("NOUN", "PROPN") and prep.head.i not in verbs
+    def _dates_another_noun(self, prep: Token, verbs: set[int]) -> bool:
+        """Whether a date's "of" hangs on a noun that is not the event's ("the summit of 23 November"),
+        nor a span of time ("during the night of 1 to 2 April")."""
+        noun = prep.head
+        if prep.lower_ != "of" or noun.pos_ not in ("NOUN", "PROPN") or noun.i in verbs:
+            return False
+        return not self.lex.has("time_noun", noun)
 
     def _preposition(self, token: Token) -> Token | None:
         current = token
