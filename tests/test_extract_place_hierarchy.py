@@ -375,3 +375,65 @@ def test_a_world_place_keeps_the_gazetteer_name_the_text_also_writes(nlp):
     )
     names = {e.name for e in ex.entities if e.label == "Settlement"}
     assert "Spin Buldak" not in names
+
+
+def test_a_district_nothing_places_lies_in_the_named_region_of_the_town_it_is_named_for(nlp):
+    ex = extract_text(
+        nlp,
+        "Gunmen attacked a police post in Gereshk district on Sunday. Officials in Helmand said three "
+        "officers died.",
+    )
+    assert ("Gereshk", "Helmand") in _located(ex)
+    assert _labels(ex)["Gereshk"] == "Region"
+
+
+def test_a_town_the_model_takes_for_a_people_after_the_direction_of_is_the_known_town(nlp):
+    ex = extract_text(
+        nlp, "The army repelled attempts to advance in the direction of Yeraskh in Ararat province."
+    )
+    assert _labels(ex).get("Yeraskh") == "Settlement"
+    assert ("Yeraskh", "Ararat") in _located(ex)
+
+
+def test_a_region_the_model_takes_for_an_organisation_is_the_region(nlp):
+    ex = extract_text(
+        nlp, "Police said the gunmen fled towards Larkana. Sindh's home minister ordered an inquiry."
+    )
+    assert _labels(ex).get("Sindh") == "Region"
+    assert ("Larkana", "Sindh") in _located(ex)
+
+
+def test_a_former_district_named_bare_is_the_town_it_was_named_for(nlp):
+    ex = extract_text(
+        nlp, "Shelling hit the outskirts of Ijevan in Tavush province, the Armenian ministry said."
+    )
+    assert _labels(ex).get("Ijevan") == "Settlement"
+    assert ("Ijevan", "Tavush") in _located(ex)
+
+
+def test_the_provincial_capital_lies_in_the_province_named_last(nlp):
+    ex = extract_text(
+        nlp,
+        "Militants stormed Paktia province on Sunday. Four guards died at a checkpoint in Zormandi, "
+        "the provincial capital.",
+    )
+    assert _labels(ex).get("Zormandi") == "Settlement"
+    assert ("Zormandi", "Paktia") in _located(ex)
+
+
+def test_a_name_written_also_in_a_region_is_a_town_there(nlp):
+    ex = extract_text(
+        nlp,
+        "Fighting erupted in Masisi territory of North Kivu province. Later, the rebels tried to attack "
+        "Mweso, also in North Kivu, but were repelled.",
+    )
+    assert _labels(ex).get("Mweso") == "Settlement"
+    assert ("Mweso", "North Kivu") in _located(ex)
+
+
+def test_a_somali_federal_member_state_holds_the_region_the_text_puts_in_it(nlp):
+    ex = extract_text(
+        nlp, "Government troops captured the town of El Dher in Galgaduud region of Galmudug State."
+    )
+    assert ("Galgaduud", "Galmudug") in _located(ex)
+    assert ("El Dher", "Galgaduud") in _located(ex)

@@ -77,6 +77,7 @@ AREA_KINDS: frozenset[str] = _LEX["entity_area_kind"]
 VARIANT_WORDS: frozenset[str] = _LEX["entity_variant_word"]
 PROVINCE_KINDS: frozenset[str] = _LEX["entity_province_kind"]
 DISTRICT_KINDS: frozenset[str] = _LEX["entity_district_kind"]
+CAPITAL_ADJECTIVES: dict[str, str] = dict(_LEX.values("entity_capital_adjective"))
 WORLD_PLACE_FLOOR = 100_000
 """The population a GeoNames place needs to be read from its name alone outside the states named."""
 SITE_TOWN_FLOOR = 10_000
@@ -411,6 +412,8 @@ class EntityRecognizer:
         run.alias_sites_by_their_names()
         run.link_containers()
         run.link_named_containers()
+        run.link_districts_by_seat()
+        run.link_division_capitals()
         run.link_record_locations()
         run.link_listed_places()
         run.find_anaphors()
@@ -637,17 +640,24 @@ class EntityRecognizer:
         sink: _Sink,
         chains: list[tuple[GazEntry, Span]],
         lookup: str | None = None,
+        named_state: bool = False,
+        label: str | None = None,
     ) -> bool:
         """A place the model found and our rows do not know: the GeoNames settlement or first-level
         region of that name in a state the report names, else a clear one of at least a large town's
-        population ("Tabriz", "Khuzestan"); never a lone compass word ("East")."""
+        population ("Tabriz", "Khuzestan"); never a lone compass word ("East"). With named_state, only
+        one of that very name in a state the report names; label keeps one kind of place."""
         if len(ent) == 1 and ent[0].lower_ in PLACE_PREFIXES:
             return False
         states = {k for k, e in sink.entities.items() if e["label"] == "State"} | set(
             self._state_idx.values()
         )
-        entry = self.gaz.clear_place(lookup or name, states, floor=WORLD_PLACE_FLOOR)
+        entry = self.gaz.clear_place(lookup or name, states, label, floor=WORLD_PLACE_FLOOR)
         if entry is None:
+            return False
+        if named_state and (
+            entry.state not in states or normalise_name(entry.name) != normalise_name(lookup or name)
+        ):
             return False
         written = name  # as the text writes it ("Gondar"); GeoNames' name is an alias ("Gonder")
         sink.add_entity(entry.key, entry.label, written, kind=entry.kind)
@@ -1737,6 +1747,7 @@ class _EntityPass:
             entry = self.pick(known or candidates, None)
             if entry is None:
                 continue
+            entry = self._seat_town(entry, span) or entry
             if entry.label in ("Organization", "ArmedForce", "Ministry"):
                 self._gazetteer_body(entry, span, sent)
                 continue
@@ -1755,6 +1766,25 @@ class _EntityPass:
                 )
             self.add_mention(span.start, span.end, entry.key)
             self.chains.append((entry, sent))
+
+    def _seat_town(self, entry: GazEntry, span: Span) -> GazEntry | None:
+        """A district of a province named bare, with no kind word ("towards Vardenis in Gegharkunik"),
+        is the town it is named for when GeoNames has a town of that very name in the same province."""
+        doc = self.doc
+        if entry.label != "Region" or entry.kind not in DISTRICT_KINDS:
+            return None
+        if not (entry.container or "").startswith("region:"):
+            return None
+        if span.end < len(doc) and (doc[span.end].lower_ in REGION_KINDS or doc[span.end].text == "-"):
+            return None
+        if span.start > 0 and doc[span.start - 1].text == "-":
+            return None
+        towns = [
+            t
+            for t in self.gaz.world_settlements(entry.name)
+            if t.container == entry.container and normalise_name(t.name) == normalise_name(entry.name)
+        ]
+        return towns[0] if len(towns) == 1 else None
 
     def find_spelling_variants(self) -> None:
         """ "Argun district, also spelt Urgun", "Harardhere, known in Somali as Xarardheere": the other
@@ -2067,6 +2097,8 @@ class _EntityPass:
         if ent.label_ in ("ORG", "GPE") and self._reads_as_person(ent):
             ent = doc[ent.start : ent.end]
             ent.label_ = "PERSON"
+        if ent.label_ in ("PERSON", "ORG", "GPE") and self._town_also_in_region(ent, sink, known_names):
+            return
         if ent.label_ == "PERSON":
             if self._after_place_preposition(ent) and rec._world_place(ent, ent.text, sink, self.chains):
                 return  # "in Gondar, Lalibela and Bahir Dar": a town the model took for a person
@@ -2086,8 +2118,13 @@ class _EntityPass:
             self.add_mention(ent.start, ent.end, known_names[norm])
             return
         if ent.label_ == "NORP":
+            if self._placed_name(ent) and not self.gaz.demonym_state(text):
+                # "in the direction of Sisian in Syunik": a town the model took for a people
+                rec._world_place(ent, text, sink, self.chains, named_state=True, label="Settlement")
             return  # a people or a creed named again, or an adjective: no actor of its own
         if not ent_tokens or not any(c.isalpha() for c in text) or self.gaz.demonym_state(text):
+            return
+        if ent.label_ == "ORG" and self._region_name_alone(ent, text, sink):
             return
         if ent.label_ == "ORG":
             split = self._organisation_in_place(ent) or self._listed_places(ent)
@@ -2101,6 +2138,50 @@ class _EntityPass:
             ent = doc[ent.start : ent.end + 1]  # "the Euphrates valley", "Tabqa dam"
             text, ent_tokens = f"{text} {ent[-1].text}", [*ent_tokens, ent[-1]]
         rec._place(doc, ent, text, ent_tokens, sink, self.chains)
+
+    def _town_also_in_region(self, ent: Span, sink: _Sink, known_names: dict[str, str]) -> bool:
+        """ "an attempt to attack Baraawe, also in Lower Shabelle": a name followed by ", also in" and a
+        region the text names is a town in that region, whatever the model typed it."""
+        doc, k = self.doc, ent.end
+        if k + 3 >= len(doc) or [t.lower_ for t in doc[k : k + 3]] != [",", "also", "in"]:
+            return False
+        if any(self.claimed[i] for i in range(ent.start, ent.end)) or not all(t.is_title for t in ent):
+            return False
+        other = self._name_from(k + 3, 1)
+        region = known_names.get(normalise_name(other.text)) if other is not None else None
+        if region is None or self.entities[region]["label"] not in ("Region", "Territory"):
+            return False
+        name = ent.text
+        key = place_key("Settlement", name, region)
+        sink.add_entity(key, "Settlement", name)
+        sink.add_mention(ent.start, ent.end, key)
+        known_names[normalise_name(name)] = key
+        sink.relate("LOCATED_IN", key, region, ent.sent, "town-also-in-region", 0.75)
+        return True
+
+    def _placed_name(self, ent: Span) -> bool:
+        """Whether a capitalised name is the object of a place preposition or of "the direction of"
+        ("towards X", "in the direction of X", "the outskirts of X")."""
+        if not all(t.is_title and t.pos_ == "PROPN" for t in ent):
+            return False
+        token = ent.root
+        while token.dep_ == "conj" and token.head is not token:
+            token = token.head
+        if token.dep_ != "pobj":
+            return False
+        head = token.head
+        if head.lower_ == "of":
+            return head.head.lower_ in self.rec.rules_lexicon["direction_noun"]
+        return head.lower_ in self.rec.rules_lexicon["place_preposition"]
+
+    def _region_name_alone(self, ent: Span, text: str, sink: _Sink) -> bool:
+        """A model ORG that is only the name of a first-level region of a state the report names
+        ("Balochistan's border district", "the Balochistan government"): that region, not a body."""
+        if not all(t.is_title and t.is_alpha for t in ent) or any(t.lower_ in GENERIC_ORG_WORDS for t in ent):
+            return False
+        if self.gaz.lookup(text) or self.gaz.world_settlements(text):
+            return False  # "Kinshasa", "Isfahan": a city (or a capital speaking) before its region
+        return self.rec._world_place(ent, text, sink, self.chains, named_state=True, label="Region")
 
     def _organisation_in_place(self, ent: Span) -> tuple[Span, Span] | None:
         """A body and the town it is in, taken by the model for one organisation ("Soroka Medical Center
@@ -2269,6 +2350,72 @@ class _EntityPass:
                     if inner not in located:
                         self.relate("LOCATED_IN", inner, outer, doc[end].sent, "bracketed-container", 0.8)
                         located.add(inner)
+
+    def link_districts_by_seat(self) -> None:
+        """A district nothing places ("Argun district, also spelt Urgun", "Chaman district") lies in the
+        first-level region the text names where GeoNames has its seat, the town it is named for."""
+        located = {r["source"] for r in self.relations if r["type"] == "LOCATED_IN"}
+        states = {k for k, e in self.entities.items() if e["label"] == "State"}
+        for mention in list(self.mentions):
+            key = mention["key"]
+            entity = self.entities[key]
+            if key in located or entity["label"] != "Region" or entity.get("kind") not in DISTRICT_KINDS:
+                continue
+            region = self._seat_region(entity, states)
+            if region is not None and region != key:
+                sent = self.doc[mention["start"]].sent
+                self.relate("LOCATED_IN", key, region, sent, "district-of-its-seat", 0.6)
+                located.add(key)
+
+    def link_division_capitals(self) -> None:
+        """ "Sharana, the provincial capital": the name before it is a town (whatever the model typed
+        it) in the last region of that kind the text named before it."""
+        doc = self.doc
+        for token in doc:
+            kind = CAPITAL_ADJECTIVES.get(token.lower_)
+            i = token.i
+            if kind is None or i < 3 or i + 1 >= len(doc) or doc[i + 1].lower_ != "capital":
+                continue
+            if doc[i - 1].lower_ != "the" or doc[i - 2].text != ",":
+                continue
+            mention = next((m for m in self.mentions if m["end"] == i - 2), None)
+            region = self._last_region_of_kind(kind, i)
+            if mention is None or region is None:
+                continue
+            label = self.entities[mention["key"]]["label"]
+            located = any(r["source"] == mention["key"] and r["type"] == "LOCATED_IN" for r in self.relations)
+            if label not in ("Organization", "Settlement") or (label == "Settlement" and located):
+                continue
+            if not all(t.is_title for t in doc[mention["start"] : mention["end"]]):
+                continue
+            key = mention["key"]
+            if label == "Organization":
+                name = self.entities[key]["name"]
+                key = place_key("Settlement", name, region)
+                self.add_entity(key, "Settlement", name)
+                self._recast_entity(mention["key"], key)
+            self.relate("LOCATED_IN", key, region, token.sent, "capital-of-division", 0.7)
+
+    def _last_region_of_kind(self, kind: str, before: int) -> str | None:
+        """The region of a kind ("province", "district") the text named last before token before."""
+        kinds = next((k for k in (PROVINCE_KINDS, DISTRICT_KINDS) if kind in k), frozenset({kind}))
+        earlier = [m for m in self.mentions if m["end"] <= before]
+        for mention in sorted(earlier, key=lambda m: -m["start"]):
+            entity = self.entities[mention["key"]]
+            if entity["label"] == "Region" and entity.get("kind") in kinds:
+                return str(mention["key"])
+        return None
+
+    def _seat_region(self, entity: dict[str, Any], states: set[str]) -> str | None:
+        """The region the text names that holds the only town of a district's name (or another
+        spelling of it) in a state the report names."""
+        regions: set[str] = set()
+        for form in (entity["name"], *entity["aliases"]):
+            for town in self.gaz.world_settlements(form):
+                if town.state in states and normalise_name(town.name) == normalise_name(form):
+                    if town.container in self.entities and self.entities[town.container]["label"] == "Region":
+                        regions.add(town.container)
+        return regions.pop() if len(regions) == 1 else None
 
     def _town_for_organisation(self, mention: dict[str, Any], region: str) -> str | None:
         """A name the model took for an organisation, written after "in" and before a typed region ("the
