@@ -324,3 +324,10 @@ def test_people_killed_by_no_side_and_no_number_are_no_event(nlp):
 def test_a_truce_of_a_stated_length_ends_that_long_after_it_starts(nlp, text, start, end):
     truce = next(e for e in extract_text(nlp, text).entities if e.label == "Ceasefire")
     assert (truce.start, truce.end) == (start, end)
+
+
+def test_origin_named_after_a_repeated_from_is_an_origin_too(nlp):
+    text = "The army said the rockets were launched from Gaza City and from the town of Rafah."
+    ex = extract_text(nlp, text)
+    origins = {_names(ex)[r.target] for r in ex.relations if r.type == "ORIGIN"}
+    assert {"Gaza", "Rafah"} <= origins
