@@ -100,6 +100,8 @@ class StatementReader:
             if not sources:
                 self.unnamed_occupations.append((match, targets))  # who occupies: read at the end
                 return
+        if family.relation == "REPRESENTS":
+            targets = [t for t in targets if not self.owned_by_another_state(match, family, t)]
         props = fill_properties(match, family, self.reader)
         if family.relation == "ACCUSES":
             self.accusations(match, trigger, sources, targets, props)
@@ -118,6 +120,16 @@ class StatementReader:
             return []
         person = self.reader.previous_person(self.doc[token])
         return [person] if person else []
+
+    def owned_by_another_state(self, match: FrameMatch, family: Family, target: str) -> bool:
+        """'secretary of Armenia's Security Council' read as another body of that name: the phrase's
+        owner is a state the body does not belong to."""
+        for i in match.role(str(family.target)):
+            for child in self.doc[i].children:
+                owner = self.reader.key_at(child) if child.dep_ in ("poss", "amod", "compound") else None
+                if self.graph.label(owner) == "State" and self.reader.state(target) != owner:
+                    return True
+        return False
 
     def without_apposed_containers(self, match: FrameMatch, family: Family, targets: list[str]) -> list[str]:
         """'took Lalibela town, North Wollo zone, Amhara region': the town, not the zone and region
