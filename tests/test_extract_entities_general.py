@@ -149,3 +149,8 @@ def test_the_service_points_back_to_the_state_service_last_named(nlp: Any) -> No
     )
     service = [m for m in doc._.kg_mentions if doc[m["start"] : m["end"]].text == "service"]
     assert [m["key"] for m in service] == ["ministry:border-service:kz"]
+
+
+def test_flag_state_demonyms_in_hyphenated_adjectives_name_their_states(nlp: Any) -> None:
+    entities, _ = _entities(nlp, "The missile hit a Panama-flagged, Liberian-owned tanker in the Red Sea.")
+    assert {"state:pa", "state:lr"} <= set(entities)

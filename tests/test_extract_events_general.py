@@ -337,3 +337,10 @@ def test_a_truce_of_a_stated_length_ends_that_long_after_it_starts(nlp, text, st
 def test_an_attack_the_text_says_has_not_happened_is_no_attack(nlp, text):
     ex = extract_text(nlp, text)
     assert not [e for e in ex.entities if e.label == "Attack"]
+
+
+def test_origin_named_after_a_repeated_from_is_an_origin_too(nlp):
+    text = "The army said the rockets were launched from Gaza City and from the town of Rafah."
+    ex = extract_text(nlp, text)
+    origins = {_names(ex)[r.target] for r in ex.relations if r.type == "ORIGIN"}
+    assert {"Gaza", "Rafah"} <= origins

@@ -194,3 +194,14 @@ def test_a_body_and_the_town_it_is_in_read_as_one_organisation_are_split(nlp):
     ex = extract_text(nlp, "The wounded were taken to Soroka Medical Center in Beersheba on Saturday.")
     assert "Soroka Medical Center" in _named(ex, "Organization")
     assert "Beersheba" in _named(ex, "Settlement")
+
+
+def test_person_apposed_to_the_title_of_a_body_represents_the_body(nlp):
+    ex = extract_text(
+        nlp,
+        "The governor informed the commander of the Multinational Joint Task Force, "
+        "Major General Ibrahim Sallau Ali, that the town was attacked.",
+    )
+    names = {e.key: e.name for e in ex.entities}
+    pairs = {(names[r.source], names[r.target]) for r in ex.relations if r.type == "REPRESENTS"}
+    assert ("Ibrahim Sallau Ali", "Multinational Joint Task Force") in pairs

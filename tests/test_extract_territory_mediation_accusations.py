@@ -274,3 +274,37 @@ def test_occupation_by_someone_not_a_party_is_not_given_to_the_report_s_occupier
         "Protesters occupied the town of Melitopol for a day."
     )
     assert ("Russia", "Melitopol") not in _pairs(nlp, text, "OCCUPIED")
+
+
+def test_de_facto_state_listed_among_occupied_regions_is_occupied(nlp: Any) -> None:
+    text = (
+        "Since 1992 Russian troops have occupied two regions of Moldova, Transnistria and the Gagauz region."
+    )
+    assert ("Armed Forces of Russia", "Transnistria") in _pairs(nlp, text, "OCCUPIED")
+    assert all(t != "Moldova" for _, t in _pairs(nlp, text, "OCCUPIED"))
+
+
+def test_pronoun_subject_of_accuse_is_the_person_named_before(nlp: Any) -> None:
+    text = (
+        "The army spokesman, Colonel Nabil Abdallah, said the rebels had shelled the camp. "
+        "He also accused the Rapid Support Forces of looting the central market."
+    )
+    found = _accusations(nlp, text)
+    assert ("Nabil Abdallah", "Rapid Support Forces") in {(s, t) for s, t, _ in found}
+    assert any("looting" in a for _, _, a in found)
+
+
+def test_of_phrase_the_parser_hangs_on_the_accused_is_the_allegation(nlp: Any) -> None:
+    found = _accusations(nlp, "Baku accused the Armenian forces of shelling Tartar.")
+    assert any(t == "Armed Forces of Armenia" and "shelling Tartar" in a for _, t, a in found)
+
+
+def test_act_apposed_in_a_clause_said_to_amount_to_a_war_crime_accuses_the_clause_subject(nlp: Any) -> None:
+    text = (
+        "Colonel Souleymane Dembele said the convoy was stopped. That claim, he said, showed that the "
+        "Wagner Group had aimed at civilians protected under international law, an act that may amount "
+        "to a war crime."
+    )
+    found = _accusations(nlp, text)
+    assert {(s, t) for s, t, _ in found} == {("Souleymane Dembele", "Wagner Group")}
+    assert "war crime" in found[0][2]

@@ -68,6 +68,20 @@ def negated(token: Token, lexicon: Lexicon) -> bool:
     return any(any(c.dep_ == "neg" or lexicon.has("negation_word", c) for c in w.children) for w in words)
 
 
+def repeated_preposition_objects(token: Token) -> list[int]:
+    """The objects of the same preposition said again in a conjunction ('from X and from Y' -> Y)."""
+    prep = token.head
+    if token.dep_ != "pobj" or prep.dep_ != "prep":
+        return []
+    return [
+        obj.i
+        for other in prep.conjuncts
+        if other.dep_ == "conj" and other.lower_ == prep.lower_
+        for obj in other.children
+        if obj.dep_ == "pobj"
+    ]
+
+
 class FrameRunner:
     """Apply every frame; results go to doc._.kg_frames as FrameMatches in trigger order."""
 
@@ -101,12 +115,11 @@ class FrameRunner:
                 continue
             match = grouped.setdefault((frame.family, trigger), FrameMatch(frame.family, trigger))
             for role, i in roles.items():
-                if (
-                    not role.startswith("_")
-                    and role != "trigger"
-                    and i not in match.roles.setdefault(role, [])
-                ):
-                    match.roles[role].append(i)
+                if role.startswith("_") or role == "trigger":
+                    continue
+                for j in (i, *repeated_preposition_objects(doc[i])):
+                    if j not in match.roles.setdefault(role, []):
+                        match.roles[role].append(j)
             if frame.id not in match.frames:
                 match.frames.append(frame.id)
             match.confidence = max(match.confidence, frame.confidence)

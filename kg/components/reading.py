@@ -272,7 +272,18 @@ class Reader:
         before = [m for m in self.graph.mentions if token.i - 150 < m.start < token.i]
         forces = [m for m in before if self.label(m.key) == "ArmedForce"]
         last = max(forces, key=lambda m: m.start, default=None)
-        return last.key if last is not None and self.state(last.key) is None else None
+        if last is None:
+            return self._only_group_before(token)
+        return last.key if self.state(last.key) is None else None
+
+    def _only_group_before(self, token: Token) -> str | None:
+        """The one armed group of no state the document named before a word, when it named one only."""
+        groups = {
+            m.key
+            for m in self.graph.mentions
+            if m.start < token.i and self.label(m.key) == "ArmedForce" and self.state(m.key) is None
+        }
+        return next(iter(groups)) if len(groups) == 1 else None
 
     def parties(self, token: Token) -> list[str]:
         """The parties of a noun phrase and of the phrases conjoined to it ("Armenia and Azerbaijan")."""
@@ -502,6 +513,20 @@ class Reader:
                 return subject is not None and subject.tag_ in ("NNS", "NNPS")
         return False
 
+    def previous_person(self, token: Token, sentences: int = 2) -> str | None:
+        """The person last named before a word, in its sentence or the few before it ('he', 'she')."""
+        start = token.sent.start
+        for _ in range(sentences):
+            if start == 0:
+                break
+            start = self.doc[start - 1].sent.start
+        named = [
+            (m.start, m.key)
+            for m in self.graph.mentions
+            if start <= m.start and m.end <= token.i and self.label(m.key) == "Person"
+        ]
+        return max(named)[1] if named else None
+
     def previous_subject(self, token: Token, exclude: str | None = None) -> str | None:
         """The party last named as the subject of a verb before a word (within a few sentences)."""
         for i in range(token.i - 1, max(token.i - 120, -1), -1):
@@ -674,8 +699,9 @@ class Reader:
                 return key
         return None
 
-    def voice(self, token: Token) -> str | None:
-        """Who says the clause a word is in: the speaker of a speech verb above it, or "according to X"."""
+    def voice(self, token: Token, set_in: bool = False) -> str | None:
+        """Who says the clause a word is in: the speaker of a speech verb above it, or "according to X"
+        (with `set_in`, also the speaker of a speech verb set into the sentence: "X, he said, was Y")."""
         head = token
         for _ in range(8):
             if head.head.i == head.i:
@@ -690,7 +716,16 @@ class Reader:
                 author = self._party_near(head) or self._issuer(head)
                 if author is not None:
                     return author
-        return self.according_to(token.sent) or self.author
+        inserted = self.inserted_speaker(token) if set_in else None
+        return self.according_to(token.sent) or inserted or self.author
+
+    def inserted_speaker(self, token: Token) -> str | None:
+        """'That claim, he said, was ...': the speaker of a speech verb set into the main clause."""
+        root = token.sent.root
+        for child in root.children:
+            if child.dep_ == "parataxis" and child.pos_ == "VERB" and self.lex.has("speech_verb", child):
+                return self.speaker(child)
+        return None
 
     def _issuer(self, statement: Token) -> str | None:
         """Who issued a statement: 'the ministry issued a statement on ...'."""
@@ -774,9 +809,25 @@ class Reader:
         """The places a capture or an occupation takes: those its phrase names at its head ('Talish',
         'the town of Katana', 'Kavumu airport'), not the landmarks its prepositions name ('a base near
         Baidoa', 'positions in Tartar', 'the outskirts of Bakhmut')."""
-        found = self.places([t for t in clause_words(token) if not self._under_landmark(t, token)])
+        words = [t for t in clause_words(token) if not self._under_landmark(t, token)]
+        found = self.places(words) + self.de_facto_states(words)
         named_kind = self.lex.has("settlement_kind", token) or self.lex.has("region_kind", token)
         return found or (self.places_of_kind_before(token) if named_kind else [])
+
+    def is_de_facto_state(self, key: str | None) -> bool:
+        """Whether a key is a de facto state (a territory another state claims: Abkhazia, Artsakh)."""
+        record = self.graph.entities.get(key) if key else None
+        return record is not None and record.label == "State" and record.props.get("status") == "de facto"
+
+    def de_facto_states(self, tokens: list[Token]) -> list[str]:
+        """The de facto states tokens name by name ('occupied Abkhazia'), not by a demonym."""
+        keys: list[str] = []
+        for token in tokens:
+            key = self.key_at(token)
+            named = token.pos_ == "PROPN" and not self.gazetteer.demonym_state(token.text)
+            if named and self.is_de_facto_state(key) and key not in keys:
+                keys.append(key)  # type: ignore[arg-type]
+        return keys
 
     def _under_landmark(self, word: Token, root: Token) -> bool:
         """Whether a word hangs on a preposition that places its phrase beside another place, rather

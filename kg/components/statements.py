@@ -79,6 +79,8 @@ class StatementReader:
         sources = self.keys(outputs.get(str(family.source), []))
         implicit = family.implicit.get(str(family.source))
         own_side = implicit == "own_side" and self.lex.has("liberate_verb", trigger)
+        if not sources and implicit == "voice" and trigger.pos_ == "VERB":
+            sources = self.speaking_source(match, family, trigger)
         if not sources and (implicit == "voice" or own_side):
             voice = self.reader.voice(trigger)
             side = self.reader.side(voice) if own_side else voice
@@ -98,6 +100,8 @@ class StatementReader:
             if not sources:
                 self.unnamed_occupations.append((match, targets))  # who occupies: read at the end
                 return
+        if family.relation == "REPRESENTS":
+            targets = [t for t in targets if not self.owned_by_another_state(match, family, t)]
         props = fill_properties(match, family, self.reader)
         if family.relation == "ACCUSES":
             self.accusations(match, trigger, sources, targets, props)
@@ -106,6 +110,26 @@ class StatementReader:
             for target in targets:
                 if source != target and self.allowed(str(family.relation), source, target):
                     self.relate(str(family.relation), source, target, match, props)
+
+    def speaking_source(self, match: FrameMatch, family: Family, trigger: Token) -> list[str]:
+        """'He also accused X of Y': a subject 'he' / 'she' of the trigger is the person named last."""
+        token = match.first(str(family.source))
+        if token is None or not self.lex.has("person_pronoun", self.doc[token]):
+            return []
+        if self.doc[token].dep_ != "nsubj" or self.doc[token].head.i != trigger.i:
+            return []
+        person = self.reader.previous_person(self.doc[token])
+        return [person] if person else []
+
+    def owned_by_another_state(self, match: FrameMatch, family: Family, target: str) -> bool:
+        """'secretary of Armenia's Security Council' read as another body of that name: the phrase's
+        owner is a state the body does not belong to."""
+        for i in match.role(str(family.target)):
+            for child in self.doc[i].children:
+                owner = self.reader.key_at(child) if child.dep_ in ("poss", "amod", "compound") else None
+                if self.graph.label(owner) == "State" and self.reader.state(target) != owner:
+                    return True
+        return False
 
     def without_apposed_containers(self, match: FrameMatch, family: Family, targets: list[str]) -> list[str]:
         """'took Lalibela town, North Wollo zone, Amhara region': the town, not the zone and region
@@ -178,7 +202,8 @@ class StatementReader:
         """Whether a relation's ends have the labels the ontology gives it."""
         label_s, label_t = self.graph.label(source), self.graph.label(target)
         if rtype in ("CAPTURED", "OCCUPIED"):
-            return label_s in ("State", "ArmedForce") and self.reader.is_place(target)
+            held = self.reader.is_place(target) or self.reader.is_de_facto_state(target)
+            return label_s in ("State", "ArmedForce") and held and self.reader.state(source) != target
         if rtype == "LOCATED_IN":
             return self.reader.is_place(source) and (self.reader.is_place(target) or label_t == "State")
         if rtype == "REPRESENTS":
@@ -538,7 +563,7 @@ class StatementReader:
             return
         accusers = [k for i in match.role("accuser") for k in self.reader.parties(self.doc[i])]
         if not accusers:
-            voice = self.reader.voice(trigger)
+            voice = self.reader.voice(trigger, set_in=True)
             accusers = [voice] if voice else []
         if not accusers:
             return
@@ -568,7 +593,7 @@ class StatementReader:
             for key in mention.roles.get("ATTACKER", ()):
                 if self.reader.side(key) != own:
                     return key
-        party = self.reader.party(act)
+        party = self.reader.party(act) or self.clause_doer(act)
         if party is not None and self.reader.side(party) != own:
             return party
         for t in act.sent:
@@ -577,6 +602,17 @@ class StatementReader:
                 return self.reader.side(key)
         earlier = self.reader.previous_subject(act, exclude=own)
         return self.reader.side(earlier) if earlier else None
+
+    def clause_doer(self, act: Token) -> str | None:
+        """'the militia had aimed at civilians, an act that may amount to a war crime': an act apposed
+        inside a clause is what the clause's subject did."""
+        if act.dep_ != "appos" or self.lex.has("relative_pronoun", act):
+            return None
+        for head in list(act.ancestors)[:10]:
+            subject = subject_of(head) if head.pos_ in ("VERB", "AUX") else None
+            if subject is not None:
+                return self.reader.party(subject)
+        return None
 
 
 def undated(words: list[Token]) -> list[Token]:
