@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from kg.dates import ResolvedDate, span_dates
 from kg.names import slug
+from kg.rules import lexicon
 
 if TYPE_CHECKING:
     from kg.components.records import DocGraph, EventMention
@@ -62,9 +63,14 @@ def ministry_key(portfolio: str, state_key: str) -> str:
 
 def ministry_name(portfolio: str, state_name: str) -> str:
     """Canonical ministry name: "Ministry of Defence of Azerbaijan"."""
-    return (
-        f"Ministry of {portfolio.title().replace(' Of ', ' of ').replace(' And ', ' and ')} of {state_name}"
-    )
+    portfolio = portfolio.title().replace(" Of ", " of ").replace(" And ", " and ")
+    return f"Ministry of {portfolio} of {state_after_of(state_name)}"
+
+
+def state_after_of(state_name: str) -> str:
+    """A state's name as written after "of": "the United States", "the Philippines", "Armenia"."""
+    words = lexicon()["state_article_word"]
+    return f"the {state_name}" if any(w.lower() in words for w in state_name.split()) else state_name
 
 
 def armed_force_key(state_key: str) -> str:
@@ -74,7 +80,7 @@ def armed_force_key(state_key: str) -> str:
 
 def armed_force_name(state_name: str) -> str:
     """Canonical name of a state's military: "Armed Forces of Armenia"."""
-    return f"Armed Forces of {state_name}"
+    return f"Armed Forces of {state_after_of(state_name)}"
 
 
 def place_key(label: str, name: str, container: str | None) -> str:

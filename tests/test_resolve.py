@@ -39,3 +39,11 @@ def test_same_village_in_two_regions_stays_two_keys() -> None:
 
 def test_events_belong_to_their_document() -> None:
     assert event_key("Attack", "doc1", 1) != event_key("Attack", "doc2", 1)
+
+
+def test_a_states_name_that_takes_the_article_keeps_it_in_its_bodies_names():
+    from kg.resolve import armed_force_name, ministry_name
+
+    assert armed_force_name("United States") == "Armed Forces of the United States"
+    assert ministry_name("defence", "Philippines") == "Ministry of Defence of the Philippines"
+    assert armed_force_name("Armenia") == "Armed Forces of Armenia"
