@@ -274,6 +274,9 @@ class EventIdentity:
         return found
 
     def _fitting_attack(self, mention: EventMention) -> Event | None:
+        attacks = [e for e in self.events if e.kind == "Attack"]
+        if mention.props.get("continues") and attacks and attacks[-1].role("ATTACKER"):
+            return attacks[-1]  # "the villages of A and B also came under shelling": the attack just told
         reporters = {self.graph.side(r) for r in mention.props.get("reporters", ())}
         here = {self.graph.place_state(p) for p in mention.roles.get("LOCATION", ())} - {None}
         came_from = {self.graph.place_state(p) for p in mention.roles.get("ORIGIN", ())} - {None}

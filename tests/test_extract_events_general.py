@@ -344,3 +344,17 @@ def test_origin_named_after_a_repeated_from_is_an_origin_too(nlp):
     ex = extract_text(nlp, text)
     origins = {_names(ex)[r.target] for r in ex.relations if r.type == "ORIGIN"}
     assert {"Gaza", "Rafah"} <= origins
+
+
+def test_places_that_also_came_under_fire_are_hit_by_the_attack_just_told(nlp):
+    ex = extract_text(
+        nlp,
+        "Heavy artillery fire on Tskhinvali was opened from the Georgian villages of Nikozi and Ergneti in "
+        "the Gori district. The Ossetian villages of Dmenis and Znaur also came under intense shelling.",
+    )
+    names = {e.key: e.name for e in ex.entities}
+    attacks = [e.key for e in ex.entities if e.label == "Attack"]
+    hit = {names[r.target] for r in ex.relations if r.type == "LOCATION" and r.source == attacks[0]}
+    assert len(attacks) == 1
+    assert {"Dmenis", "Znaur"} <= hit
+    assert not any(e.name == "Ossetian" for e in ex.entities if e.label == "Settlement")

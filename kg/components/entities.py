@@ -782,8 +782,8 @@ class EntityRecognizer:
                 previous_sent[sent.start] = last
             last = sent
         for item in found:
-            if not self._placeable_by_context(item):
-                continue
+            if not self._placeable_by_context(item) or item.get("peopled"):
+                continue  # "the Ossetian villages of A and B": not the Georgian district named before
             if item["container_state"] or item["container_gaz"]:
                 continue
             if any(self.gaz.lookup(doc[s:e].text) for s, e in item["groups"]):
@@ -1290,6 +1290,7 @@ class _EntityPass:
                 "demonym_state": demonym_state,
                 "disputed": disputed and kind == "region",
                 "container_gaz": named_in,
+                "peopled": named_after is not None and named_in is None,  # "the Ossetian villages of"
             }
         )
         if (
@@ -1327,9 +1328,10 @@ class _EntityPass:
     def _kind_of_named(
         self, i: int, before: list[tuple[int, int]]
     ) -> tuple[list[tuple[int, int]], int] | None:
-        """ "the West Bank village of Nu'eima", "the Donetsk town of Toretsk": a known place's name before
-        a settlement kind word and "of" names where the settlement lies; the names after "of" are the
-        settlements (and the index after them)."""
+        """ "the West Bank village of Nu'eima", "the Donetsk town of Toretsk": a known place's name (or a
+        people's adjective: "the Ossetian villages of A and B") before a settlement kind word and "of"
+        names where the settlements lie or whose they are; the names after "of" are the settlements (and
+        the index after them)."""
         doc, sent = self.doc, self.doc[i].sent
         if len(before) != 1 or before[0][1] != i or doc[i].lower_ not in SETTLEMENT_KINDS:
             return None
@@ -1341,7 +1343,8 @@ class _EntityPass:
             or doc[i + 1].lower_ != "of"
         ):
             return None
-        if not any(k in self.gaz_tokens for k in range(start, i)):
+        adjectives = all(doc[k].tag_ == "JJ" for k in range(start, i))  # "the Ossetian villages of A, B"
+        if not adjectives and not any(k in self.gaz_tokens for k in range(start, i)):
             return None
         groups, after = self.rec._names_after(doc, i + 2, self.claimed, sent.end)
         if groups or self.claimed[i + 2]:

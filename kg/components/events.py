@@ -93,7 +93,16 @@ class EventReader:
         if voice is not None:
             mention.props["reporters"] = [voice]
         self.add_dates(mention, trigger, sent)
+        if self._continues(trigger):
+            mention.props["continues"] = True
         return mention
+
+    def _continues(self, trigger: Token) -> bool:
+        """Whether the clause tells more of what was just told: 'A and B also came under shelling'."""
+        verb = trigger if trigger.pos_ == "VERB" else governing_verb(trigger, ("VERB",))
+        return verb is not None and any(
+            c.dep_ == "advmod" and self.lex.has("continuation_adverb", c) for c in verb.children
+        )
 
     # --- families -------------------------------------------------------------------------------
 
