@@ -308,3 +308,18 @@ def test_act_apposed_in_a_clause_said_to_amount_to_a_war_crime_accuses_the_claus
     found = _accusations(nlp, text)
     assert {(s, t) for s, t, _ in found} == {("Souleymane Dembele", "Wagner Group")}
     assert "war crime" in found[0][2]
+
+
+def test_a_wrong_done_with_a_third_sides_support_accuses_that_side(nlp):
+    pairs = _pairs(
+        nlp,
+        "These crimes were committed with the full support of the United States, the Iranian foreign "
+        "ministry said.",
+        "ACCUSES",
+    )
+    assert any(target == "United States" for _source, target in pairs)
+
+
+def test_an_attack_repelled_with_anothers_support_accuses_no_one(nlp):
+    text = "The attack on the base was repelled with the support of US aircraft, the Iraqi army said."
+    assert not _pairs(nlp, text, "ACCUSES")
