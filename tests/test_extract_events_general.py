@@ -358,3 +358,37 @@ def test_places_that_also_came_under_fire_are_hit_by_the_attack_just_told(nlp):
     assert len(attacks) == 1
     assert {"Dmenis", "Znaur"} <= hit
     assert not any(e.name == "Ossetian" for e in ex.entities if e.label == "Settlement")
+
+
+def _attack_pairs(nlp, text: str) -> set[tuple[str, str]]:
+    ex = extract_text(nlp, text)
+    names = {e.key: e.name for e in ex.entities}
+    attackers = {r.source: names[r.target] for r in ex.relations if r.type == "ATTACKER"}
+    return {
+        (attackers[r.source], names[r.target])
+        for r in ex.relations
+        if r.type == "TARGET" and r.source in attackers
+    }
+
+
+def test_a_side_forced_to_respond_to_an_attack_attacks_its_attacker(nlp):
+    pairs = _attack_pairs(
+        nlp,
+        "Pakistani forces opened fire on the Spin Boldak district of Kandahar province this morning. "
+        "The forces of the Islamic Emirate were forced to respond.",
+    )
+    assert ("Afghanistan", "Armed Forces of Pakistan") in pairs or ("Afghanistan", "Pakistan") in pairs
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Israeli jets struck Gaza. The Palestinian foreign ministry responded to the strikes with a statement.",
+        "The Armenian army responded on Tuesday to questions from reporters.",
+    ],
+)
+def test_an_answer_in_words_or_to_no_attack_is_no_retaliation(nlp, text):
+    ex = extract_text(nlp, text)
+    names = {e.key: e.name for e in ex.entities}
+    attackers = {names[r.target] for r in ex.relations if r.type == "ATTACKER"}
+    assert not attackers & {"Palestine", "Armenia", "Armed Forces of Armenia"}

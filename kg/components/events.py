@@ -118,12 +118,67 @@ class EventReader:
             return False
         if self.lex.has("downing_verb", trigger) and any(c.lower_ == "down" for c in trigger.children):
             return False  # "shot down drones": an interception, not an attack
+        if mention.props.get("responder") and not (
+            mention.roles.get("TARGET") or places or mention.props.get("weapons")
+        ):
+            if self._strikes_back(trigger):
+                return self._aimed_back(mention, trigger)
+            if not self._read_beyond_response(match):
+                return False  # "responded to the strikes with a statement"
         attackers = mention.roles.get("ATTACKER", [])
         if len({self.reader.side(a) for a in attackers}) >= 2 and not mention.roles.get("TARGET"):
             # "Thailand and Cambodia fired at each other": fighting between them, not one's attack
             mention.kind = "Clash"
             mention.roles = {"PARTICIPANT": attackers, "LOCATION": mention.roles.get("LOCATION", [])}
         return not self._unrealised(trigger)
+
+    def _read_beyond_response(self, match: FrameMatch) -> bool:
+        """Whether a frame other than a bare retaliation's read the trigger ('retaliated with strikes')."""
+        frames = {f.id: f for f in self.rules.frames_of("attack")}
+        return any(fid in frames and "responder" not in frames[fid].roles() for fid in match.frames)
+
+    def _strikes_back(self, trigger: Token) -> bool:
+        """'retaliated', 'was forced to respond', 'hit back': a retaliation the clause names no target of."""
+        if any(c.dep_ == "prep" and c.lower_ in ("with", "on", "against", "at") for c in trigger.children):
+            return False  # "retaliated with air strikes on X": the clause says how and on whom
+        back = any(c.lower_ == "back" and c.dep_ in ("prt", "advmod") for c in trigger.children)
+        return back or self.lex.has("retaliation_verb", trigger)
+
+    def _aimed_back(self, mention: EventMention, trigger: Token) -> bool:
+        """A retaliation hits whoever last attacked the retaliating side in the text (kept only then):
+        an armed force striking back, or a state retaliating; 'responded to the accusations' is none."""
+        responders = mention.roles.get("ATTACKER", [])
+        if not responders or self._answers_words(trigger):
+            return False
+        subject = next(
+            (c for t in (trigger, trigger.head) for c in t.children if c.dep_ in ("nsubj", "nsubjpass")), None
+        )
+        armed = all(self.reader.label(r) == "ArmedForce" for r in responders) or (
+            subject is not None and self.lex.has("force_noun", subject)  # "the forces of the Islamic Emirate"
+        )
+        if self.lex.has("response_verb", trigger) and not armed:  # words too: only a force strikes back
+            return False
+        for earlier in sorted(self.at.values(), key=lambda m: -m.trigger):
+            if earlier.kind != "Attack" or earlier.trigger >= trigger.i or not earlier.roles.get("ATTACKER"):
+                continue
+            hit = {self.reader.side(t) for t in earlier.roles.get("TARGET", [])}
+            hit |= {self.reader.place_state(p) for p in earlier.roles.get("LOCATION", [])}
+            striking = [r for r in responders if self.reader.side(r) in hit]  # not a subject shared by "and"
+            sides = {self.reader.side(r) for r in striking}
+            attackers = [a for a in earlier.roles["ATTACKER"] if self.reader.side(a) not in sides]
+            if striking and attackers:
+                mention.roles["ATTACKER"], mention.roles["TARGET"] = striking, attackers
+                return True
+        return False
+
+    def _answers_words(self, trigger: Token) -> bool:
+        """'responded to the accusations': an answer to something other than an attack or a fight."""
+        for prep in trigger.children:
+            if prep.dep_ == "prep" and prep.lower_ == "to":
+                return not any(
+                    self.lex.has("attack_noun", o) or self.lex.has("fight_noun", o) for o in prep.children
+                )
+        return False
 
     def _unrealised(self, trigger: Token) -> bool:
         """Whether the text says an attack or a fight has not happened: 'threatened to strike', 'could
@@ -292,8 +347,23 @@ class EventReader:
                 False  # "the 44-day war of 2020 killed more than 6,500 people": a war's toll, not an event's
             )
         event = causes[0] if causes else None
-        mention.props["event"] = event.trigger if event else self._nearest_event(trigger)
+        by_attacker = self._event_of_attacker(mention, trigger) if event is None else None
+        mention.props["event"] = event.trigger if event else (by_attacker or self._nearest_event(trigger))
         return True
+
+    def _event_of_attacker(self, mention: EventMention, trigger: Token) -> int | None:
+        """The attack of the side the casualty sentence says did it ('martyred by mortar fire from the
+        Pakistani side'): the nearest such attack told before, else after."""
+        sides = {self.reader.side(a) for a in mention.roles.get("ATTACKER", ())} - {None}
+        attacks = [
+            m
+            for m in self.at.values()
+            if m.kind == "Attack" and sides & {self.reader.side(a) for a in m.roles.get("ATTACKER", ())}
+        ]
+        before = [m for m in attacks if m.trigger < trigger.i]
+        if before:
+            return max(before, key=lambda m: m.trigger).trigger
+        return min(attacks, key=lambda m: m.trigger).trigger if attacks else None
 
     def _people_killed(self, victims: list[Token], field: str) -> bool:
         """'X killed dozens of civilians', 'several soldiers': people a side killed though the text
