@@ -383,7 +383,7 @@ def test_a_side_forced_to_respond_to_an_attack_attacks_its_attacker(nlp):
 @pytest.mark.parametrize(
     "text",
     [
-        "Israeli jets struck Gaza. The Palestinian foreign ministry responded to the strikes with a statement.",
+        "Israeli jets struck Gaza. The Palestinian ministry responded to the strikes with a statement.",
         "The Armenian army responded on Tuesday to questions from reporters.",
     ],
 )
