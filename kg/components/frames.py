@@ -68,6 +68,15 @@ def negated(token: Token, lexicon: Lexicon) -> bool:
     return any(any(c.dep_ == "neg" or lexicon.has("negation_word", c) for c in w.children) for w in words)
 
 
+def conjoined_objects(token: Token) -> list[int]:
+    """The objects of the prepositions conjoined to the one a word is the object of ('on the capital
+    and on a market in X': the market)."""
+    prep = token.head
+    if token.dep_ != "pobj" or prep.dep_ not in ("prep", "conj") or prep.pos_ != "ADP":
+        return []
+    return [c.i for p in prep.conjuncts if p.pos_ == "ADP" for c in p.children if c.dep_ == "pobj"]
+
+
 class FrameRunner:
     """Apply every frame; results go to doc._.kg_frames as FrameMatches in trigger order."""
 
@@ -101,12 +110,11 @@ class FrameRunner:
                 continue
             match = grouped.setdefault((frame.family, trigger), FrameMatch(frame.family, trigger))
             for role, i in roles.items():
-                if (
-                    not role.startswith("_")
-                    and role != "trigger"
-                    and i not in match.roles.setdefault(role, [])
-                ):
-                    match.roles[role].append(i)
+                if role.startswith("_") or role == "trigger":
+                    continue
+                for j in (i, *conjoined_objects(doc[i])):
+                    if j not in match.roles.setdefault(role, []):
+                        match.roles[role].append(j)
             if frame.id not in match.frames:
                 match.frames.append(frame.id)
             match.confidence = max(match.confidence, frame.confidence)
