@@ -108,14 +108,15 @@ WITH a, links,
      reduce(best = {}, l IN links | CASE WHEN l.type = 'REPORTED' AND coalesce(l.rel.confidence, 0) > coalesce(best.c, -1)
        THEN {c: coalesce(l.rel.confidence, 0), name: l.node.name} ELSE best END).name AS reported_by
 // The most specific places: drop a wider place (region, territory, state) when the list also holds a
-// place inside it, or a settlement of the same state (the text's "villages of south Lebanon").
+// place inside it, or, for a state or its first-level region, a settlement of the same state (the
+// text's "villages of south Lebanon"); a district or an area elsewhere in the state is a place hit.
 WITH a, links, attacker, target, reported_by,
      [p IN origin_places WHERE p:Settlement OR NOT any(q IN origin_places WHERE q <> p AND (
         EXISTS { (q)-[:LOCATED_IN*1..4]->(p) }
-        OR (q:Settlement AND EXISTS { (q)-[:LOCATED_IN*1..4]->(:State)<-[:LOCATED_IN*0..4]-(p) }))) | p.name] AS origins,
+        OR (q:Settlement AND EXISTS { (q)-[:LOCATED_IN*1..4]->(:State)<-[:LOCATED_IN*0..1]-(p) }))) | p.name] AS origins,
      [p IN hit_places WHERE p:Settlement OR NOT any(q IN hit_places WHERE q <> p AND (
         EXISTS { (q)-[:LOCATED_IN*1..4]->(p) }
-        OR (q:Settlement AND EXISTS { (q)-[:LOCATED_IN*1..4]->(:State)<-[:LOCATED_IN*0..4]-(p) }))) | p.name] AS targets
+        OR (q:Settlement AND EXISTS { (q)-[:LOCATED_IN*1..4]->(:State)<-[:LOCATED_IN*0..1]-(p) }))) | p.name] AS targets
 WITH a, attacker, target, reported_by, origins, targets,
      reduce(acc = [], s IN reduce(all = [], l IN links | all + coalesce(l.rel.evidence, [])) |
             CASE WHEN s IN acc THEN acc ELSE acc + s END) AS evidence,

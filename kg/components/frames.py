@@ -68,17 +68,18 @@ def negated(token: Token, lexicon: Lexicon) -> bool:
     return any(any(c.dep_ == "neg" or lexicon.has("negation_word", c) for c in w.children) for w in words)
 
 
-def repeated_preposition_objects(token: Token) -> list[int]:
-    """The objects of the same preposition said again in a conjunction ('from X and from Y' -> Y)."""
+def conjoined_objects(token: Token) -> list[int]:
+    """The objects of the same preposition said again in a conjunction, which the parser may hang on the
+    first one or beside it ('from X and from Y', 'on the capital and on a market in X': Y, the market)."""
     prep = token.head
-    if token.dep_ != "pobj" or prep.dep_ != "prep":
+    if token.dep_ != "pobj" or prep.dep_ not in ("prep", "conj") or prep.pos_ != "ADP":
         return []
     return [
-        obj.i
-        for other in prep.conjuncts
-        if other.dep_ == "conj" and other.lower_ == prep.lower_
-        for obj in other.children
-        if obj.dep_ == "pobj"
+        c.i
+        for p in prep.conjuncts
+        if p.pos_ == "ADP" and p.lower_ == prep.lower_
+        for c in p.children
+        if c.dep_ == "pobj"
     ]
 
 
@@ -117,7 +118,7 @@ class FrameRunner:
             for role, i in roles.items():
                 if role.startswith("_") or role == "trigger":
                     continue
-                for j in (i, *repeated_preposition_objects(doc[i])):
+                for j in (i, *conjoined_objects(doc[i])):
                     if j not in match.roles.setdefault(role, []):
                         match.roles[role].append(j)
             if frame.id not in match.frames:

@@ -21,6 +21,7 @@ from kg.components.events import mention_key
 from kg.components.records import DocGraph, Fact, Mention
 from kg.dates import parse_published
 from kg.gazetteer import load_gazetteer
+from kg.names import normalise_name
 from kg.resolve import EVENT_ROLES, SIDE_ROLES, Event, EventIdentity, armed_force_key, event_dates, event_key
 from kg.rules import Rules, load_rules
 
@@ -487,14 +488,14 @@ class GraphResolver:
 
     def decide(self, events: list[Event]) -> None:
         """Drop what the whole document contradicts: targets on the attacker's side, regions of an
-        attack that names its settlements (its sites stay: they are finer still)."""
+        attack that names its settlements there (its sites stay: they are finer still)."""
         attackers: dict[str, set[str | None]] = {}
-        settled: set[tuple[str, str]] = set()
+        settled: dict[tuple[str, str], list[str]] = {}
         for fact in self.graph.facts:
             if fact.type == "ATTACKER":
                 attackers.setdefault(fact.source, set()).add(self.graph.side(fact.target))
             if fact.type in ("LOCATION", "ORIGIN") and self.graph.label(fact.target) == "Settlement":
-                settled.add((fact.source, fact.type))
+                settled.setdefault((fact.source, fact.type), []).append(fact.target)
         self.graph.facts[:] = [f for f in self.graph.facts if not self._contradicted(f, attackers, settled)]
         self.repeated_tolls()
 
@@ -528,15 +529,37 @@ class GraphResolver:
         return self.paragraph(fact.sent[0]) == 0 and self.paragraph(other.sent[0]) > 0
 
     def _contradicted(
-        self, fact: Fact, attackers: dict[str, set[str | None]], settled: set[tuple[str, str]]
+        self, fact: Fact, attackers: dict[str, set[str | None]], settled: dict[tuple[str, str], list[str]]
     ) -> bool:
         if fact.type == "TARGET" and self.graph.side(fact.target) in attackers.get(fact.source, set()):
             return True
         return (
             fact.type in ("LOCATION", "ORIGIN")
             and fact.source.startswith("event:attack")
-            and (fact.source, fact.type) in settled
             and self.graph.label(fact.target) not in ("Settlement", "Site")
+            and (fact.source, fact.type) in settled
+            and (
+                self.graph.label(fact.target) != "Region"
+                or self._covered(fact.target, settled[(fact.source, fact.type)])
+            )
+        )
+
+    def _covered(self, region: str, settlements: list[str]) -> bool:
+        """Whether an attack's settlements make a region it hit redundant: one lies in it or nowhere
+        known (it may lie there), is its seat of the same name, or the region is its state's first-level
+        one ('villages of south Lebanon'). A district or an area beside settlements elsewhere ('strikes
+        on the capital X and on a market in the Y area of the Z district') is a place of its own; a line
+        or a state is not."""
+        container = self.graph.container(region)
+        broad = container is None or self.graph.label(container) == "State"
+        state = self.graph.place_state(region)
+        name = normalise_name(self.graph.entities[region].name) if region in self.graph.entities else None
+        return any(
+            self.graph.inside(s, region)
+            or self.graph.container(s) is None
+            or (broad and self.graph.place_state(s) == state)
+            or (s in self.graph.entities and normalise_name(self.graph.entities[s].name) == name)
+            for s in settlements
         )
 
 
