@@ -83,6 +83,8 @@ class Gazetteer:
         self._by_name: dict[str, list[str]] = {}
         self._demonym_norm: dict[str, str] = {}
         self._world: WorldGazetteer | None = None
+        self._demonyms_seen = -1
+        self._by_state: dict[str, list[str]] = {}
 
     @property
     def world(self) -> WorldGazetteer:
@@ -178,7 +180,12 @@ class Gazetteer:
 
     def demonyms_of(self, state_key: str) -> list[str]:
         """The demonyms of a state, as written in the table."""
-        return [d for d, k in self.demonyms.items() if k == state_key]
+        if self._demonyms_seen != len(self.demonyms):  # the table may grow after loading
+            self._demonyms_seen = len(self.demonyms)
+            self._by_state = {}
+            for demonym, state in self.demonyms.items():
+                self._by_state.setdefault(state, []).append(demonym)
+        return list(self._by_state.get(state_key, ()))
 
     def surface_forms(self) -> Iterator[tuple[str, str]]:
         """(surface form, key) for every name worth looking for in text (conflicts excepted)."""

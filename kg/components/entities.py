@@ -2776,6 +2776,8 @@ def subject_after_comma(doc: Doc, i: int) -> bool:
 
 def transliterated_name(token: Token) -> bool:
     """A capitalised name with an apostrophe inside ("Sana'a", "Ma'rib"), not a contraction."""
+    if token.is_alpha or token.is_punct or token.is_space or token.like_num:
+        return False  # the cheap lexeme flags first: most tokens hold no apostrophe
     text = token.text
     inner = any(mark in text[1:-1] for mark in ("'", "\u2019"))
     bare = text.replace("'", "").replace("\u2019", "")

@@ -139,6 +139,7 @@ class Reader:
         self.named_speakers: dict[str, str] = {}
         self.gazetteer = load_gazetteer()
         self._author: str | None | bool = False
+        self._phrases: dict[tuple[int, int], list[tuple[Span, str, ResolvedDate | None]]] = {}
 
     # --- entities -------------------------------------------------------------------------------
 
@@ -992,7 +993,7 @@ class Reader:
         `speech`; only those on `verbs` when given."""
         starts: list[ResolvedDate] = []
         ends: list[ResolvedDate] = []
-        for ent, text in date_phrases(sent):
+        for ent, _text, resolved in self.sentence_dates(sent):
             governor = governing_verb(ent.root)
             reported = governor is not None and self.lex.has("report_verb", governor)
             if reported != speech or (verbs is not None and governor is not None and governor.i not in verbs):
@@ -1000,7 +1001,6 @@ class Reader:
             prep = self._preposition(ent.root)
             if verbs is not None and prep is not None and self._dates_another_noun(prep, verbs):
                 continue  # "only days after the mini-summit of 23 November": the summit's date
-            resolved = resolve_date(text, self.published)
             if resolved is not None:
                 (ends if prep and self.lex.has("end_preposition", prep) else starts).append(resolved)
         return starts, ends
@@ -1012,6 +1012,15 @@ class Reader:
         if prep.lower_ != "of" or noun.pos_ not in ("NOUN", "PROPN") or noun.i in verbs:
             return False
         return not self.lex.has("time_noun", noun)
+
+    def sentence_dates(self, sent: Span) -> list[tuple[Span, str, ResolvedDate | None]]:
+        """The sentence's date phrases with their text and the date each resolves to (read once)."""
+        span = (sent.start, sent.end)
+        if span not in self._phrases:
+            self._phrases[span] = [
+                (ent, text, resolve_date(text, self.published)) for ent, text in date_phrases(sent)
+            ]
+        return self._phrases[span]
 
     def _preposition(self, token: Token) -> Token | None:
         current = token

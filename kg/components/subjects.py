@@ -29,7 +29,7 @@ class ClauseSubjects:
                 found = self.lost_clause(prep)
                 if found is not None:
                     self.mend(prep, *found)
-            elif prep.dep_ == "prep":
+            elif prep.dep_ == "prep" and prep.i < prep.head.i:
                 apposed = self.subject_apposed_to_date(prep, lex)
                 if apposed is not None:
                     apposed.head, apposed.dep_ = prep.head, "nsubj"
