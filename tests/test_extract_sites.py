@@ -115,3 +115,23 @@ def test_a_sites_name_said_again_alone_is_the_site_and_not_a_new_town(nlp):
     targets = {r.target for r in ex.relations if r.type == "TARGET"}
     assert "Al Udeid" in site.aliases
     assert targets & {"state:us", "armedforce:us"}
+
+
+def test_the_side_defending_an_attacked_site_is_the_attacks_target(nlp):
+    ex = extract_text(
+        nlp,
+        "Kenyan soldiers guarding the Manda Bay Airfield repelled the militants. Al-Shabaab fighters "
+        "attacked the Manda Bay Airfield at dawn on Sunday.",
+    )
+    assert any(r.type == "TARGET" and r.target == "armedforce:ke" for r in ex.relations)
+
+
+def test_an_acronym_after_a_site_noun_names_the_one_site_of_that_kind(nlp):
+    ex = extract_text(
+        nlp,
+        "Militants stormed the Kismayo Forward Operating Base on Friday. The mission praised the troops "
+        "who defended the AU Forward Operating Base (FOB) for hours.",
+    )
+    assert not any(e.name == "FOB" for e in ex.entities if e.label == "Organization")
+    site = next(e for e in ex.entities if e.label == "Site")
+    assert "FOB" in site.aliases

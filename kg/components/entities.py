@@ -2089,6 +2089,7 @@ class _EntityPass:
                 for form in (entity["name"], *entity["aliases"]):
                     known_names.setdefault(normalise_name(form), key)
         sink = self.sink(known_names)
+        self._site_acronyms(sink)
         rec._acronyms(doc, sink)
         titled = [
             doc[s + 1 : e]
@@ -2102,6 +2103,25 @@ class _EntityPass:
         rec._acronyms(doc, sink)
         rec._later_names(doc, sink)
         rec._surnames_first(sink)
+
+    def _site_acronyms(self, sink: _Sink) -> None:
+        """ "the ATMIS Forward Operating Base (FOB)": an acronym after a site noun that no site was read
+        from names the one site of that kind the text names, not an organisation."""
+        doc = self.doc
+        for token in doc:
+            i = token.i
+            if token.text != "(" or i < 1 or i + 2 >= len(doc) or doc[i + 2].text != ")":
+                continue
+            noun, acronym = doc[i - 1], doc[i + 1]
+            kind = self.rec.lex.site_nouns.get(noun.lower_)
+            if kind is None or self.claimed[i - 1] or self.claimed[i + 1] or not acronym.is_upper:
+                continue
+            sites = [k for k, e in self.entities.items() if e["label"] == "Site" and e.get("kind") == kind]
+            if len(sites) == 1:
+                self.add_entity(sites[0], "Site", self.entities[sites[0]]["name"], acronym.text)
+                self.add_mention(i + 1, i + 2, sites[0])
+                sink.known_names[normalise_name(acronym.text)] = sites[0]
+                sink.acronyms[acronym.text] = sites[0]
 
     def sink(self, known_names: dict[str, str]) -> _Sink:
         """What the pass has found, with the functions that add to it, for the recogniser's readers."""

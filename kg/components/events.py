@@ -125,12 +125,44 @@ class EventReader:
                 return self._aimed_back(mention, trigger)
             if not self._read_beyond_response(match):
                 return False  # "responded to the strikes with a statement"
+        if not mention.roles.get("TARGET"):
+            defenders = [d for p in mention.roles.get("LOCATION", ()) for d in self._defenders(p)]
+            attacking = {self.reader.side(a) for a in mention.roles.get("ATTACKER", ())}
+            if defenders and not attacking & {self.reader.side(d) for d in defenders}:
+                mention.roles["TARGET"] = defenders  # "soldiers of X who died defending the base"
         attackers = mention.roles.get("ATTACKER", [])
         if len({self.reader.side(a) for a in attackers}) >= 2 and not mention.roles.get("TARGET"):
             # "Thailand and Cambodia fired at each other": fighting between them, not one's attack
             mention.kind = "Clash"
             mention.roles = {"PARTICIPANT": attackers, "LOCATION": mention.roles.get("LOCATION", [])}
         return not self._unrealised(trigger)
+
+    def _defenders(self, site: str) -> list[str]:
+        """The side the text says defended a site ('the soldiers of X who lost their lives defending the
+        base', 'X troops guarding the airport'), for an attack on it that names no target."""
+        if self.reader.label(site) != "Site":
+            return []
+        found: list[str] = []
+        for token in self.doc:
+            if not (token.pos_ == "VERB" and self.lex.has("defend_verb", token)):
+                continue
+            objects = [c for c in token.children if c.dep_ == "dobj"]
+            if not any(self.reader.key_at(t) == site for c in objects for t in c.subtree):
+                continue  # "defending the ATMIS Forward Operating Base (FOB)": the site named in the object
+            verb, subject = token, self._subject(token)
+            while subject is None and verb.dep_ in ("advcl", "xcomp", "conj") and verb.head.i != verb.i:
+                verb = verb.head
+                subject = self._subject(verb)
+            if subject is None and verb.dep_ == "acl":
+                subject = verb.head  # "Kenyan soldiers guarding the airfield"
+            party = self.reader.party(subject) if subject is not None else None
+            if party is not None and party not in found:
+                found.append(party)
+        return found
+
+    @staticmethod
+    def _subject(verb: Token) -> Token | None:
+        return next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
 
     def _read_beyond_response(self, match: FrameMatch) -> bool:
         """Whether a frame other than a bare retaliation's read the trigger ('retaliated with strikes')."""
