@@ -1976,10 +1976,12 @@ class _EntityPass:
         return {m["key"] for m in self.mentions}
 
     def _no_town_named(self, name: str) -> bool:
-        """Whether no curated place and no world town of SITE_TOWN_FLOOR people has a site's name."""
-        if self.gaz.lookup(name):
-            return False
-        return not any((e.population or 0) >= SITE_TOWN_FLOOR for e in self.gaz.world_settlements(name))
+        """Whether no curated row and no world town of SITE_TOWN_FLOOR people has a site's name."""
+        return not self.gaz.lookup(name) and not self._world_town_named(name)
+
+    def _world_town_named(self, name: str) -> bool:
+        """Whether a GeoNames town of at least SITE_TOWN_FLOOR people has this name."""
+        return any((e.population or 0) >= SITE_TOWN_FLOOR for e in self.gaz.world_settlements(name))
 
     def find_operations(self) -> None:
         """Named military operations: a Conflict (kind military operation), never an organisation."""
@@ -2259,9 +2261,8 @@ class _EntityPass:
 
     def _known_place_name(self, name: str) -> bool:
         """Whether a curated place or a world town of SITE_TOWN_FLOOR people has this name."""
-        if any(e.label in ("Settlement", "Region", "State") for e in self.gaz.lookup(name)):
-            return True
-        return any((e.population or 0) >= SITE_TOWN_FLOOR for e in self.gaz.world_settlements(name))
+        places = any(e.label in ("Settlement", "Region", "State") for e in self.gaz.lookup(name))
+        return places or self._world_town_named(name)
 
     def _name_run(self, ent: Span) -> Span:
         """A person's name the model cut short, with the capitalised name words right after it that no
@@ -2435,10 +2436,7 @@ class _EntityPass:
                 continue
             key = mention["key"]
             if label == "Organization":
-                name = self.entities[key]["name"]
-                key = place_key("Settlement", name, region)
-                self.add_entity(key, "Settlement", name)
-                self._recast_entity(mention["key"], key)
+                key = self._recast_as_settlement(key, region)
             self.relate("LOCATED_IN", key, region, token.sent, "capital-of-division", 0.7)
 
     def _last_region_of_kind(self, kind: str, before: int) -> str | None:
@@ -2470,7 +2468,10 @@ class _EntityPass:
             return None
         if any(t.lower_ in GENERIC_ORG_WORDS or not t.is_title for t in doc[start : mention["end"]]):
             return None
-        old = mention["key"]
+        return self._recast_as_settlement(mention["key"], region)
+
+    def _recast_as_settlement(self, old: str, region: str) -> str:
+        """An entity the model misread as an organisation is a settlement in the region, with its names."""
         text = self.entities[old]["name"]
         key = place_key("Settlement", text, region)
         self.add_entity(key, "Settlement", text)

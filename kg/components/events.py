@@ -43,6 +43,7 @@ class EventReader:
         self.graph: DocGraph = doc._.kg
         self.at: dict[int, EventMention] = {}
         self.voices: dict[int, str | None] = {}
+        self._response_frames: set[str] | None = None  # the bare retaliation frames, found when needed
         self.readers: dict[str, Callable[[EventMention, FrameMatch], bool]] = {
             "attack": self.attack,
             "casualty": self.casualty,
@@ -166,8 +167,9 @@ class EventReader:
 
     def _read_beyond_response(self, match: FrameMatch) -> bool:
         """Whether a frame other than a bare retaliation's read the trigger ('retaliated with strikes')."""
-        frames = {f.id: f for f in self.rules.frames_of("attack")}
-        return any(fid in frames and "responder" not in frames[fid].roles() for fid in match.frames)
+        if self._response_frames is None:
+            self._response_frames = {f.id for f in self.rules.frames if "responder" in f.roles()}
+        return any(fid not in self._response_frames for fid in match.frames)
 
     def _strikes_back(self, trigger: Token) -> bool:
         """'retaliated', 'was forced to respond', 'hit back': a retaliation the clause names no target of."""
@@ -182,9 +184,7 @@ class EventReader:
         responders = mention.roles.get("ATTACKER", [])
         if not responders or self._answers_words(trigger):
             return False
-        subject = next(
-            (c for t in (trigger, trigger.head) for c in t.children if c.dep_ in ("nsubj", "nsubjpass")), None
-        )
+        subject = self._subject(trigger) or self._subject(trigger.head)  # "X were forced to respond"
         armed = all(self.reader.label(r) == "ArmedForce" for r in responders) or (
             subject is not None and self.lex.has("force_noun", subject)  # "the forces of the Islamic Emirate"
         )
