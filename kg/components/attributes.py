@@ -1,4 +1,5 @@
-"""The pretrained model's attribute ruler compiled to table look-ups: the same annotations, faster.
+"""The pretrained model's attribute ruler and lemmatizer compiled to table look-ups: the same
+annotations, faster.
 
 spaCy's `AttributeRuler` runs one `Matcher` of all its patterns over every token (in the English
 models: the tag map, one one-token pattern per fine tag, plus word exceptions), which costs as much
@@ -16,11 +17,11 @@ import re
 from collections.abc import Iterable
 
 import numpy
-from spacy.attrs import IDS
+from spacy.attrs import IDS, LEMMA, MORPH, ORTH, POS
 from spacy.language import Language
 from spacy.matcher import Matcher
-from spacy.pipeline import AttributeRuler
-from spacy.tokens import Doc
+from spacy.pipeline import AttributeRuler, Lemmatizer
+from spacy.tokens import Doc, Token
 
 OTHER = 0
 """The key value of a word no pattern names (no string hashes to 0)."""
@@ -218,6 +219,69 @@ class CompiledAttributeRuler:
 def _is_flag(predicate: object) -> bool:
     """A boolean test (IS_SPACE: True): the key keeps the flag's raw value, 0 or 1."""
     return isinstance(predicate, bool)
+
+
+class CompiledLemmatizer:
+    """The model's rule lemmatizer with its answers kept per (word, part of speech, morphology).
+
+    spaCy's `Lemmatizer` already caches a rule lemma by that key, but still walks every token in
+    Python to look it up; this reads the keys of the Doc as one array, asks the lemmatizer itself
+    only for keys it has not seen, and writes the lemmas back as one array. Tokens that already have
+    a lemma keep it, as with the lemmatizer's `overwrite=False`.
+    """
+
+    def __init__(self, nlp: Language, name: str = "lemmatizer") -> None:
+        self.vocab = nlp.vocab
+        self.name = name
+        self.lemmatizer: Lemmatizer | None = None
+        self.cache: dict[tuple[int, int, int], int] = {}
+
+    def compile(self, lemmatizer: Lemmatizer) -> None:
+        """Take over a rule lemmatizer (its tables and its `overwrite` setting)."""
+        self.lemmatizer = lemmatizer
+
+    def __call__(self, doc: Doc) -> Doc:
+        """Set the lemma of every token that has none, as the lemmatizer would."""
+        lemmatizer = self.lemmatizer
+        if lemmatizer is None or not len(doc):
+            return doc
+        rows = doc.to_array([ORTH, POS, MORPH, LEMMA]).tolist()
+        lemmas = [row[3] for row in rows]
+        for i, (orth, pos, morph, lemma) in enumerate(rows):
+            if lemma and not lemmatizer.overwrite:
+                continue
+            found = self.cache.get((orth, pos, morph))
+            if found is None:
+                if len(self.cache) >= CACHE_LIMIT:
+                    self.cache.clear()
+                word = lemmatizer.lemmatize(doc[i])[0]
+                found = self.cache[(orth, pos, morph)] = self.vocab.strings.add(word)
+            lemmas[i] = found
+        doc.from_array([LEMMA], numpy.array(lemmas, dtype=numpy.uint64))  # type: ignore[arg-type]
+        return doc
+
+    def rule_lemmatize(self, token: Token) -> list[str]:
+        """The lemmatizer's own rule lemmas of one token (for components that lemmatise a part)."""
+        if self.lemmatizer is None:
+            raise ValueError("the compiled lemmatizer has no lemmatizer yet: call compile() first")
+        return self.lemmatizer.rule_lemmatize(token)
+
+
+def compile_lemmatizer(nlp: Language) -> None:
+    """Replace the pipeline's rule `lemmatizer` by its compiled form (same name, same lemmas)."""
+    if "lemmatizer" not in nlp.pipe_names:
+        return
+    lemmatizer = nlp.get_pipe("lemmatizer")
+    if not isinstance(lemmatizer, Lemmatizer) or lemmatizer.mode != "rule":
+        return
+    compiled = nlp.replace_pipe("lemmatizer", "kg_lemmatizer")
+    compiled.compile(lemmatizer)  # type: ignore[attr-defined]
+
+
+@Language.factory("kg_lemmatizer", requires=["token.pos", "token.morph"], assigns=["token.lemma"])
+def make_lemmatizer(nlp: Language, name: str) -> CompiledLemmatizer:
+    """Factory: a rule lemmatizer compiled from the model's own (see `compile_lemmatizer`)."""
+    return CompiledLemmatizer(nlp, name)
 
 
 def compile_attribute_ruler(nlp: Language) -> None:

@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from dataclasses import field as default
 from typing import Any
 
+import numpy
+from spacy.attrs import ORTH
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span, Token
@@ -218,8 +220,11 @@ def model_entities(doc: Doc, titled: list[Span] | None = None) -> list[Span]:
 
 def aged_names(doc: Doc) -> list[Span]:
     """Capitalised names of two to four words followed by an age between commas ("X Y, 58,")."""
-    names = []
-    for i in range(2, len(doc) - 2):
+    names: list[Span] = []
+    if len(doc) < 5:
+        return names
+    commas = numpy.flatnonzero(doc.to_array(ORTH)[2 : len(doc) - 2] == doc.vocab.strings[","]) + 2
+    for i in commas.tolist():
         age, after = doc[i + 1], doc[i + 2]
         if doc[i].text != "," or not age.text.isdigit() or not 0 < int(age.text) < 110 or not after.is_punct:
             continue

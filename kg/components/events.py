@@ -20,7 +20,7 @@ from spacy.tokens import Doc, Span, Token
 
 from kg.components import register_extensions
 from kg.components.frames import FrameMatch
-from kg.components.reading import Reader, date_phrases, governing_verb
+from kg.components.reading import Reader, date_phrases, governing_verb, word_positions
 from kg.components.records import DocGraph, EventMention
 from kg.components.roles import fill_roles
 from kg.dates import ResolvedDate, resolve_date
@@ -652,8 +652,9 @@ class EventReader:
         verbs |= {c.i for c in clauses} | {g.i for c in clauses for g in c.conjuncts}
         starts, ends = self.reader.dates(sent, verbs)
         published = self.reader.published
-        for t in sent:
-            if t.lower_ == "overnight" and published is not None and t.ent_type_ not in ("DATE", "TIME"):
+        for i in word_positions(sent.doc, "overnight"):
+            t = sent.doc[i]
+            if published is not None and sent.start <= i < sent.end and t.ent_type_ not in ("DATE", "TIME"):
                 governor = governing_verb(t, ("VERB",))
                 if governor is not None and governor.i in verbs:
                     night = (published - dt.timedelta(days=1)).isoformat()

@@ -10,9 +10,12 @@ sentence) and keeps only the document-order state reference needs (who spoke las
 
 from __future__ import annotations
 
+import bisect
 import re
 from typing import Any
 
+import numpy
+from spacy.attrs import LOWER
 from spacy.tokens import Doc, Span, Token
 
 from kg.components.bodies import described_body
@@ -65,10 +68,42 @@ def phrase_text(tokens: list[Token]) -> str:
     return " ".join("".join(parts).split())
 
 
+def sentence_entities(sent: Span) -> list[Span]:
+    """The model's entities inside a sentence, as `Span.ents` gives them; the Doc's entities are
+    collected once per Doc (our components never change them), not once per sentence asked."""
+    doc = sent.doc
+    found = doc.user_data.get(_ENTITIES)
+    if found is None:
+        ents = list(doc.ents)
+        found = doc.user_data[_ENTITIES] = (ents, [e.start for e in ents])
+    ents, starts = found
+    first = bisect.bisect_left(starts, sent.start)
+    inside = []
+    for ent in ents[first:]:
+        if ent.end > sent.end:
+            break
+        inside.append(ent)
+    return inside
+
+
+def word_positions(doc: Doc, word: str) -> list[int]:
+    """The indices of the Doc's tokens of this lower-case form (found once per Doc and word)."""
+    found: dict[str, list[int]] = doc.user_data.setdefault(_POSITIONS, {})
+    if word not in found:
+        lower = doc.to_array(LOWER) if len(doc) else numpy.zeros(0, dtype=numpy.uint64)
+        found[word] = numpy.flatnonzero(lower == doc.vocab.strings[word]).tolist()
+    return found[word]
+
+
+_POSITIONS = "kg_word_positions"
+_ENTITIES = "kg_model_entities"
+"""The Doc's `user_data` key of the model's entities and their starts (see `sentence_entities`)."""
+
+
 def date_phrases(sent: Span) -> list[tuple[Span, str]]:
     """The sentence's date and time phrases with their text; a bare day the model tagged apart from
     the month after it is read with it ('29' 'and' '30 November 2022', '12 to 14' 'September')."""
-    ents = [e for e in sent.ents if e.label_ in ("DATE", "TIME", "CARDINAL")]
+    ents = [e for e in sentence_entities(sent) if e.label_ in ("DATE", "TIME", "CARDINAL")]
     phrases: list[tuple[Span, str]] = []
     skip: set[int] = set()
     for n, ent in enumerate(ents):
@@ -1034,7 +1069,7 @@ class Reader:
 
     def statement_date(self, verb: Token) -> str | None:
         """When something was said: a date on the verb, else the publication date."""
-        for ent in verb.sent.ents:
+        for ent in sentence_entities(verb.sent):
             governor = governing_verb(ent.root) if ent.label_ == "DATE" else None
             if governor is not None and governor.i == verb.i:
                 resolved = resolve_date(ent.text, self.published)

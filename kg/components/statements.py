@@ -25,6 +25,7 @@ from kg.components.reading import (
     governing_verb,
     phrase_text,
     predicate_words,
+    sentence_entities,
     subject_of,
 )
 from kg.components.records import DocGraph, EventMention
@@ -230,7 +231,7 @@ class StatementReader:
             resolved = resolve_date(verb.head.text, None)
             if resolved:
                 return resolved.start
-        for ent in verb.sent.ents:
+        for ent in sentence_entities(verb.sent):
             if ent.label_ == "DATE" and any(a.i == verb.i for a in ent.root.ancestors):
                 resolved = resolve_date(ent.text, self.reader.published)
                 if resolved:

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from operator import attrgetter
 from typing import Any
 
+import numpy
+from spacy.attrs import HEAD, LEMMA, LOWER
 from spacy.matcher import DependencyMatcher
 from spacy.tokens import Doc, Token
 from spacy.vocab import Vocab
@@ -99,6 +101,9 @@ class _Pattern:
     operator from that node to it, its checks."""
     positions: list[int]
     """For each search position, the node's position in the pattern as written."""
+    words: list[frozenset[int]]
+    """For each further node that names its words (LEMMA or LOWER), their string hashes: a Doc
+    with no token of one of them cannot match the pattern."""
 
 
 def reroot(pattern: list[dict[str, Any]], root: int) -> list[tuple[int, int, str]] | None:
@@ -131,13 +136,14 @@ class TreeMatcher:
 
     def __init__(self, vocab: Vocab, anchor_id: str = "trigger") -> None:
         self._spacy = DependencyMatcher(vocab, validate=True)
+        self._strings = vocab.strings
         self._fallback = DependencyMatcher(vocab)
         self._fallback_order: dict[str, int] = {}
         self._ops = self._spacy._ops
         self._anchor_id = anchor_id
         self._by_word: dict[str, dict[str, list[_Pattern]]] = {attr: defaultdict(list) for attr in INDEXED}
         self._unindexed: list[_Pattern] = []
-        self._candidate_cache: dict[tuple[str, str], list[_Pattern]] = {}
+        self._candidate_cache: dict[tuple[int, int], list[_Pattern]] = {}
         self._count = 0
 
     def add(self, key: str, pattern: list[dict[str, Any]]) -> None:
@@ -163,7 +169,19 @@ class TreeMatcher:
         positions = [root] + [to for _from, to, _op in edges]
         search = {node: position for position, node in enumerate(positions)}
         nodes = [(search[frm], op, checks[to] or []) for frm, to, op in edges]
-        return _Pattern(key, self._count, checks[root] or [], nodes, positions)
+        words = [self._named_words(pattern[to].get("RIGHT_ATTRS", {})) for _from, to, _op in edges]
+        named = [w for w in words if w is not None]
+        return _Pattern(key, self._count, checks[root] or [], nodes, positions, named)
+
+    def _named_words(self, attrs: dict[str, Any]) -> frozenset[int] | None:
+        """The hashes of the lemmas or lower-case forms a node must have, or None when it names none."""
+        for attr in INDEXED:
+            words = attrs.get(attr)
+            if isinstance(words, str):
+                words = {"IN": [words]}
+            if isinstance(words, dict) and set(words) == {"IN"}:
+                return frozenset(self._strings.add(word) for word in words["IN"])
+        return None
 
     def _index(self, compiled: _Pattern, attrs: dict[str, Any]) -> None:
         for attr in INDEXED:
@@ -179,11 +197,20 @@ class TreeMatcher:
     def __call__(self, doc: Doc) -> list[tuple[str, list[int]]]:
         """Every match in the Doc: (pattern key, the token index of each of its nodes)."""
         found: list[tuple[int, list[int], str]] = []
-        tree = _Tree(doc, self._ops)
-        for token in doc:
-            for compiled in self._candidates(token):
-                if passes(token, compiled.anchor):
-                    for match in self._search(doc, compiled, token.i, tree):
+        tree: _Tree | None = None
+        words = doc.to_array([LEMMA, LOWER]).tolist() if len(doc) else []
+        present = {word for pair in words for word in pair}
+        viable: dict[int, bool] = {}
+        for i, (lemma, lower) in enumerate(words):
+            candidates = self._candidates(lemma, lower)
+            if not candidates:
+                continue
+            token, tree = doc[i], tree or _Tree(doc, self._ops)
+            for compiled in candidates:
+                if compiled.order not in viable:
+                    viable[compiled.order] = all(not present.isdisjoint(w) for w in compiled.words)
+                if viable[compiled.order] and passes(token, compiled.anchor):
+                    for match in self._search(doc, compiled, i, tree):
                         found.append((compiled.order, match, compiled.key))
         for match_id, tokens in self._fallback(doc) if self._fallback_order else ():
             key = doc.vocab.strings[match_id]
@@ -191,17 +218,18 @@ class TreeMatcher:
         found.sort(key=lambda item: (item[0], item[1]))
         return [(key, tokens) for _order, tokens, key in found]
 
-    def _candidates(self, token: Token) -> list[_Pattern]:
-        words = (token.lemma_, token.lower_)
-        found = self._candidate_cache.get(words)
+    def _candidates(self, lemma: int, lower: int) -> list[_Pattern]:
+        """The patterns whose anchor may be a token of this lemma and lower-case form (string hashes)."""
+        found = self._candidate_cache.get((lemma, lower))
         if found is None:
-            found = list(self._by_word["LEMMA"].get(words[0], ()))
+            strings = self._strings
+            found = list(self._by_word["LEMMA"].get(strings[lemma], ()))
             seen = {id(c) for c in found}
-            found += [c for c in self._by_word["LOWER"].get(words[1], ()) if id(c) not in seen]
+            found += [c for c in self._by_word["LOWER"].get(strings[lower], ()) if id(c) not in seen]
             found += self._unindexed
             if len(self._candidate_cache) > CACHE_LIMIT:
                 self._candidate_cache.clear()
-            self._candidate_cache[words] = found
+            self._candidate_cache[(lemma, lower)] = found
         return found
 
     def _search(self, doc: Doc, compiled: _Pattern, anchor: int, tree: _Tree) -> Iterator[list[int]]:
@@ -238,7 +266,8 @@ class _Tree:
 
     def __init__(self, doc: Doc, ops: dict[str, Callable[[Doc, int], list[Token]]]) -> None:
         self.doc, self.ops = doc, ops
-        self.heads = [token.head.i for token in doc]
+        offsets = doc.to_array(HEAD).astype(numpy.int64)
+        self.heads: list[int] = (numpy.arange(len(doc)) + offsets).tolist()
         self.children: list[list[int]] = [[] for _ in self.heads]
         for i, head in enumerate(self.heads):
             if head != i:
