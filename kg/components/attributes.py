@@ -73,6 +73,7 @@ class CompiledAttributeRuler:
         self.set_attrs: list[int | str] = sorted({attr for attrs in self.attrs for attr in attrs})
         self.column: dict[int | str, int] = {attr: j for j, attr in enumerate(self.set_attrs)}
         self.cache: dict[tuple[int, ...], tuple[tuple[int, ...], tuple[tuple[int, int], ...]]] = {}
+        self.searched: dict[str, tuple[set[int], set[int]]] = {}
         self.compiled = True
 
     def __call__(self, doc: Doc) -> Doc:
@@ -82,14 +83,14 @@ class CompiledAttributeRuler:
         keys = self._keys(doc)
         extra = self._multi_token_orders(doc)
         values = doc.to_array(self.set_attrs).tolist()
-        changed = False
+        changed, cache, column = False, self.cache, self.column
         for i, key in enumerate(keys):
-            orders, merged = self._single_orders(doc, i, key)
-            if i in extra:
-                merged = self._merged(sorted(orders + tuple(extra[i])))
-            for attr, value in merged:
-                values[i][self.column[attr]] = value
-                changed = True
+            found = cache.get(key) or self._single_orders(doc, i, key)
+            merged = found[1] if i not in extra else self._merged(sorted(found[0] + tuple(extra[i])))
+            if merged:
+                row, changed = values[i], True
+                for attr, value in merged:
+                    row[column[attr]] = value
         if changed:
             doc.from_array(self.set_attrs, numpy.array(values, dtype=numpy.uint64))  # type: ignore[arg-type]
         return doc
@@ -133,14 +134,12 @@ class CompiledAttributeRuler:
         """Per token, the values of the key attributes, with words no pattern names as OTHER."""
         if not self.key_attrs:
             return [()] * len(doc)
-        array = doc.to_array(self.key_attrs)
-        if array.ndim == 1:
-            array = array.reshape((-1, 1))
-        for j, known in enumerate(self.known):
-            if known is not None:
-                column = array[:, j]
-                array[:, j] = numpy.where(numpy.isin(column, list(known)), column, OTHER)
-        return [tuple(row) for row in array.tolist()]
+        columns = doc.to_array(self.key_attrs).reshape((len(doc), len(self.key_attrs))).T.tolist()
+        keyed = [
+            column if known is None else [value if value in known else OTHER for value in column]
+            for column, known in zip(columns, self.known, strict=True)
+        ]
+        return list(zip(*keyed, strict=True))
 
     def _single_orders(
         self, doc: Doc, i: int, key: tuple[int, ...]
@@ -202,11 +201,24 @@ class CompiledAttributeRuler:
                 if isinstance(test, frozenset):
                     if values[attr].isdisjoint(test):
                         break
-                elif not any(test.search(self.vocab.strings[value]) for value in values[attr]):
+                elif not self._searched(test, values[attr]):
                     break
             else:
                 return True
         return False
+
+    def _searched(self, test: re.Pattern[str], values: set[int]) -> bool:
+        """Whether a regex gate finds one of these strings (by hash); each string is searched once."""
+        hits, seen = self.searched.setdefault(test.pattern, (set(), set()))
+        new = values - seen
+        if len(seen) >= CACHE_LIMIT:
+            hits.clear()
+            seen.clear()
+        for value in new:
+            if test.search(self.vocab.strings[value]):
+                hits.add(value)
+        seen |= new
+        return not hits.isdisjoint(values)
 
     def _merged(self, orders: Iterable[int]) -> tuple[tuple[int, int], ...]:
         """The attributes the patterns of these orders set, later ones winning."""

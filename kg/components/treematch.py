@@ -200,16 +200,20 @@ class TreeMatcher:
         tree: _Tree | None = None
         words = doc.to_array([LEMMA, LOWER]).tolist() if len(doc) else []
         present = {word for pair in words for word in pair}
-        viable: dict[int, bool] = {}
+        viable: dict[tuple[int, int], list[_Pattern]] = {}
         for i, (lemma, lower) in enumerate(words):
-            candidates = self._candidates(lemma, lower)
+            candidates = viable.get((lemma, lower))
+            if candidates is None:
+                candidates = viable[(lemma, lower)] = [
+                    c
+                    for c in self._candidates(lemma, lower)
+                    if all(not present.isdisjoint(w) for w in c.words)
+                ]
             if not candidates:
                 continue
             token, tree = doc[i], tree or _Tree(doc, self._ops)
             for compiled in candidates:
-                if compiled.order not in viable:
-                    viable[compiled.order] = all(not present.isdisjoint(w) for w in compiled.words)
-                if viable[compiled.order] and passes(token, compiled.anchor):
+                if passes(token, compiled.anchor):
                     for match in self._search(doc, compiled, i, tree):
                         found.append((compiled.order, match, compiled.key))
         for match_id, tokens in self._fallback(doc) if self._fallback_order else ():
