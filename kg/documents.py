@@ -505,13 +505,20 @@ def _ascii_share(text: str) -> float:
     return sum(1 for c in sample if c < "\x80") / max(len(sample), 1)
 
 
+CONTROL_CHARACTERS = re.compile(
+    "[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ud800-\udfff\ue000-\uf8ff\U000f0000-\U000ffffd\U00100000-\U0010fffd]"
+)
+"""Unicode's control (Cc), private-use (Co) and surrogate (Cs) characters, but for tab, line feed,
+carriage return and form feed."""
+
+
 def _is_plausible(text: str) -> bool:
     """Whether decoded text reads like prose: few control characters, mostly letters and spaces."""
     sample = text[:20000]
     if not sample:
         return False
-    control = sum(1 for c in sample if unicodedata.category(c) in ("Cc", "Co", "Cs") and c not in "\n\r\t\f")
-    letters = sum(1 for c in sample if c.isalpha() or c.isspace())
+    control = len(CONTROL_CHARACTERS.findall(sample))
+    letters = sum(map(str.isalpha, sample)) + sum(map(str.isspace, sample))
     return control / len(sample) < 0.01 and letters / len(sample) > 0.6
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -28,6 +29,7 @@ _DASHES = re.compile(r"[-\u2010-\u2015_/]+")
 _SPACE = re.compile(r"\s+")
 
 
+@functools.lru_cache(maxsize=65536)
 def normalise_name(text: str) -> str:
     """Fold a name for lookup: no accents, case-folded, hyphens as spaces, no leading 'the'."""
     decomposed = unicodedata.normalize("NFKD", text)

@@ -250,6 +250,8 @@ class EntityRecognizer:
         register_extensions()
         self.gaz = gazetteer
         self._state_idx: dict[int, str] = {}
+        self._skip_doc: Doc | None = None  # the Doc whose link ranges `_skip` holds
+        self._skip: list[list[int]] | tuple[()] = ()
         self.lex = entity_words()
         self.portfolio = frozenset(PORTFOLIO_WORDS)
         self.place_nouns = frozenset(self.lex.site_nouns) | frozenset(self.lex.area_nouns)
@@ -310,7 +312,9 @@ class EntityRecognizer:
     # --- helpers -------------------------------------------------------------------------
 
     def _skipped(self, doc: Doc, i: int) -> bool:
-        return any(a <= i < b for a, b in doc._.kg_skip or ())
+        if doc is not self._skip_doc:
+            self._skip_doc, self._skip = doc, doc._.kg_skip or ()
+        return any(a <= i < b for a, b in self._skip)
 
     def _is_name(self, doc: Doc, i: int, claimed: bytearray) -> bool:
         token = doc[i]
