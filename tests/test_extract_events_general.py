@@ -332,11 +332,21 @@ def test_a_truce_of_a_stated_length_ends_that_long_after_it_starts(nlp, text, st
         "Iran threatened to strike Israel if the attacks continued.",
         "Israel said it would strike Hezbollah positions in southern Lebanon.",
         "The mediators called for the cessation of attacks on the town of Sake.",
+        "The summit in Nairobi, which called for the cessation of hostilities, and in particular of ADF "
+        "attacks against the army, ended on 3 March.",
+        "The ministers demanded a halt to the shelling, and especially to drone attacks on Kharkiv.",
+        "The resolution called for an end to hostilities, notably to air strikes on Sanaa, within a week.",
     ],
 )
 def test_an_attack_the_text_says_has_not_happened_is_no_attack(nlp, text):
     ex = extract_text(nlp, text)
     assert not [e for e in ex.entities if e.label == "Attack"]
+
+
+def test_attacks_singled_out_in_particular_without_a_call_to_stop_them_are_attacks(nlp):
+    text = "Rebel attacks on the army, in particular on its posts near Beni, killed ten soldiers on 3 March."
+    ex = extract_text(nlp, text)
+    assert [e for e in ex.entities if e.label == "Attack"]
 
 
 def test_origin_named_after_a_repeated_from_is_an_origin_too(nlp):

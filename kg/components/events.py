@@ -221,6 +221,8 @@ class EventReader:
                 return True
             return trigger.dep_ in ("xcomp", "ccomp") and self.lex.has("irrealis_governor", trigger.head)
         noun = trigger
+        if self._singled_out_of_cessation(trigger):
+            return True
         while noun.dep_ == "conj" and noun.head.i != noun.i:
             noun = noun.head
         governor: Token | None = noun.head if noun.dep_ == "dobj" else None
@@ -231,6 +233,28 @@ class EventReader:
         return (
             governor is not None and governor.pos_ == "VERB" and self.lex.has("irrealis_governor", governor)
         )
+
+    def _singled_out_of_cessation(self, noun: Token) -> bool:
+        """'the cessation of hostilities, and in particular of attacks on X', 'an end to the fighting,
+        especially to drone attacks': a noun right after a word singling out part of what was just named
+        (lexicon: singling_word) and the preposition an earlier noun of stopping in the sentence took
+        names more of what is to stop. Read on the words, since the parser often misreads the
+        elliptical phrase ('to drone' as a verb)."""
+        doc, sent = self.doc, noun.sent
+        for k in range(noun.i - 1, max(sent.start, noun.i - 5), -1):
+            word = doc[k]
+            if word.is_punct:
+                return False
+            if (
+                word.lower_ in ("of", "to")
+                and k - 1 >= sent.start
+                and self.lex.has("singling_word", doc[k - 1])
+            ):
+                return any(
+                    self.lex.has("cessation_noun", t) and doc[t.i + 1].lower_ == word.lower_
+                    for t in doc[sent.start : k - 1]
+                )
+        return False
 
     def clash(self, mention: EventMention, match: FrameMatch) -> bool:
         """A clash mention; one dated well before the report is an earlier clash (kept apart by date)."""
