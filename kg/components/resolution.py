@@ -56,6 +56,7 @@ class GraphResolver:
 
     def __init__(self, doc: Doc, rules: Rules) -> None:
         self.doc = doc
+        self._text: str | None = None  # the Doc's text, joined once when a paragraph is asked for
         self.rules = rules
         self.graph: DocGraph = doc._.kg
         self.document = doc._.kg_key or "doc"
@@ -114,7 +115,9 @@ class GraphResolver:
 
     def paragraph(self, i: int) -> int:
         """The paragraph (blank-line separated) token i is in."""
-        return self.doc.text.count("\n\n", 0, self.doc[i].idx)
+        if self._text is None:
+            self._text = self.doc.text
+        return self._text.count("\n\n", 0, self.doc[i].idx)
 
     # --- events ---------------------------------------------------------------------------------
 
