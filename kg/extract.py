@@ -106,7 +106,9 @@ def extract_documents(
             yield doc, document
 
     for doc, document in nlp.pipe(prepared(), as_tuples=True, batch_size=batch_size):
-        yield to_extraction(doc, document)
+        extraction = to_extraction(doc, document)
+        doc.user_data.clear()  # our records hold spans of the Doc: let it go without a collection
+        yield extraction
 
 
 def to_extraction(doc: Doc, document: Document) -> Extraction:

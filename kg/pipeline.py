@@ -397,23 +397,15 @@ def load_extraction_nlp() -> Language:
 
 
 def freeze_loaded_objects() -> None:
-    """Keep what is loaded so far (model, lexicons, gazetteers) out of the garbage collector's scans,
-    and collect the young objects of extraction less often.
+    """Keep what is loaded so far (model, lexicons, gazetteers) out of the garbage collector's scans.
 
     The pipeline's data lives as long as the process; without this every full collection walks its
-    hundred thousand objects again (about a millisecond per document on the benchmark corpus). A
-    document's work makes tens of thousands of short-lived objects; collecting every 700 of them
-    (Python's default) promotes many that die soon after, to be scanned again in older generations.
+    hundred thousand objects again (about a millisecond per document on the benchmark corpus).
     """
     if not _frozen.is_set():
         gc.collect()
         gc.freeze()
-        gc.set_threshold(GC_YOUNG_THRESHOLD, 10, 10)
         _frozen.set()
-
-
-GC_YOUNG_THRESHOLD = 50_000
-"""Allocations between two collections of the youngest generation during extraction."""
 
 
 _frozen = threading.Event()
