@@ -96,3 +96,30 @@ def test_the_place_of_a_conjoined_hostile_verb_is_where_the_shooting_happened(nl
         "of Krynky.",
     )
     assert "Krynky" in _targets_of(ex, "LOCATION")
+
+
+@pytest.mark.parametrize(
+    ("text", "hit", "landmark"),
+    [
+        ("Artillery hit the village of Tegh, five miles east of Goris, the ministry said.", "Tegh", "Goris"),
+        (
+            "Rebels attacked army positions at Kanyabayonga, roughly ten km south of Lubero, on Sunday.",
+            "Kanyabayonga",
+            "Lubero",
+        ),
+        (
+            "Iranian missiles targeted Al Udeid Air Base southwest of Doha on Monday.",
+            "Al Udeid Air Base",
+            "Doha",
+        ),
+    ],
+)
+def test_a_landmark_a_direction_measures_from_is_no_place_of_the_attack(nlp, text, hit, landmark):
+    ex = extract_text(nlp, text)
+    places = _targets_of(ex, "LOCATION")
+    assert hit in places and landmark not in places
+
+
+def test_a_part_of_a_place_named_with_the_direction_is_in_that_place(nlp):
+    ex = extract_text(nlp, "Drones struck the north of Kharkiv overnight, the governor said.")
+    assert _targets_of(ex, "LOCATION") == {"Kharkiv"}

@@ -826,7 +826,7 @@ class Reader:
     def places_under(self, token: Token) -> list[str]:
         """The places a phrase names, not those of the clauses hanging on it; a state named by its name
         ("strikes in Yemen"), not by a demonym ("Yemeni positions"), when it names no finer place."""
-        words = clause_words(token)
+        words = [t for t in clause_words(token) if not self._reference_point(t)]
         found = self.places(words)
         if found:
             return found
@@ -840,6 +840,19 @@ class Reader:
             if self.label(key) == "State" and named and not modifier and key not in states:
                 states.append(key)  # type: ignore[arg-type]
         return states
+
+    def _reference_point(self, word: Token) -> bool:
+        """Whether a word names a landmark a direction measures from ('a base southwest of Doha', 'five
+        kilometres south-east of Bunagana'): the place meant is outside it (lexicon:
+        reference_direction); 'in the east of X' is a part of X."""
+        while word.dep_ in ("compound", "flat", "conj") and word.head.i != word.i:
+            word = word.head
+        if word.dep_ != "pobj" or word.head.lower_ != "of":
+            return False
+        direction = word.head.head
+        return self.lex.has("reference_direction", direction) and not any(
+            c.dep_ in ("det", "poss") for c in direction.children
+        )
 
     def taken_places(self, token: Token) -> list[str]:
         """The places a capture or an occupation takes: those its phrase names at its head ('Talish',
