@@ -42,12 +42,18 @@ def _hand_doc(nlp: spacy.language.Language) -> Doc:
     return Doc(nlp.vocab, words=WORDS, tags=TAGS, deps=DEPS, heads=heads)
 
 
-def test_compiled_ruler_sets_what_the_attribute_ruler_sets_from_the_same_patterns() -> None:
+def _rulers() -> tuple[spacy.language.Language, AttributeRuler, CompiledAttributeRuler]:
+    """A blank pipeline, spaCy's AttributeRuler with PATTERNS, and the ruler compiled from it."""
     nlp = spacy.blank("en")
     ruler = AttributeRuler(nlp.vocab)
     ruler.add_patterns(PATTERNS)
     compiled = CompiledAttributeRuler(nlp)
     compiled.compile(ruler)
+    return nlp, ruler, compiled
+
+
+def test_compiled_ruler_sets_what_the_attribute_ruler_sets_from_the_same_patterns() -> None:
+    nlp, ruler, compiled = _rulers()
 
     expected, got = ruler(_hand_doc(nlp)), compiled(_hand_doc(nlp))
 
@@ -58,11 +64,7 @@ def test_compiled_ruler_sets_what_the_attribute_ruler_sets_from_the_same_pattern
 
 
 def test_compiled_ruler_answers_a_second_document_from_its_cache_alike() -> None:
-    nlp = spacy.blank("en")
-    ruler = AttributeRuler(nlp.vocab)
-    ruler.add_patterns(PATTERNS)
-    compiled = CompiledAttributeRuler(nlp)
-    compiled.compile(ruler)
+    nlp, ruler, compiled = _rulers()
     compiled(_hand_doc(nlp))
     keys = len(compiled.cache)
 
